@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "triage",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "triage", targets: ["triage"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries (Debian: zlib1g-dev, libxml2-dev).
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+
+        // The contract: pure, no I/O.
+        .target(name: "TriageCore"),
+        // Bytes in and out: gzip, readers, parsers, report writers.
+        .target(name: "TriageIO", dependencies: ["TriageCore", "CZlib", "CLibXML2"]),
+        // The pipeline: the only module that creates queues.
+        .target(
+            name: "TriageJob",
+            dependencies: [
+                "TriageCore", "TriageIO",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "triage",
+            dependencies: [
+                "TriageJob", "TriageCore", "TriageIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .target(name: "TriageTestSupport", dependencies: ["TriageCore", "TriageIO"], path: "Tests/TriageTestSupport"),
+        .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore", "TriageTestSupport"]),
+        .testTarget(name: "TriageIOTests", dependencies: ["TriageIO", "TriageCore", "TriageTestSupport", "CLibXML2"]),
+        .testTarget(name: "TriageJobTests", dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

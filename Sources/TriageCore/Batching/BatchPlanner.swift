@@ -1,0 +1,121 @@
+/// A record that goes into a batch: its sequence number in the run and its finding.
+public struct BatchMember: Hashable, Sendable {
+    /// 0-based position of the record in the run (across all inputs).
+    public var sequence: Int
+    /// The finding it updates.
+    public var identifier: FindingIdentifier
+
+    /// Creates a member.
+    public init(sequence: Int, identifier: FindingIdentifier) {
+        self.sequence = sequence
+        self.identifier = identifier
+    }
+}
+
+/// A request-shaped batch: one update, 1..batchSize findings, no finding twice.
+public struct PlannedBatch: Sendable {
+    /// The shared update.
+    public var update: FindingUpdate
+    /// Its records, in input order.
+    public var members: [BatchMember]
+}
+
+/// Groups valid decisions into batches of one shared update, as few as the ordering rule allows.
+///
+/// Rules:
+/// - a batch holds up to `batchSize` records with an identical canonical update, and never two
+///   records of one finding (the API would report `DuplicatedFindingIdentifier`);
+/// - **ordering**: when a decision names a finding that sits in an open (not yet emitted)
+///   batch, that batch is emitted first. So for any finding, the batches holding its decisions
+///   are emitted in input order; the applier then keeps batches that share a finding from
+///   overtaking each other (``OrderingGate``);
+/// - **memory**: at most `maxOpenGroups` updates have an open batch; a new update beyond that
+///   emits the batch that was opened first, partly filled. That costs one extra request each time
+///   more than `maxOpenGroups` distinct updates interleave, and bounds memory to
+///   `maxOpenGroups × batchSize` records.
+///
+/// Without repeated findings and with at most `maxOpenGroups` distinct updates the plan has
+/// exactly Σ⌈nₖ / batchSize⌉ batches, nₖ the number of records with update k.
+public struct BatchPlanner: Sendable {
+    private struct Group {
+        var update: FindingUpdate
+        var members: [BatchMember]
+        var generation: Int
+    }
+
+    /// Findings per batch, 1..100.
+    public let batchSize: Int
+    /// Updates with an open batch at most.
+    public let maxOpenGroups: Int
+
+    private var groups: [FindingUpdate: Group] = [:]
+    /// Which open group holds each finding.
+    private var openFindings: [FindingIdentifier: FindingUpdate] = [:]
+    /// Open groups in the order they were opened (entries whose generation no longer matches
+    /// are stale and skipped).
+    private var openOrder: [(update: FindingUpdate, generation: Int)] = []
+    private var openOrderHead = 0
+    private var nextGeneration = 0
+
+    /// Creates a planner.
+    public init(batchSize: Int = 100, maxOpenGroups: Int = 1024) {
+        precondition((1...100).contains(batchSize), "batch size must be 1...100")
+        precondition(maxOpenGroups >= 1)
+        self.batchSize = batchSize
+        self.maxOpenGroups = maxOpenGroups
+    }
+
+    /// Adds a valid decision and calls `emit` for every batch that must be sent now, in order.
+    public mutating func add(
+        sequence: Int, identifier: FindingIdentifier, update: FindingUpdate, emit: (PlannedBatch) -> Void
+    ) {
+        if let holding = openFindings[identifier] {
+            close(holding, emit: emit)
+        }
+        if groups[update] == nil {
+            if groups.count >= maxOpenGroups { closeOldest(emit: emit) }
+            let generation = nextGeneration
+            nextGeneration += 1
+            var members: [BatchMember] = []
+            members.reserveCapacity(min(batchSize, 16))
+            groups[update] = Group(update: update, members: members, generation: generation)
+            openOrder.append((update, generation))
+        }
+        groups[update]!.members.append(BatchMember(sequence: sequence, identifier: identifier))
+        openFindings[identifier] = update
+        if groups[update]!.members.count >= batchSize {
+            close(update, emit: emit)
+        }
+    }
+
+    /// Emits every open batch, oldest first. Call once at the end of the input.
+    public mutating func finish(emit: (PlannedBatch) -> Void) {
+        while openOrderHead < openOrder.count { closeOldest(emit: emit) }
+        openOrder.removeAll()
+        openOrderHead = 0
+    }
+
+    /// Records currently held in open batches.
+    public var pendingCount: Int { openFindings.count }
+
+    private mutating func closeOldest(emit: (PlannedBatch) -> Void) {
+        while openOrderHead < openOrder.count {
+            let entry = openOrder[openOrderHead]
+            openOrderHead += 1
+            if let group = groups[entry.update], group.generation == entry.generation {
+                close(entry.update, emit: emit)
+                break
+            }
+        }
+        if openOrderHead > 4096, openOrderHead * 2 > openOrder.count {
+            openOrder.removeFirst(openOrderHead)
+            openOrderHead = 0
+        }
+    }
+
+    private mutating func close(_ update: FindingUpdate, emit: (PlannedBatch) -> Void) {
+        guard let group = groups.removeValue(forKey: update) else { return }
+        for member in group.members { openFindings.removeValue(forKey: member.identifier) }
+        emit(PlannedBatch(update: group.update, members: group.members))
+    }
+}

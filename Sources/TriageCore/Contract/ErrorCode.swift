@@ -1,0 +1,69 @@
+/// Every error code a record can end with: the API's own names plus the few of triage's
+/// (`MalformedRecord`, `MalformedInput`), as listed in `shared/spec/cli.md`. The one place
+/// these names live in the code.
+public enum ErrorCode: String, Sendable, CaseIterable, Hashable {
+    // triage's own
+    /// The line or row could not be parsed.
+    case malformedRecord = "MalformedRecord"
+    /// The input itself broke (truncated gzip, unreadable file) after some records.
+    case malformedInput = "MalformedInput"
+
+    // per-finding codes of BatchUpdateFindings (`UnprocessedFindings[].ErrorCode`)
+    /// The record breaks the contract, or the update is invalid for this finding.
+    case invalidInput = "InvalidInput"
+    /// No stored finding with that (ProductArn, Id), or the caller may not see it.
+    case findingNotFound = "FindingNotFound"
+    /// The identifier appeared earlier in the same request.
+    case duplicatedFindingIdentifier = "DuplicatedFindingIdentifier"
+    /// The updated finding would exceed 240 KB of JSON.
+    case findingSizeExceeded = "FindingSizeExceeded"
+    /// Another write raced this one; retryable.
+    case concurrentUpdateError = "ConcurrentUpdateError"
+    /// A failure for that finding only; retryable.
+    case internalFailure = "InternalFailure"
+
+    // whole-request errors, reported for each finding of the failed request
+    /// HTTP 400.
+    case invalidInputException = "InvalidInputException"
+    /// HTTP 401: unknown key, not subscribed.
+    case invalidAccessException = "InvalidAccessException"
+    /// HTTP 403: a deny policy matched; nothing applied.
+    case accessDeniedException = "AccessDeniedException"
+    /// HTTP 429 (older name).
+    case limitExceededException = "LimitExceededException"
+    /// HTTP 429: throttled.
+    case tooManyRequestsException = "TooManyRequestsException"
+    /// HTTP 500.
+    case internalException = "InternalException"
+
+    /// The API's fixed `ErrorMessage` for the per-finding codes; a generic text otherwise.
+    public var defaultMessage: String {
+        switch self {
+        case .malformedRecord: "Malformed record"
+        case .malformedInput: "Malformed input"
+        case .invalidInput: "Invalid Input"
+        case .findingNotFound: "Finding Not Found"
+        case .duplicatedFindingIdentifier: "Finding Identifier is duplicated"
+        case .findingSizeExceeded: "Finding size exceeded 240 KB"
+        case .concurrentUpdateError: "Concurrent finding updates detected"
+        case .internalFailure: "Internal service failure"
+        case .invalidInputException: "Invalid input"
+        case .invalidAccessException: "Invalid access"
+        case .accessDeniedException: "Access denied"
+        case .limitExceededException: "Limit exceeded"
+        case .tooManyRequestsException: "Too many requests"
+        case .internalException: "Internal service error"
+        }
+    }
+
+    /// Whether a client may try again (per-finding `ConcurrentUpdateError`/`InternalFailure`,
+    /// throttling and 5xx); 400/401/403 never.
+    public var isRetryable: Bool {
+        switch self {
+        case .concurrentUpdateError, .internalFailure, .limitExceededException, .tooManyRequestsException,
+            .internalException:
+            true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import TriageCore
+
+/// A record as the decoding stage hands it on: a draft to validate, or a record that could not
+/// be parsed.
+package enum DecodedRecord: Sendable {
+    /// A parsed record starting at `line`.
+    case draft(UpdateDraft, line: Int)
+    /// A line or row that could not be parsed: `MalformedRecord`.
+    case malformed(line: Int, message: String)
+    /// The input broke after `line`: `MalformedInput`.
+    case inputFailed(line: Int, message: String)
+}
+
+/// The decoding stage for one input: turns ``InputPiece``s into ``DecodedRecord``s in order.
+///
+/// NDJSON: blank lines are skipped; each other line must be one JSON object. CSV: the first
+/// non-empty row is the header (an unusable header throws ``CSVHeaderError``, fatal for the
+/// run); rows of all-empty cells are skipped; a row with another number of cells than the header
+/// is malformed.
+package struct DecisionDecoder {
+    /// The input's format.
+    package let format: DecisionFormat
+    private let maxLineBytes: Int
+    private var tokenizer: CSVTokenizer
+    private var layout: CSVDecisionLayout?
+    private var headerError: CSVHeaderError?
+    /// The last line a record was seen on (CSV), for input failures.
+    private var lastLine = 0
+
+    /// Creates a decoder.
+    package init(format: DecisionFormat, maxLineBytes: Int = 1 << 20) {
+        self.format = format
+        self.maxLineBytes = maxLineBytes
+        self.tokenizer = CSVTokenizer(maxRecordBytes: maxLineBytes)
+    }
+
+    /// The CSV layout once the header was read.
+    package var csvLayout: CSVDecisionLayout? { layout }
+
+    /// Decodes a piece, calling `emit` for each record in order.
+    package mutating func decode(_ piece: InputPiece, emit: (DecodedRecord) -> Void) throws(CSVHeaderError) {
+        switch piece {
+        case .lines(let block):
+            block.bytes.withUnsafeBytes { bytes in
+                for span in block.lines {
+                    if let record = Self.decodeLine(bytes, span, maxLineBytes: maxLineBytes) { emit(record) }
+                }
+            }
+        case .bytes(let chunk):
+            var events: [CSVEvent] = []
+            chunk.withUnsafeBytes { bytes in tokenizer.feed(bytes) { events.append($0) } }
+            for event in events { try handle(event, emit: emit) }
+        case .failed(let error, let lastLine):
+            let line = format == .ndjson ? lastLine : self.lastLine
+            emit(.inputFailed(line: line + 1, message: "\(error.message) after line \(line)"))
+        }
+    }
+
+    /// Ends the input (emits a final CSV record without a line end).
+    package mutating func finish(emit: (DecodedRecord) -> Void) throws(CSVHeaderError) {
+        guard format == .csv else { return }
+        var events: [CSVEvent] = []
+        tokenizer.finish { events.append($0) }
+        for event in events { try handle(event, emit: emit) }
+    }
+
+    /// Decodes one NDJSON line; nil for a blank line.
+    static func decodeLine(_ bytes: UnsafeRawBufferPointer, _ span: LineSpan, maxLineBytes: Int) -> DecodedRecord? {
+        if let length = span.oversizedLength {
+            return .malformed(line: span.number, message: "line is \(length) bytes long; the limit is \(maxLineBytes) bytes")
+        }
+        let line = UnsafeRawBufferPointer(rebasing: bytes[span.start..<span.end])
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            return .malformed(line: span.number, message: "invalid JSON: \(error)")
+        }
+        guard case .object(let members) = value else {
+            return .malformed(line: span.number, message: "a record must be a JSON object, not \(value.typeName)")
+        }
+        return .draft(UpdateDraft(decisionObject: members), line: span.number)
+    }
+
+    private mutating func handle(_ event: CSVEvent, emit: (DecodedRecord) -> Void) throws(CSVHeaderError) {
+        switch event {
+        case .malformed(let line, let reason):
+            lastLine = line
+            emit(.malformed(line: line, message: reason))
+        case .record(let fields, let line):
+            lastLine = line
+            if fields.allSatisfy(\.isEmpty) { return }
+            guard let layout else {
+                if let headerError { throw headerError }
+                do {
+                    layout = try CSVDecisionLayout(header: fields)
+                } catch {
+                    headerError = error
+                    throw error
+                }
+                return
+            }
+            guard fields.count == layout.width else {
+                emit(.malformed(line: line, message: "row has \(fields.count) fields; the header has \(layout.width)"))
+                return
+            }
+            emit(.draft(layout.draft(cells: fields), line: line))
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import TriageCore
+
+/// Streams the JSON report: the summary, then `ProcessedFindings`, then `UnprocessedFindings`,
+/// one entry per line so that two reports `diff` cleanly.
+///
+/// Call ``begin(_:)``, ``processed(_:)`` for each processed record in input order,
+/// ``beginUnprocessed()``, ``unprocessed(_:)`` for each failed record in input order, then
+/// ``finish()``. Memory does not grow with the number of entries.
+package final class JSONReportWriter {
+    private let output: FileOutput
+    private var first = true
+
+    /// Writes to `output` (which the caller commits or discards).
+    package init(output: FileOutput) {
+        self.output = output
+    }
+
+    /// Writes the opening and the summary, and opens `ProcessedFindings`.
+    package func begin(_ summary: ReportSummary) throws(OutputError) {
+        var out: [UInt8] = []
+        out.append(contentsOf: "{\n  \"summary\": {".utf8)
+        func member(_ name: String, _ value: JSONText.Scalar, last: Bool = false) {
+            JSONText.appendString(name, to: &out)
+            out.append(contentsOf: ": ".utf8)
+            JSONText.appendScalar(value, to: &out)
+            if !last { out.append(contentsOf: ", ".utf8) }
+        }
+        member("records", .integer(summary.records))
+        member("processed", .integer(summary.processed))
+        member("failed", .integer(summary.failed))
+        member("requests", .integer(summary.requests))
+        member("target", .string(summary.target))
+        out.append(contentsOf: "\"inputs\": [".utf8)
+        for (index, input) in summary.inputs.enumerated() {
+            if index > 0 { out.append(contentsOf: ", ".utf8) }
+            JSONText.appendString(input, to: &out)
+        }
+        out.append(contentsOf: "], ".utf8)
+        member("startedAt", .string(summary.startedAt))
+        member("finishedAt", .string(summary.finishedAt))
+        out.append(contentsOf: "\"dryRun\": \(summary.dryRun), \"interrupted\": \(summary.interrupted), ".utf8)
+        out.append(contentsOf: "\"errors\": {".utf8)
+        for (index, entry) in summary.errors.enumerated() {
+            if index > 0 { out.append(contentsOf: ", ".utf8) }
+            member(entry.code, .integer(entry.count), last: true)
+        }
+        out.append(contentsOf: "}},\n  \"ProcessedFindings\": [".utf8)
+        try output.write(out)
+        first = true
+    }
+
+    /// Appends a processed entry.
+    package func processed(_ entry: ReportEntry) throws(OutputError) {
+        try output.withBuffer { out in
+            out.append(contentsOf: (first ? "\n    {" : ",\n    {").utf8)
+            out.append(contentsOf: "\"Id\": ".utf8)
+            Self.appendOptional(entry.id, to: &out)
+            out.append(contentsOf: ", \"ProductArn\": ".utf8)
+            Self.appendOptional(entry.productArn, to: &out)
+            Self.appendSource(entry, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        first = false
+    }
+
+    /// Closes `ProcessedFindings` and opens `UnprocessedFindings`.
+    package func beginUnprocessed() throws(OutputError) {
+        try output.write(first ? "],\n  \"UnprocessedFindings\": [" : "\n  ],\n  \"UnprocessedFindings\": [")
+        first = true
+    }
+
+    /// Appends a failed entry.
+    package func unprocessed(_ entry: ReportEntry) throws(OutputError) {
+        let failure = entry.failure ?? (code: ErrorCode.internalFailure.rawValue, message: "")
+        try output.withBuffer { out in
+            out.append(contentsOf: (first ? "\n    {" : ",\n    {").utf8)
+            out.append(contentsOf: "\"FindingIdentifier\": ".utf8)
+            if entry.id == nil, entry.productArn == nil {
+                out.append(contentsOf: "null".utf8)
+            } else {
+                out.append(contentsOf: "{\"Id\": ".utf8)
+                Self.appendOptional(entry.id, to: &out)
+                out.append(contentsOf: ", \"ProductArn\": ".utf8)
+                Self.appendOptional(entry.productArn, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(contentsOf: ", \"ErrorCode\": ".utf8)
+            JSONText.appendString(failure.code, to: &out)
+            out.append(contentsOf: ", \"ErrorMessage\": ".utf8)
+            JSONText.appendString(failure.message, to: &out)
+            Self.appendSource(entry, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        first = false
+    }
+
+    /// Closes the document (the caller commits the output).
+    package func finish() throws(OutputError) {
+        try output.write(first ? "]\n}\n" : "\n  ]\n}\n")
+    }
+
+    private static func appendOptional(_ value: String?, to out: inout [UInt8]) {
+        if let value { JSONText.appendString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+    }
+
+    private static func appendSource(_ entry: ReportEntry, to out: inout [UInt8]) {
+        out.append(contentsOf: ", \"source\": {\"input\": ".utf8)
+        JSONText.appendString(entry.input, to: &out)
+        out.append(contentsOf: ", \"line\": \(entry.line)}".utf8)
+    }
+}

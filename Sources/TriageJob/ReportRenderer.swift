@@ -1,0 +1,112 @@
+import TriageCore
+import TriageIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Renders the JSON and JUnit reports of a run from its record spool (input order) and the
+/// outcomes of applied records (by sequence number), streaming.
+struct ReportRenderer {
+    let spool: RecordSpool
+    let summary: ReportSummary
+    let tally: RunTally
+    /// The outcome of the valid record with this sequence number.
+    let appliedOutcome: (Int) -> Outcome
+
+    /// Walks the spool, giving each record its final outcome.
+    private func forEachEntry(_ body: (Int, ReportEntry) throws -> Void) throws {
+        var sequence = 0
+        try spool.forEach { record in
+            let failure: (code: String, message: String)?
+            if let known = record.failure {
+                failure = (known.code.rawValue, known.message)
+            } else if case .failed(let code, let message) = appliedOutcome(sequence) {
+                failure = (code.rawValue, message)
+            } else {
+                failure = nil
+            }
+            let entry = ReportEntry(
+                id: record.id, productArn: record.productArn, input: summary.inputs[record.input],
+                line: record.line, failure: failure)
+            try body(record.input, entry)
+            sequence += 1
+        }
+    }
+
+    /// Writes the JSON report atomically (`-` = stdout).
+    func writeJSON(to path: String) throws {
+        let output = try FileOutput(path: path)
+        do {
+            let writer = JSONReportWriter(output: output)
+            try writer.begin(summary)
+            try forEachEntry { _, entry in if entry.failure == nil { try writer.processed(entry) } }
+            try writer.beginUnprocessed()
+            try forEachEntry { _, entry in if entry.failure != nil { try writer.unprocessed(entry) } }
+            try writer.finish()
+            try output.commit()
+        } catch {
+            output.discard()
+            throw error
+        }
+    }
+
+    /// Writes the JUnit report atomically: one suite per input.
+    func writeJUnit(to path: String) throws {
+        let temporary = "\(path).tmp-\(getpid())"
+        do {
+            let writer = try JUnitWriter(path: temporary)
+            let hostname = Self.hostname()
+            var open = -1
+            func openSuite(_ input: Int) throws {
+                let counts = tally.inputs[input]
+                let seconds = max(0, Double(counts.finishedAt - counts.startedAt) / 1000)
+                try writer.beginSuite(
+                    JUnitSuite(
+                        name: summary.inputs[input], package: "triage", id: input,
+                        timestamp: Timestamp.junit(milliseconds: counts.startedAt == 0 ? Timestamp.nowMilliseconds() : counts.startedAt),
+                        hostname: hostname, tests: counts.records, failures: counts.failed, errors: 0,
+                        time: seconds,
+                        properties: [
+                            (name: "target", value: summary.target),
+                            (name: "inputs", value: summary.inputs.joined(separator: " ")),
+                            (name: "dryRun", value: String(summary.dryRun)),
+                        ]))
+            }
+            func closeSuite() throws { try writer.endSuite(systemOut: "", systemErr: "") }
+            try forEachEntry { input, entry in
+                while open < input {
+                    if open >= 0 { try closeSuite() }
+                    open += 1
+                    try openSuite(open)
+                }
+                let failure = entry.failure.map {
+                    JUnitFailure(type: $0.code, message: $0.message, text: "\(entry.input):\(entry.line)")
+                }
+                try writer.testCase(
+                    name: entry.id ?? "line \(entry.line)", classname: entry.productArn ?? entry.input, time: 0,
+                    failure: failure)
+            }
+            while open < summary.inputs.count - 1 {
+                if open >= 0 { try closeSuite() }
+                open += 1
+                try openSuite(open)
+            }
+            if open >= 0 { try closeSuite() }
+            try writer.finish()
+            guard rename(temporary, path) == 0 else {
+                throw OutputError(path: path, reason: "cannot rename into place: \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    private static func hostname() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
+        let name = String(cString: buffer)
+        return name.isEmpty ? "localhost" : name
+    }
+}

@@ -1,0 +1,36 @@
+import TriageCore
+import TriageIO
+
+/// Everything a run of `validate` or `apply` needs, as the executable parsed it.
+public struct RunConfiguration: Sendable {
+    /// How inputs' formats are chosen.
+    public enum FormatChoice: String, Sendable, CaseIterable {
+        case auto, ndjson, csv
+    }
+
+    /// Input paths in order; `-` is standard input.
+    public var inputs: [String]
+    /// `--format`.
+    public var format: FormatChoice = .auto
+    /// `--batch-size`, 1...100.
+    public var batchSize: Int = 100
+    /// `--updated-by`: `Note.UpdatedBy` for notes without one.
+    public var defaultNoteAuthor: String?
+    /// `--report` (`-` = stdout).
+    public var reportPath: String?
+    /// `--junit`.
+    public var junitPath: String?
+    /// Whether nothing is applied.
+    public var dryRun: Bool = true
+    /// Updates with an open batch at most (memory bound of the planner).
+    public var maxOpenGroups: Int = 1024
+    /// The longest line or CSV record, in bytes.
+    public var maxLineBytes: Int = 1 << 20
+    /// Directory for temporary files (the record spool).
+    public var temporaryDirectory: String = "/tmp"
+
+    /// Creates a configuration.
+    public init(inputs: [String]) {
+        self.inputs = inputs
+    }
+}

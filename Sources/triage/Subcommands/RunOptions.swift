@@ -1,0 +1,56 @@
+import ArgumentParser
+import TriageJob
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options shared by `validate` and `apply` (`shared/spec/cli.md`).
+struct RunOptions: ParsableArguments {
+    @Argument(help: "Decision files (NDJSON or CSV, gzip or not); '-' or nothing for standard input.")
+    var inputs: [String] = []
+
+    @Option(help: "Input format: auto (by extension, else by content), ndjson or csv.")
+    var format: RunConfiguration.FormatChoice = .auto
+
+    @Option(help: "JSON report path ('-' = stdout).")
+    var report: String?
+
+    @Option(help: "JUnit XML report path.")
+    var junit: String?
+
+    @Option(name: .customLong("batch-size"), help: "Findings per request, 1...100.")
+    var batchSize: Int = 100
+
+    @Option(name: .customLong("updated-by"), help: "Note.UpdatedBy for notes given without one.")
+    var updatedBy: String?
+
+    func validate() throws {
+        guard (1...100).contains(batchSize) else {
+            throw ValidationError("--batch-size must be between 1 and 100, not \(batchSize)")
+        }
+        if inputs.isEmpty, isatty(0) == 1 {
+            throw ValidationError("no INPUT given and standard input is a terminal; name a file or pipe decisions in")
+        }
+        if report == "-", junit == "-" {
+            throw ValidationError("--report and --junit cannot both be '-'")
+        }
+    }
+
+    /// The run's configuration.
+    func configuration(dryRun: Bool) -> RunConfiguration {
+        var configuration = RunConfiguration(inputs: inputs.isEmpty ? ["-"] : inputs)
+        configuration.format = format
+        configuration.reportPath = report
+        configuration.junitPath = junit
+        configuration.batchSize = batchSize
+        configuration.defaultNoteAuthor = updatedBy
+        configuration.dryRun = dryRun
+        if let directory = getenv("TMPDIR").map({ String(cString: $0) }), !directory.isEmpty {
+            configuration.temporaryDirectory = directory
+        }
+        return configuration
+    }
+}
+
+extension RunConfiguration.FormatChoice: ExpressibleByArgument {}

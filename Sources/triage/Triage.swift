@@ -1,0 +1,55 @@
+import ArgumentParser
+import Logging
+import TriageJob
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `triage`: applies security-finding triage decisions in bulk with the semantics of AWS Security
+/// Hub's BatchUpdateFindings.
+struct Triage: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "triage",
+        abstract: "Apply security-finding triage decisions in bulk (AWS Security Hub BatchUpdateFindings semantics).",
+        discussion: """
+            Exit status: 0 every record processed; 1 at least one record failed; 2 nothing applied because of \
+            a usage or set-up error; 3 interrupted by SIGINT/SIGTERM.
+            """,
+        subcommands: [ValidateCommand.self])
+}
+
+/// The entry point: parses, runs, and decides the exit status once (`shared/spec/cli.md`).
+@main
+enum TriageMain {
+    static func main() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let command: ParsableCommand
+        do {
+            command = try Triage.parseAsRoot()
+        } catch {
+            let status = Triage.exitCode(for: error)
+            if status == .success { Triage.exit(withError: error) }  // --help, --version
+            fputs(Triage.fullMessage(for: error) + "\n", stderr)
+            exit(2)
+        }
+        do {
+            var command = command
+            try command.run()
+        } catch let status as ExitCode {
+            exit(status.rawValue)
+        } catch let error as JobError {
+            fputs("triage: error: \(error.message)\n", stderr)
+            exit(2)
+        } catch {
+            let status = Triage.exitCode(for: error)
+            if status == .success { Triage.exit(withError: error) }
+            fputs(Triage.fullMessage(for: error) + "\n", stderr)
+            exit(2)
+        }
+    }
+}
