@@ -40,7 +40,7 @@ let package = Package(
             ]),
 
         .target(name: "TriageTestSupport", dependencies: ["TriageCore", "TriageIO"], path: "Tests/TriageTestSupport"),
-        .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore", "TriageTestSupport"]),
+        .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore"]),
         .testTarget(name: "TriageIOTests", dependencies: ["TriageIO", "TriageCore", "TriageTestSupport", "CLibXML2"]),
         .testTarget(name: "TriageJobTests", dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageTestSupport"]),
     ],
