@@ -39,10 +39,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        .target(name: "TriageTestSupport", dependencies: ["TriageCore", "TriageIO"], path: "Tests/TriageTestSupport"),
+        .target(name: "TriageTestSupport", dependencies: ["TriageCore", "TriageIO", "CLibXML2"], path: "Tests/TriageTestSupport"),
         .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore"]),
         .testTarget(name: "TriageIOTests", dependencies: ["TriageIO", "TriageCore", "TriageTestSupport", "CLibXML2"]),
-        .testTarget(name: "TriageJobTests", dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageTestSupport"]),
+        .testTarget(
+            name: "TriageJobTests", dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageTestSupport", "triage"],
+            exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,56 @@
+import Foundation
+
+/// The result of running a program to its end.
+package struct CommandRun: Sendable {
+    /// Exit status (or 128 + signal).
+    package var status: Int32
+    /// Standard output.
+    package var stdout: String
+    /// Standard error.
+    package var stderr: String
+
+    /// Runs `executable` with `arguments`, feeding `stdin` (or /dev/null), and waits.
+    package static func run(
+        _ executable: URL, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
+        directory: URL? = nil
+    ) throws -> CommandRun {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let environment {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        if let directory { process.currentDirectoryURL = directory }
+        let outPipe = Pipe()
+        let errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        let inPipe = Pipe()
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : inPipe
+        try process.run()
+        if let stdin {
+            DispatchQueue.global().async {
+                inPipe.fileHandleForWriting.write(stdin)
+                try? inPipe.fileHandleForWriting.close()
+            }
+        }
+        // Read both pipes concurrently so that neither fills up.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { errData = errPipe.fileHandleForReading.readDataToEndOfFile() }
+        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return CommandRun(
+            status: status, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs the built `triage` binary.
+    package static func triage(
+        _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil, directory: URL? = nil
+    ) throws -> CommandRun {
+        try run(TestPaths.triageBinary, arguments, stdin: stdin, environment: environment, directory: directory)
+    }
+}
