@@ -54,47 +54,37 @@ public final class DecisionJob {
 
         var sequence = 0
         var decoders: [Int: DecisionDecoder] = [:]
-        do {
+        var records: [DecodedRecord] = []
+        do throws(JobError) {
             while let event = channel.receive() {
+                records.removeAll(keepingCapacity: true)
                 switch event {
                 case .start(let input):
                     decoders[input] = DecisionDecoder(
                         format: catalog.entries[input].format, maxLineBytes: configuration.maxLineBytes)
                     tally.markStart(input: input, at: Timestamp.nowMilliseconds())
                 case .piece(let input, let piece):
-                    var failure: JobError?
                     do {
-                        try decoders[input]!.decode(piece) { record in
-                            if failure != nil { return }
-                            do {
-                                try self.handle(
-                                    record, input: input, sequence: &sequence, tally: &tally, spool: spool,
-                                    planner: &planner, emit: emit)
-                            } catch {
-                                failure = error
-                            }
-                        }
+                        try decoders[input]!.decode(piece) { records.append($0) }
                     } catch {
                         throw JobError(.badInput, "\(catalog.entries[input].name): \(error.message)")
                     }
-                    if let failure { throw failure }
+                    for record in records {
+                        try handle(
+                            record, input: input, sequence: &sequence, tally: &tally, spool: spool, planner: &planner,
+                            emit: emit)
+                    }
                 case .end(let input):
-                    var failure: JobError?
                     do {
-                        try decoders[input]!.finish { record in
-                            if failure != nil { return }
-                            do {
-                                try self.handle(
-                                    record, input: input, sequence: &sequence, tally: &tally, spool: spool,
-                                    planner: &planner, emit: emit)
-                            } catch {
-                                failure = error
-                            }
-                        }
+                        try decoders[input]!.finish { records.append($0) }
                     } catch {
                         throw JobError(.badInput, "\(catalog.entries[input].name): \(error.message)")
                     }
-                    if let failure { throw failure }
+                    for record in records {
+                        try handle(
+                            record, input: input, sequence: &sequence, tally: &tally, spool: spool, planner: &planner,
+                            emit: emit)
+                    }
                     decoders[input] = nil
                     tally.markEnd(input: input, at: Timestamp.nowMilliseconds())
                 }

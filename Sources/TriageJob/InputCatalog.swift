@@ -11,7 +11,9 @@ import Glibc
 ///
 /// Files are opened twice (checked here, read later) so that a run over thousands of files does
 /// not hold thousands of descriptors; standard input is opened once and kept.
-final class InputCatalog {
+/// `@unchecked Sendable`: built on the calling thread, then used by the I/O thread alone
+/// (`open(_:)` is its only mutation), with the channel's hand-over as the barrier.
+final class InputCatalog: @unchecked Sendable {
     struct Entry {
         /// As the user named it.
         var name: String

@@ -34,7 +34,7 @@ enum TriageMain {
         } catch {
             let status = Triage.exitCode(for: error)
             if status == .success { Triage.exit(withError: error) }  // --help, --version
-            fputs(Triage.fullMessage(for: error) + "\n", stderr)
+            StandardError.print(Triage.fullMessage(for: error))
             exit(2)
         }
         do {
@@ -43,12 +43,12 @@ enum TriageMain {
         } catch let status as ExitCode {
             exit(status.rawValue)
         } catch let error as JobError {
-            fputs("triage: error: \(error.message)\n", stderr)
+            StandardError.print("triage: error: \(error.message)")
             exit(2)
         } catch {
             let status = Triage.exitCode(for: error)
             if status == .success { Triage.exit(withError: error) }
-            fputs(Triage.fullMessage(for: error) + "\n", stderr)
+            StandardError.print(Triage.fullMessage(for: error))
             exit(2)
         }
     }

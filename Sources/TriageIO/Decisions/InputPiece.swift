@@ -39,7 +39,9 @@ package final class InputPieceReader {
         }
         var chunk = [UInt8](repeating: 0, count: 256 << 10)
         do {
-            let count = try chunk.withUnsafeMutableBytes { (buffer) throws(InputError) -> Int in try source.read(into: buffer) }
+            let count = try chunk.withUnsafeMutableBufferPointer { (buffer) throws(InputError) -> Int in
+                try source.read(into: UnsafeMutableRawBufferPointer(buffer))
+            }
             if count == 0 {
                 done = true
                 return nil

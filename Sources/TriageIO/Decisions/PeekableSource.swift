@@ -13,7 +13,9 @@ package final class PeekableSource: ByteSource {
     package func peek(_ count: Int) throws(InputError) -> [UInt8] {
         while head.count < count {
             var chunk = [UInt8](repeating: 0, count: count - head.count)
-            let read = try chunk.withUnsafeMutableBytes { (buffer) throws(InputError) -> Int in try base.read(into: buffer) }
+            let read = try chunk.withUnsafeMutableBufferPointer { (buffer) throws(InputError) -> Int in
+                try base.read(into: UnsafeMutableRawBufferPointer(buffer))
+            }
             if read == 0 { break }
             head.append(contentsOf: chunk[0..<read])
         }

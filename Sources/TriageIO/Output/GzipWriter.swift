@@ -23,7 +23,9 @@ package final class GzipWriter {
 
     /// Compresses `bytes`.
     package func write(_ bytes: [UInt8]) throws(OutputError) {
-        try bytes.withUnsafeBytes { (raw) throws(OutputError) in try deflate(raw, flush: Z_NO_FLUSH) }
+        try bytes.withUnsafeBufferPointer { (buffer) throws(OutputError) in
+            try deflate(UnsafeRawBufferPointer(buffer), flush: Z_NO_FLUSH)
+        }
     }
 
     /// Compresses a string's UTF-8 bytes.

@@ -42,7 +42,7 @@ package struct SyntheticData: Sendable {
         var text = ""
         var part = 0
         while text.count < digits {
-            let word = String(random(index, salt &+ UInt64(part)), radix: 16)
+            let word = String(random(index, salt &* 1_000 &+ UInt64(part)), radix: 16)
             text += String(repeating: "0", count: 16 - word.count) + word
             part += 1
         }

@@ -15,9 +15,9 @@ enum RunSummaryLine {
         line += ", \(result.requests) requests" + (verb == "validate" ? " planned" : "")
         line += String(format: " in %.2f s", result.seconds)
         if result.interrupted { line += "; interrupted" }
-        fputs(line + "\n", stderr)
+        StandardError.print(line)
         for report in result.reports where report.path != "-" {
-            fputs("triage \(verb): \(report.kind) written to \(report.path)\n", stderr)
+            StandardError.print("triage \(verb): \(report.kind) written to \(report.path)")
         }
     }
 }
