@@ -40,7 +40,7 @@ let package = Package(
             ]),
 
         .target(name: "TriageTestSupport", dependencies: ["TriageCore", "TriageIO", "CLibXML2"], path: "Tests/TriageTestSupport"),
-        .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore"]),
+        .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore", "TriageTestSupport"]),
         .testTarget(name: "TriageIOTests", dependencies: ["TriageIO", "TriageCore", "TriageTestSupport", "CLibXML2"]),
         .testTarget(
             name: "TriageJobTests", dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageTestSupport", "triage"],

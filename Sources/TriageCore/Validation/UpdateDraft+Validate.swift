@@ -104,7 +104,8 @@ extension UpdateDraft {
         }
         if let relatedFindings { update.relatedFindings = checkedRelatedFindings(relatedFindings, issues: &issues) }
 
-        guard issues.count == before else { return nil }
+        // A member the reader could not decode also leaves the update empty: say only what was wrong.
+        guard issues.count == before, self.issues.isEmpty else { return nil }
         // Choice (batchupdatefindings.md §1): a request with identifiers only is rejected.
         if update.isEmpty {
             issues.append(
