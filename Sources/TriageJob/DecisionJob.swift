@@ -33,64 +33,56 @@ public final class DecisionJob {
             if let path, path != "-" { try Self.checkWritable(path, kind: kind) }
         }
         let spoolPath = "\(configuration.temporaryDirectory)/triage-spool-\(getpid())-\(startedAt).bin"
-        let spool: RecordSpool
-        do {
-            spool = try RecordSpool(path: spoolPath)
-        } catch {
-            throw JobError(.output, "cannot create the record spool: \(error)")
+        // Reports are rendered from a spool of every record in input order; without a report
+        // there is nothing to spool.
+        let wantsReport = configuration.reportPath != nil || configuration.junitPath != nil
+        var spool: RecordSpool?
+        if wantsReport {
+            do {
+                spool = try RecordSpool(path: spoolPath)
+            } catch {
+                throw JobError(.output, "cannot create the record spool: \(error)")
+            }
         }
-        defer { spool.remove() }
+        defer { spool?.remove() }
 
         var tally = RunTally(inputCount: catalog.entries.count)
         var planner = BatchPlanner(batchSize: configuration.batchSize, maxOpenGroups: configuration.maxOpenGroups)
         var requests = 0
         let emit: (PlannedBatch) -> Void = { _ in requests += 1 }
 
-        let channel = BoundedChannel<ReadEvent>(capacity: 8)
+        // I/O thread → decoding thread → this thread, each hand-over bounded.
+        let pieces = BoundedChannel<ReadEvent>(capacity: 8)
+        let decoded = BoundedChannel<DecodedEvent>(capacity: 8)
         let reading = DispatchGroup()
         DispatchQueue(label: "triage.read").async(group: reading) {
-            Self.readInputs(catalog, into: channel)
+            Self.readInputs(catalog, into: pieces)
+        }
+        let configuration = self.configuration
+        DispatchQueue(label: "triage.decode").async(group: reading) {
+            Self.decodeInputs(catalog, configuration, from: pieces, into: decoded)
         }
 
         var sequence = 0
-        var decoders: [Int: DecisionDecoder] = [:]
-        var records: [DecodedRecord] = []
         do throws(JobError) {
-            while let event = channel.receive() {
-                records.removeAll(keepingCapacity: true)
+            while let event = decoded.receive() {
                 switch event {
                 case .start(let input):
-                    decoders[input] = DecisionDecoder(
-                        format: catalog.entries[input].format, maxLineBytes: configuration.maxLineBytes)
                     tally.markStart(input: input, at: Timestamp.nowMilliseconds())
-                case .piece(let input, let piece):
-                    do {
-                        try decoders[input]!.decode(piece) { records.append($0) }
-                    } catch {
-                        throw JobError(.badInput, "\(catalog.entries[input].name): \(error.message)")
-                    }
+                case .records(let input, let records):
                     for record in records {
                         try handle(
                             record, input: input, sequence: &sequence, tally: &tally, spool: spool, planner: &planner,
                             emit: emit)
                     }
                 case .end(let input):
-                    do {
-                        try decoders[input]!.finish { records.append($0) }
-                    } catch {
-                        throw JobError(.badInput, "\(catalog.entries[input].name): \(error.message)")
-                    }
-                    for record in records {
-                        try handle(
-                            record, input: input, sequence: &sequence, tally: &tally, spool: spool, planner: &planner,
-                            emit: emit)
-                    }
-                    decoders[input] = nil
                     tally.markEnd(input: input, at: Timestamp.nowMilliseconds())
+                case .failed(let error):
+                    throw error
                 }
             }
         } catch {
-            Self.drain(channel)
+            while decoded.receive() != nil {}
             reading.wait()
             throw error
         }
@@ -104,20 +96,22 @@ public final class DecisionJob {
             startedAt: Timestamp.rfc3339(milliseconds: startedAt),
             finishedAt: Timestamp.rfc3339(milliseconds: finishedAt), dryRun: configuration.dryRun,
             errors: tally.sortedErrors)
-        let renderer = ReportRenderer(
-            spool: spool, summary: summary, tally: tally, appliedOutcome: { _ in .processed })
         var reports: [(kind: String, path: String)] = []
-        do {
-            if let path = configuration.reportPath {
-                try renderer.writeJSON(to: path)
-                reports.append(("report", path))
+        if let spool {
+            let renderer = ReportRenderer(
+                spool: spool, summary: summary, tally: tally, appliedOutcome: { _ in .processed })
+            do {
+                if let path = configuration.reportPath {
+                    try renderer.writeJSON(to: path)
+                    reports.append(("report", path))
+                }
+                if let path = configuration.junitPath {
+                    try renderer.writeJUnit(to: path)
+                    reports.append(("junit", path))
+                }
+            } catch {
+                throw JobError(.output, "\(error)")
             }
-            if let path = configuration.junitPath {
-                try renderer.writeJUnit(to: path)
-                reports.append(("junit", path))
-            }
-        } catch {
-            throw JobError(.output, "\(error)")
         }
         return RunResult(
             records: tally.records, processed: tally.processed, failed: tally.failed, requests: requests,
@@ -127,12 +121,12 @@ public final class DecisionJob {
 
     /// One decoded record: validate, spool, count, plan.
     private func handle(
-        _ record: DecodedRecord, input: Int, sequence: inout Int, tally: inout RunTally, spool: RecordSpool,
+        _ record: DecodedRecord, input: Int, sequence: inout Int, tally: inout RunTally, spool: RecordSpool?,
         planner: inout BatchPlanner, emit: (PlannedBatch) -> Void
     ) throws(JobError) {
         func spoolRecord(_ spooled: SpooledRecord) throws(JobError) {
             do {
-                try spool.append(spooled)
+                try spool?.append(spooled)
             } catch {
                 throw JobError(.output, "cannot write the record spool: \(error)")
             }
@@ -151,8 +145,8 @@ public final class DecisionJob {
                 SpooledRecord(
                     input: input, line: line, id: nil, productArn: nil,
                     failure: .init(code: .malformedInput, message: message)))
-        case .draft(let draft, let line):
-            for checked in draft.validate(defaultNoteAuthor: configuration.defaultNoteAuthor) {
+        case .checked(let verdicts, let line):
+            for checked in verdicts {
                 switch checked {
                 case .valid(let identifier, let update):
                     let current = sequence
@@ -169,32 +163,6 @@ public final class DecisionJob {
                 }
             }
         }
-    }
-
-    enum ReadEvent: Sendable {
-        case start(Int)
-        case piece(Int, InputPiece)
-        case end(Int)
-    }
-
-    /// The I/O thread: every input in order, cut into pieces.
-    private static func readInputs(_ catalog: InputCatalog, into channel: BoundedChannel<ReadEvent>) {
-        for index in catalog.entries.indices {
-            channel.send(.start(index))
-            switch catalog.open(index) {
-            case .failure(let error):
-                channel.send(.piece(index, .failed(error, lastLine: 0)))
-            case .success(let source):
-                let reader = InputPieceReader(source: source, format: catalog.entries[index].format)
-                while let piece = reader.next() { channel.send(.piece(index, piece)) }
-            }
-            channel.send(.end(index))
-        }
-        channel.close()
-    }
-
-    private static func drain(_ channel: BoundedChannel<ReadEvent>) {
-        while channel.receive() != nil {}
     }
 
     private static func checkWritable(_ path: String, kind: String) throws(JobError) {

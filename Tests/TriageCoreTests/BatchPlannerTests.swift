@@ -13,7 +13,7 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 func plan(
-    _ decisions: [(FindingIdentifier, FindingUpdate)], batchSize: Int = 100, maxOpenGroups: Int = 1024
+    _ decisions: [(FindingIdentifier, CanonicalUpdate)], batchSize: Int = 100, maxOpenGroups: Int = 1024
 ) -> [PlannedBatch] {
     var planner = BatchPlanner(batchSize: batchSize, maxOpenGroups: maxOpenGroups)
     var batches: [PlannedBatch] = []
@@ -24,15 +24,15 @@ func plan(
     return batches
 }
 
-let statuses: [FindingUpdate] = WorkflowStatus.allCases.map { FindingUpdate(workflowStatus: $0) }
-    + [FindingUpdate(confidence: 0), FindingUpdate(confidence: 1)]
+let statuses: [CanonicalUpdate] = (WorkflowStatus.allCases.map { FindingUpdate(workflowStatus: $0) }
+    + [FindingUpdate(confidence: 0), FindingUpdate(confidence: 1)]).map(CanonicalUpdate.init)
 
 @Suite struct BatchPlannerTests {
     @Test(arguments: [1, 7, 100])
     func fewestRequestsWithoutRepeats(batchSize: Int) {
         var generator = SplitMix64(state: 42)
         var counts = [Int](repeating: 0, count: statuses.count)
-        let decisions = (0..<2_345).map { index -> (FindingIdentifier, FindingUpdate) in
+        let decisions = (0..<2_345).map { index -> (FindingIdentifier, CanonicalUpdate) in
             let k = Int(generator.next() % UInt64(statuses.count))
             counts[k] += 1
             return (FindingIdentifier(id: "f\(index)", productArn: "p"), statuses[k])
@@ -49,7 +49,7 @@ let statuses: [FindingUpdate] = WorkflowStatus.allCases.map { FindingUpdate(work
 
     @Test func repeatedFindingNeverSharesABatchAndKeepsOrder() {
         var generator = SplitMix64(state: 7)
-        let decisions = (0..<5_000).map { _ -> (FindingIdentifier, FindingUpdate) in
+        let decisions = (0..<5_000).map { _ -> (FindingIdentifier, CanonicalUpdate) in
             let finding = Int(generator.next() % 60)
             return (FindingIdentifier(id: "f\(finding)", productArn: "p"), statuses[Int(generator.next() % 3)])
         }
@@ -74,7 +74,7 @@ let statuses: [FindingUpdate] = WorkflowStatus.allCases.map { FindingUpdate(work
     @Test func openGroupsAreCapped() {
         // 10 distinct updates interleaved with a cap of 4 open groups: every record is planned once,
         // and more requests than the unbounded minimum are needed.
-        let updates = (0..<10).map { FindingUpdate(confidence: $0) }
+        let updates = (0..<10).map { CanonicalUpdate(FindingUpdate(confidence: $0)) }
         let decisions = (0..<1_000).map { (FindingIdentifier(id: "f\($0)", productArn: "p"), updates[$0 % 10]) }
         let capped = plan(decisions, batchSize: 100, maxOpenGroups: 4)
         let unbounded = plan(decisions, batchSize: 100)

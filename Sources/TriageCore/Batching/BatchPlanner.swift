@@ -15,7 +15,7 @@ public struct BatchMember: Hashable, Sendable {
 /// A request-shaped batch: one update, 1..batchSize findings, no finding twice.
 public struct PlannedBatch: Sendable {
     /// The shared update.
-    public var update: FindingUpdate
+    public var update: CanonicalUpdate
     /// Its records, in input order.
     public var members: [BatchMember]
 }
@@ -38,9 +38,8 @@ public struct PlannedBatch: Sendable {
 /// exactly Σ⌈nₖ / batchSize⌉ batches, nₖ the number of records with update k.
 public struct BatchPlanner: Sendable {
     private struct Group {
-        var update: FindingUpdate
+        var update: CanonicalUpdate
         var members: [BatchMember]
-        var generation: Int
     }
 
     /// Findings per batch, 1..100.
@@ -48,12 +47,14 @@ public struct BatchPlanner: Sendable {
     /// Updates with an open batch at most.
     public let maxOpenGroups: Int
 
-    private var groups: [FindingUpdate: Group] = [:]
+    /// Open groups by generation (a number given to each group when it opens, rising).
+    private var groups: [Int: Group] = [:]
+    /// The open group of each update.
+    private var openGroupOfUpdate: [CanonicalUpdate: Int] = [:]
     /// Which open group holds each finding.
-    private var openFindings: [FindingIdentifier: FindingUpdate] = [:]
-    /// Open groups in the order they were opened (entries whose generation no longer matches
-    /// are stale and skipped).
-    private var openOrder: [(update: FindingUpdate, generation: Int)] = []
+    private var openFindings: [FindingIdentifier: Int] = [:]
+    /// Generations in the order they opened; closed ones are skipped lazily.
+    private var openOrder: [Int] = []
     private var openOrderHead = 0
     private var nextGeneration = 0
 
@@ -67,25 +68,32 @@ public struct BatchPlanner: Sendable {
 
     /// Adds a valid decision and calls `emit` for every batch that must be sent now, in order.
     public mutating func add(
-        sequence: Int, identifier: FindingIdentifier, update: FindingUpdate, emit: (PlannedBatch) -> Void
+        sequence: Int, identifier: FindingIdentifier, update: CanonicalUpdate, emit: (PlannedBatch) -> Void
     ) {
         if let holding = openFindings[identifier] {
             close(holding, emit: emit)
         }
-        if groups[update] == nil {
+        let generation: Int
+        if let open = openGroupOfUpdate[update] {
+            generation = open
+        } else {
             if groups.count >= maxOpenGroups { closeOldest(emit: emit) }
-            let generation = nextGeneration
+            generation = nextGeneration
             nextGeneration += 1
             var members: [BatchMember] = []
-            members.reserveCapacity(min(batchSize, 16))
-            groups[update] = Group(update: update, members: members, generation: generation)
-            openOrder.append((update, generation))
+            members.reserveCapacity(batchSize)
+            groups[generation] = Group(update: update, members: members)
+            openGroupOfUpdate[update] = generation
+            openOrder.append(generation)
         }
-        groups[update]!.members.append(BatchMember(sequence: sequence, identifier: identifier))
-        openFindings[identifier] = update
-        if groups[update]!.members.count >= batchSize {
-            close(update, emit: emit)
-        }
+        openFindings[identifier] = generation
+        let full = Self.append(BatchMember(sequence: sequence, identifier: identifier), to: &groups[generation]!)
+        if full >= batchSize { close(generation, emit: emit) }
+    }
+
+    private static func append(_ member: BatchMember, to group: inout Group) -> Int {
+        group.members.append(member)
+        return group.members.count
     }
 
     /// Emits every open batch, oldest first. Call once at the end of the input.
@@ -100,10 +108,10 @@ public struct BatchPlanner: Sendable {
 
     private mutating func closeOldest(emit: (PlannedBatch) -> Void) {
         while openOrderHead < openOrder.count {
-            let entry = openOrder[openOrderHead]
+            let generation = openOrder[openOrderHead]
             openOrderHead += 1
-            if let group = groups[entry.update], group.generation == entry.generation {
-                close(entry.update, emit: emit)
+            if groups[generation] != nil {
+                close(generation, emit: emit)
                 break
             }
         }
@@ -113,8 +121,9 @@ public struct BatchPlanner: Sendable {
         }
     }
 
-    private mutating func close(_ update: FindingUpdate, emit: (PlannedBatch) -> Void) {
-        guard let group = groups.removeValue(forKey: update) else { return }
+    private mutating func close(_ generation: Int, emit: (PlannedBatch) -> Void) {
+        guard let group = groups.removeValue(forKey: generation) else { return }
+        openGroupOfUpdate.removeValue(forKey: group.update)
         for member in group.members { openFindings.removeValue(forKey: member.identifier) }
         emit(PlannedBatch(update: group.update, members: group.members))
     }

@@ -1,9 +1,37 @@
 /// The verdict on one record: a valid decision, or the problems that make it `InvalidInput`.
 public enum CheckedDecision: Sendable {
     /// The record satisfies the contract.
-    case valid(FindingIdentifier, FindingUpdate)
+    case valid(FindingIdentifier, CanonicalUpdate)
     /// The record breaks the contract; `identifier` is what it named (for the report), if anything.
     case invalid(RawIdentifier?, [ValidationIssue])
+}
+
+/// The verdict on the update members of a record, shared by every record with the same members.
+public enum UpdateVerdict: Sendable {
+    /// A valid update.
+    case valid(CanonicalUpdate)
+    /// The problems, in the order found.
+    case invalid([ValidationIssue])
+}
+
+extension CheckedDecision {
+    /// The verdict on one record from its identifier and its (separately checked) update: the
+    /// issues of the request, of the identifier and of the update, in that order.
+    public static func combining(
+        _ raw: RawIdentifier, fieldPrefix: String = "", requestIssues: [ValidationIssue] = [],
+        update: UpdateVerdict
+    ) -> CheckedDecision {
+        var issues = requestIssues
+        let identifier = UpdateDraft.checkIdentifier(
+            raw, fieldPrefix: fieldPrefix, maxIdLength: Limits.maxIdLength, issues: &issues)
+        switch update {
+        case .valid(let update):
+            if let identifier, issues.isEmpty { return .valid(identifier, update) }
+        case .invalid(let updateIssues):
+            issues += updateIssues
+        }
+        return .invalid(raw, issues)
+    }
 }
 
 extension UpdateDraft {
@@ -14,9 +42,7 @@ extension UpdateDraft {
     /// - Parameter defaultNoteAuthor: `Note.UpdatedBy` for a note given without one
     ///   (`--updated-by`); without it such a note is invalid.
     public func validate(defaultNoteAuthor: String? = nil) -> [CheckedDecision] {
-        var updateIssues = issues
-        let update = checkedUpdate(defaultNoteAuthor: defaultNoteAuthor, issues: &updateIssues)
-
+        let update = checkUpdate(defaultNoteAuthor: defaultNoteAuthor)
         var requestIssues: [ValidationIssue] = []
         if isWholeRequest, !Limits.identifiersPerRequest.contains(identifiers.count) {
             requestIssues.append(
@@ -25,18 +51,27 @@ extension UpdateDraft {
                     problem: "has \(identifiers.count) entries; a request takes 1 to 100"))
         }
         if identifiers.isEmpty {
-            return [.invalid(nil, requestIssues + updateIssues)]
+            var issues = requestIssues
+            if case .invalid(let updateIssues) = update { issues += updateIssues }
+            return [.invalid(nil, issues)]
         }
         return identifiers.enumerated().map { index, raw in
-            let prefix = isWholeRequest ? "FindingIdentifiers[\(index)]." : ""
-            var recordIssues = requestIssues
-            let identifier = Self.checkIdentifier(raw, fieldPrefix: prefix, maxIdLength: Limits.maxIdLength, issues: &recordIssues)
-            recordIssues += updateIssues
-            if let identifier, let update, recordIssues.isEmpty {
-                return .valid(identifier, update)
-            }
-            return .invalid(raw, recordIssues)
+            CheckedDecision.combining(
+                raw, fieldPrefix: isWholeRequest ? "FindingIdentifiers[\(index)]." : "", requestIssues: requestIssues,
+                update: update)
         }
+    }
+
+    /// Checks the update members alone (decoding issues first, then the rules), so that a reader
+    /// can check an update shared by many records once.
+    public func checkUpdate(defaultNoteAuthor: String? = nil) -> UpdateVerdict {
+        var updateIssues = issues
+        if let update = checkedUpdate(defaultNoteAuthor: defaultNoteAuthor, issues: &updateIssues),
+            updateIssues.isEmpty
+        {
+            return .valid(CanonicalUpdate(update))
+        }
+        return .invalid(updateIssues)
     }
 
     static func checkIdentifier(
@@ -51,7 +86,7 @@ extension UpdateDraft {
             }
             if !TextRules.isNonBlank(value) {
                 issues.append(ValidationIssue(field: field, problem: "must contain a non-whitespace character"))
-            } else if name == "Id", let maxIdLength, TextRules.length(value) > maxIdLength {
+            } else if name == "Id", let maxIdLength, !TextRules.length(of: value, isIn: 1...maxIdLength) {
                 issues.append(
                     ValidationIssue(
                         field: field,

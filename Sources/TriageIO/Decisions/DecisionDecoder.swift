@@ -3,8 +3,9 @@ import TriageCore
 /// A record as the decoding stage hands it on: a draft to validate, or a record that could not
 /// be parsed.
 package enum DecodedRecord: Sendable {
-    /// A parsed record starting at `line`.
-    case draft(UpdateDraft, line: Int)
+    /// A parsed and checked record starting at `line`: one verdict per record it holds (several
+    /// for a whole-request line).
+    case checked([CheckedDecision], line: Int)
     /// A line or row that could not be parsed: `MalformedRecord`.
     case malformed(line: Int, message: String)
     /// The input broke after `line`: `MalformedInput`.
@@ -21,16 +22,24 @@ package struct DecisionDecoder {
     /// The input's format.
     package let format: DecisionFormat
     private let maxLineBytes: Int
+    private let lines: DecisionLineDecoder
+    private let defaultNoteAuthor: String?
     private var tokenizer: CSVTokenizer
     private var layout: CSVDecisionLayout?
     private var headerError: CSVHeaderError?
     /// The last line a record was seen on (CSV), for input failures.
     private var lastLine = 0
 
-    /// Creates a decoder.
-    package init(format: DecisionFormat, maxLineBytes: Int = 1 << 20) {
+    /// Creates a decoder. `lines` may be shared by the decoders of one thread (its cache of
+    /// checked updates then serves every input); `defaultNoteAuthor` is `--updated-by`.
+    package init(
+        format: DecisionFormat, maxLineBytes: Int = 1 << 20, defaultNoteAuthor: String? = nil,
+        lines: DecisionLineDecoder? = nil
+    ) {
         self.format = format
         self.maxLineBytes = maxLineBytes
+        self.defaultNoteAuthor = defaultNoteAuthor
+        self.lines = lines ?? DecisionLineDecoder(defaultNoteAuthor: defaultNoteAuthor)
         self.tokenizer = CSVTokenizer(maxRecordBytes: maxLineBytes)
     }
 
@@ -43,7 +52,7 @@ package struct DecisionDecoder {
         case .lines(let block):
             block.bytes.withUnsafeBytes { bytes in
                 for span in block.lines {
-                    if let record = Self.decodeLine(bytes, span, maxLineBytes: maxLineBytes) { emit(record) }
+                    if let record = decodeLine(bytes, span) { emit(record) }
                 }
             }
         case .bytes(let chunk):
@@ -65,22 +74,15 @@ package struct DecisionDecoder {
     }
 
     /// Decodes one NDJSON line; nil for a blank line.
-    static func decodeLine(_ bytes: UnsafeRawBufferPointer, _ span: LineSpan, maxLineBytes: Int) -> DecodedRecord? {
+    private func decodeLine(_ bytes: UnsafeRawBufferPointer, _ span: LineSpan) -> DecodedRecord? {
         if let length = span.oversizedLength {
             return .malformed(line: span.number, message: "line is \(length) bytes long; the limit is \(maxLineBytes) bytes")
         }
-        let line = UnsafeRawBufferPointer(rebasing: bytes[span.start..<span.end])
-        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(line)
-        } catch {
-            return .malformed(line: span.number, message: "invalid JSON: \(error)")
+        switch lines.decode(UnsafeRawBufferPointer(rebasing: bytes[span.start..<span.end])) {
+        case .blank: return nil
+        case .malformed(let message): return .malformed(line: span.number, message: message)
+        case .checked(let verdicts): return .checked(verdicts, line: span.number)
         }
-        guard case .object(let members) = value else {
-            return .malformed(line: span.number, message: "a record must be a JSON object, not \(value.typeName)")
-        }
-        return .draft(UpdateDraft(decisionObject: members), line: span.number)
     }
 
     private mutating func handle(_ event: CSVEvent, emit: (DecodedRecord) -> Void) throws(CSVHeaderError) {
@@ -105,7 +107,7 @@ package struct DecisionDecoder {
                 emit(.malformed(line: line, message: "row has \(fields.count) fields; the header has \(layout.width)"))
                 return
             }
-            emit(.draft(layout.draft(cells: fields), line: line))
+            emit(.checked(layout.draft(cells: fields).validate(defaultNoteAuthor: defaultNoteAuthor), line: line))
         }
     }
 }

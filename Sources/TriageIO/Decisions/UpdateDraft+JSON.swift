@@ -7,13 +7,16 @@ extension UpdateDraft {
     /// *Choice*: a member whose value is `null` counts as not given, as an empty CSV cell does.
     package init(decisionObject members: [JSONMember]) {
         self.init()
-        var seen = Set<String>()
+        var seen: UInt32 = 0  // bit per known member name (Self.memberBit), to find duplicates without hashing
         var identifier = RawIdentifier(id: nil, productArn: nil)
         var hasIdentifierMember = false
         for member in members {
-            if !seen.insert(member.key).inserted {
-                reject(member.key, "is given twice")
-                continue
+            if let bit = Self.memberBit(member.key) {
+                if seen & bit != 0 {
+                    reject(member.key, "is given twice")
+                    continue
+                }
+                seen |= bit
             }
             if case .null = member.value { continue }
             switch member.key {
@@ -98,6 +101,25 @@ extension UpdateDraft {
         }
     }
 
+    /// A bit for each top-level member name a record may have; nil for others.
+    private static func memberBit(_ key: String) -> UInt32? {
+        switch key {
+        case "Id": 1 << 0
+        case "ProductArn": 1 << 1
+        case "FindingIdentifiers": 1 << 2
+        case "Note": 1 << 3
+        case "Severity": 1 << 4
+        case "VerificationState": 1 << 5
+        case "Confidence": 1 << 6
+        case "Criticality": 1 << 7
+        case "Types": 1 << 8
+        case "UserDefinedFields": 1 << 9
+        case "Workflow": 1 << 10
+        case "RelatedFindings": 1 << 11
+        default: nil
+        }
+    }
+
     // MARK: typed access with issues
 
     private mutating func string(_ value: JSONValue, _ field: String) -> String? {
@@ -152,16 +174,17 @@ extension UpdateDraft {
         _ object: [JSONMember], _ path: String, allowed: Set<String>
     ) -> [(String, JSONValue)] {
         var result: [(String, JSONValue)] = []
-        var seen = Set<String>()
+        var seen: [String] = []
         for member in object {
             let field = "\(path).\(member.key)"
             if !allowed.contains(member.key) {
                 reject(field, "is not a member of \(path) (members: \(allowed.sorted().joined(separator: ", ")))")
-            } else if !seen.insert(member.key).inserted {
+            } else if seen.contains(member.key) {
                 reject(field, "is given twice")
             } else if case .null = member.value {
                 continue
             } else {
+                seen.append(member.key)
                 result.append((member.key, member.value))
             }
         }

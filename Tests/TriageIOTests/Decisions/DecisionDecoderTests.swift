@@ -41,8 +41,8 @@ func verdicts(_ records: [DecodedRecord], author: String? = nil) -> [String] {
         switch record {
         case .malformed(let line, let message): return ["malformed \(line) \(message)"]
         case .inputFailed(let line, let message): return ["input \(line) \(message)"]
-        case .draft(let draft, let line):
-            return draft.validate(defaultNoteAuthor: author).map {
+        case .checked(let checked, let line):
+            return checked.map {
                 switch $0 {
                 case .valid(let identifier, _): "valid \(line) \(identifier.id)"
                 case .invalid(_, let issues): "invalid \(line) \(ValidationIssue.message(issues))"
@@ -127,10 +127,11 @@ func verdicts(_ records: [DecodedRecord], author: String? = nil) -> [String] {
 
     @Test func cellsBecomeTheUpdate() throws {
         let records = try decodeAll(Self.text, format: .csv)
-        guard case .draft(let draft, _) = records[0], case .valid(_, let update) = draft.validate()[0] else {
+        guard case .checked(let checked, _) = records[0], case .valid(_, let canonical) = checked[0] else {
             Issue.record("first row should be valid")
             return
         }
+        let update = canonical.update
         #expect(update.types == ["TTPs/Discovery", "Effects/Data Exposure"])
         #expect(update.userDefinedFields == [UserDefinedField(key: "Ticket-ID", value: "SEC-1")])
         #expect(update.confidence == 0)
