@@ -20,19 +20,20 @@ extension DecisionJob {
     }
 
     /// The I/O thread: every input in order, cut into pieces.
-    static func readInputs(_ catalog: InputCatalog, into channel: BoundedChannel<ReadEvent>) {
+    static func readInputs(_ catalog: InputCatalog, into channel: BoundedChannel<ReadEvent>, stop: StopSignal) {
+        defer { channel.close() }
         for index in catalog.entries.indices {
+            if stop.isRequested { return }
             channel.send(.start(index))
             switch catalog.open(index) {
             case .failure(let error):
                 channel.send(.piece(index, .failed(error, lastLine: 0)))
             case .success(let source):
                 let reader = InputPieceReader(source: source, format: catalog.entries[index].format)
-                while let piece = reader.next() { channel.send(.piece(index, piece)) }
+                while !stop.isRequested, let piece = reader.next() { channel.send(.piece(index, piece)) }
             }
             channel.send(.end(index))
         }
-        channel.close()
     }
 
     /// The decoding thread: pieces into checked records, one update cache for the whole run.

@@ -7,16 +7,18 @@ import TriageIO
 import Glibc
 #endif
 
-/// The pipeline of `validate` and `apply`: read → decode → validate → batch → (apply) → report.
+/// The pipeline of `validate` and `apply`: read → decode → validate → batch → apply → report.
 ///
-/// Threads: one I/O thread reads and decompresses inputs and cuts them into pieces; the calling
-/// thread decodes, validates, spools every record (in input order, on disk) and plans batches.
-/// A bounded channel between them keeps memory flat: the I/O thread waits when decoding falls
-/// behind. Reports are rendered at the end from the spool, so a million records are never held
-/// in memory as objects.
+/// Threads: an I/O thread reads and decompresses inputs and cuts them into pieces; a decoding
+/// thread parses and checks records; the calling thread spools every record (in input order, on
+/// disk), counts and plans batches; batches run on a concurrent queue (``BatchDispatcher``).
+/// Bounded channels between the stages and the dispatcher's slots keep memory flat: each stage
+/// waits when the next falls behind. Reports are rendered at the end from the spool and the
+/// ledger of applied outcomes, so a million records are never held in memory as objects.
 public final class DecisionJob {
     private let configuration: RunConfiguration
     private let logger: Logger
+    private let stop = StopSignal()
 
     /// Creates a job.
     public init(configuration: RunConfiguration, logger: Logger = Logger(label: "triage")) {
@@ -24,82 +26,113 @@ public final class DecisionJob {
         self.logger = logger
     }
 
-    /// Runs the job to the end. Throws only set-up errors (nothing applied, exit status 2);
-    /// every problem with a record is an outcome in the result.
+    /// Runs the job to the end (or to a SIGINT/SIGTERM). Throws only set-up errors (nothing
+    /// applied, exit status 2); every problem with a record is an outcome in the result.
     public func run() throws(JobError) -> RunResult {
+        let configuration = self.configuration
         let startedAt = Timestamp.nowMilliseconds()
         let catalog = try InputCatalog(configuration)
         for (kind, path) in [("report", configuration.reportPath), ("junit", configuration.junitPath)] {
             if let path, path != "-" { try Self.checkWritable(path, kind: kind) }
         }
-        let spoolPath = "\(configuration.temporaryDirectory)/triage-spool-\(getpid())-\(startedAt).bin"
+        let targetName = configuration.target?.name ?? "none (dry run)"
+        let resumed = try ResumePoint(configuration, inputs: catalog.entries.map(\.name))
+        let journal = try openJournal(inputs: catalog.entries.map(\.name), target: targetName, startedAt: startedAt)
+        let ledger = ApplyLedger(journal: journal)
+        resumed?.restore(into: ledger)
+
         // Reports are rendered from a spool of every record in input order; without a report
         // there is nothing to spool.
-        let wantsReport = configuration.reportPath != nil || configuration.junitPath != nil
         var spool: RecordSpool?
-        if wantsReport {
+        if configuration.reportPath != nil || configuration.junitPath != nil {
+            let path = "\(configuration.temporaryDirectory)/triage-spool-\(getpid())-\(startedAt).bin"
             do {
-                spool = try RecordSpool(path: spoolPath)
+                spool = try RecordSpool(path: path)
             } catch {
                 throw JobError(.output, "cannot create the record spool: \(error)")
             }
         }
         defer { spool?.remove() }
 
-        var tally = RunTally(inputCount: catalog.entries.count)
-        var planner = BatchPlanner(batchSize: configuration.batchSize, maxOpenGroups: configuration.maxOpenGroups)
-        var requests = 0
-        let emit: (PlannedBatch) -> Void = { _ in requests += 1 }
+        var intake = RecordIntake(
+            configuration: configuration, spool: spool, ledger: ledger, resumed: resumed,
+            inputCount: catalog.entries.count)
+        let dispatcher = configuration.target.map {
+            BatchDispatcher(target: $0, ledger: ledger, concurrency: configuration.concurrency ?? $0.defaultConcurrency)
+        }
+        var requests = resumed?.batches ?? 0
+        let emit: (PlannedBatch) -> Void = { batch in
+            requests += 1
+            dispatcher?.submit(batch)
+        }
 
         // I/O thread → decoding thread → this thread, each hand-over bounded.
         let pieces = BoundedChannel<ReadEvent>(capacity: 8)
         let decoded = BoundedChannel<DecodedEvent>(capacity: 8)
         let reading = DispatchGroup()
+        let stop = self.stop
         DispatchQueue(label: "triage.read").async(group: reading) {
-            Self.readInputs(catalog, into: pieces)
+            Self.readInputs(catalog, into: pieces, stop: stop)
         }
-        let configuration = self.configuration
         DispatchQueue(label: "triage.decode").async(group: reading) {
             Self.decodeInputs(catalog, configuration, from: pieces, into: decoded)
         }
+        stop.install()
+        defer { stop.uninstall() }
 
-        var sequence = 0
         do throws(JobError) {
             while let event = decoded.receive() {
+                if stop.isRequested { break }
                 switch event {
                 case .start(let input):
-                    tally.markStart(input: input, at: Timestamp.nowMilliseconds())
+                    intake.tally.markStart(input: input, at: Timestamp.nowMilliseconds())
                 case .records(let input, let records):
-                    for record in records {
-                        try handle(
-                            record, input: input, sequence: &sequence, tally: &tally, spool: spool, planner: &planner,
-                            emit: emit)
-                    }
+                    for record in records { try intake.take(record, input: input, emit: emit) }
                 case .end(let input):
-                    tally.markEnd(input: input, at: Timestamp.nowMilliseconds())
+                    intake.tally.markEnd(input: input, at: Timestamp.nowMilliseconds())
                 case .failed(let error):
                     throw error
                 }
             }
         } catch {
+            stop.request()
             while decoded.receive() != nil {}
             reading.wait()
+            dispatcher?.waitForAll()
             throw error
         }
+        let interrupted = stop.isRequested
+        if interrupted {
+            while decoded.receive() != nil {}
+            intake.discardOpenBatches()
+        } else {
+            intake.finish(emit: emit)
+        }
         reading.wait()
-        planner.finish(emit: emit)
+        dispatcher?.waitForAll()
+        ledger.journalFailures(intake.takeUnjournaledFailures())
 
         let finishedAt = Timestamp.nowMilliseconds()
+        do {
+            try ledger.closeJournal(finishedAt: Timestamp.rfc3339(milliseconds: finishedAt), interrupted: interrupted)
+        } catch {
+            logger.error("the journal could not be written: \(error)")
+        }
+        let counts = intake.counts(ledger: ledger)
         let summary = ReportSummary(
-            records: tally.records, processed: tally.processed, failed: tally.failed, requests: requests,
-            target: configuration.dryRun ? "none (dry run)" : "store", inputs: catalog.entries.map(\.name),
+            records: counts.records, processed: counts.records - counts.failed, failed: counts.failed,
+            requests: requests, target: targetName, inputs: catalog.entries.map(\.name),
             startedAt: Timestamp.rfc3339(milliseconds: startedAt),
             finishedAt: Timestamp.rfc3339(milliseconds: finishedAt), dryRun: configuration.dryRun,
-            errors: tally.sortedErrors)
+            errors: counts.errors, interrupted: interrupted)
         var reports: [(kind: String, path: String)] = []
         if let spool {
             let renderer = ReportRenderer(
-                spool: spool, summary: summary, tally: tally, appliedOutcome: { _ in .processed })
+                spool: spool, summary: summary, tally: counts.tally,
+                appliedOutcome: { sequence in
+                    if configuration.target == nil { return .processed }
+                    return ledger.outcome(sequence)
+                })
             do {
                 if let path = configuration.reportPath {
                     try renderer.writeJSON(to: path)
@@ -114,54 +147,27 @@ public final class DecisionJob {
             }
         }
         return RunResult(
-            records: tally.records, processed: tally.processed, failed: tally.failed, requests: requests,
-            interrupted: false, seconds: Double(finishedAt - startedAt) / 1000, reports: reports,
-            errors: tally.sortedErrors)
+            records: summary.records, processed: summary.processed, failed: summary.failed, requests: requests,
+            interrupted: interrupted, seconds: Double(finishedAt - startedAt) / 1000, reports: reports,
+            errors: summary.errors)
     }
 
-    /// One decoded record: validate, spool, count, plan.
-    private func handle(
-        _ record: DecodedRecord, input: Int, sequence: inout Int, tally: inout RunTally, spool: RecordSpool?,
-        planner: inout BatchPlanner, emit: (PlannedBatch) -> Void
-    ) throws(JobError) {
-        func spoolRecord(_ spooled: SpooledRecord) throws(JobError) {
-            do {
-                try spool?.append(spooled)
-            } catch {
-                throw JobError(.output, "cannot write the record spool: \(error)")
-            }
-            tally.countRecord(input: input)
-            if let failure = spooled.failure { tally.countFailure(failure.code, input: input) }
-            sequence += 1
-        }
-        switch record {
-        case .malformed(let line, let message):
-            try spoolRecord(
-                SpooledRecord(
-                    input: input, line: line, id: nil, productArn: nil,
-                    failure: .init(code: .malformedRecord, message: message)))
-        case .inputFailed(let line, let message):
-            try spoolRecord(
-                SpooledRecord(
-                    input: input, line: line, id: nil, productArn: nil,
-                    failure: .init(code: .malformedInput, message: message)))
-        case .checked(let verdicts, let line):
-            for checked in verdicts {
-                switch checked {
-                case .valid(let identifier, let update):
-                    let current = sequence
-                    try spoolRecord(
-                        SpooledRecord(
-                            input: input, line: line, id: identifier.id, productArn: identifier.productArn,
-                            failure: nil))
-                    planner.add(sequence: current, identifier: identifier, update: update, emit: emit)
-                case .invalid(let raw, let issues):
-                    try spoolRecord(
-                        SpooledRecord(
-                            input: input, line: line, id: raw?.id, productArn: raw?.productArn,
-                            failure: .init(code: .invalidInput, message: ValidationIssue.message(issues))))
-                }
-            }
+    /// Asks a running job to stop as SIGINT would (tests).
+    public func requestStop() {
+        stop.request()
+    }
+
+    private func openJournal(inputs: [String], target: String, startedAt: Int64) throws(JobError) -> JournalWriter? {
+        guard let path = configuration.journalPath, !configuration.dryRun else { return nil }
+        do {
+            let writer = try JournalWriter(path: path)
+            try writer.begin(
+                JournalHeader(
+                    inputs: inputs, target: target, batchSize: configuration.batchSize,
+                    startedAt: Timestamp.rfc3339(milliseconds: startedAt)))
+            return writer
+        } catch {
+            throw JobError(.output, "cannot write the journal: \(error)")
         }
     }
 

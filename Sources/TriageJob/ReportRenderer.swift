@@ -11,26 +11,29 @@ struct ReportRenderer {
     let spool: RecordSpool
     let summary: ReportSummary
     let tally: RunTally
-    /// The outcome of the valid record with this sequence number.
-    let appliedOutcome: (Int) -> Outcome
+    /// The outcome of the valid record with this sequence number; nil when it has none (an
+    /// interrupted run never sent it): such a record is left out of the report.
+    let appliedOutcome: (Int) -> Outcome?
 
     /// Walks the spool, giving each record its final outcome.
     private func forEachEntry(_ body: (Int, ReportEntry) throws -> Void) throws {
         var sequence = 0
         try spool.forEach { record in
+            defer { sequence += 1 }
             let failure: (code: String, message: String)?
             if let known = record.failure {
                 failure = (known.code.rawValue, known.message)
-            } else if case .failed(let code, let message) = appliedOutcome(sequence) {
-                failure = (code.rawValue, message)
             } else {
-                failure = nil
+                switch appliedOutcome(sequence) {
+                case nil: return
+                case .processed?: failure = nil
+                case .failed(let code, let message)?: failure = (code.rawValue, message)
+                }
             }
             let entry = ReportEntry(
                 id: record.id, productArn: record.productArn, input: summary.inputs[record.input],
                 line: record.line, failure: failure)
             try body(record.input, entry)
-            sequence += 1
         }
     }
 

@@ -22,6 +22,14 @@ public struct RunConfiguration: Sendable {
     public var junitPath: String?
     /// Whether nothing is applied.
     public var dryRun: Bool = true
+    /// Where batches go; nil in a dry run.
+    public var target: BatchTarget?
+    /// `--concurrency`: batches in flight; nil for the target's default.
+    public var concurrency: Int?
+    /// `--journal`: the durable run journal.
+    public var journalPath: String?
+    /// `--resume`: skip what the journal records as done.
+    public var resume: Bool = false
     /// Updates with an open batch at most (memory bound of the planner).
     public var maxOpenGroups: Int = 1024
     /// The longest line or CSV record, in bytes.

@@ -34,6 +34,21 @@ struct RunTally: Sendable {
         errors[code, default: 0] += 1
     }
 
+    /// Takes back records that got no outcome (an interrupted run).
+    mutating func removeRecords(_ count: Int, input: Int) {
+        records -= count
+        inputs[input].records -= count
+    }
+
+    /// Adds failures counted elsewhere (applied batches).
+    mutating func addFailures(_ count: Int, input: Int) {
+        failed += count
+        inputs[input].failed += count
+    }
+
+    /// Failures by code.
+    var errorCounts: [ErrorCode: Int] { errors }
+
     mutating func markStart(input: Int, at time: Int64) { inputs[input].startedAt = time }
     mutating func markEnd(input: Int, at time: Int64) { inputs[input].finishedAt = time }
 

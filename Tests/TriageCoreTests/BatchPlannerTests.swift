@@ -83,3 +83,23 @@ let statuses: [CanonicalUpdate] = (WorkflowStatus.allCases.map { FindingUpdate(w
         #expect(capped.map(\.members.count).reduce(0, +) == 1_000)
     }
 }
+
+@Suite struct InFlightFindingsTests {
+    func members(_ ids: [String]) -> [BatchMember] {
+        ids.enumerated().map { BatchMember(sequence: $0.offset, identifier: FindingIdentifier(id: $0.element, productArn: "p")) }
+    }
+
+    @Test func aBatchWaitsForRunningBatchesThatShareAFinding() {
+        var gate = InFlightFindings()
+        #expect(gate.canStart(members(["a", "b"])))
+        gate.start(members(["a", "b"]))
+        #expect(!gate.canStart(members(["c", "b"])))
+        #expect(gate.canStart(members(["c", "d"])))
+        gate.start(members(["c", "d"]))
+        gate.finish(members(["a", "b"]))
+        #expect(gate.canStart(members(["b"])))
+        #expect(!gate.canStart(members(["d"])))
+        gate.finish(members(["c", "d"]))
+        #expect(gate.count == 0)
+    }
+}

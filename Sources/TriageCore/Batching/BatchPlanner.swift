@@ -4,11 +4,14 @@ public struct BatchMember: Hashable, Sendable {
     public var sequence: Int
     /// The finding it updates.
     public var identifier: FindingIdentifier
+    /// Where the record came from (for the journal).
+    public var source: SourceLocation
 
     /// Creates a member.
-    public init(sequence: Int, identifier: FindingIdentifier) {
+    public init(sequence: Int, identifier: FindingIdentifier, source: SourceLocation = SourceLocation(input: 0, line: 0)) {
         self.sequence = sequence
         self.identifier = identifier
+        self.source = source
     }
 }
 
@@ -68,7 +71,8 @@ public struct BatchPlanner: Sendable {
 
     /// Adds a valid decision and calls `emit` for every batch that must be sent now, in order.
     public mutating func add(
-        sequence: Int, identifier: FindingIdentifier, update: CanonicalUpdate, emit: (PlannedBatch) -> Void
+        sequence: Int, identifier: FindingIdentifier, update: CanonicalUpdate,
+        source: SourceLocation = SourceLocation(input: 0, line: 0), emit: (PlannedBatch) -> Void
     ) {
         if let holding = openFindings[identifier] {
             close(holding, emit: emit)
@@ -87,7 +91,7 @@ public struct BatchPlanner: Sendable {
             openOrder.append(generation)
         }
         openFindings[identifier] = generation
-        let full = Self.append(BatchMember(sequence: sequence, identifier: identifier), to: &groups[generation]!)
+        let full = Self.append(BatchMember(sequence: sequence, identifier: identifier, source: source), to: &groups[generation]!)
         if full >= batchSize { close(generation, emit: emit) }
     }
 
@@ -105,6 +109,18 @@ public struct BatchPlanner: Sendable {
 
     /// Records currently held in open batches.
     public var pendingCount: Int { openFindings.count }
+
+    /// Drops every open batch without emitting it (an interrupted run sends nothing more); returns
+    /// the records they held.
+    public mutating func discardOpenBatches() -> [BatchMember] {
+        let members = groups.values.flatMap(\.members)
+        groups.removeAll()
+        openGroupOfUpdate.removeAll()
+        openFindings.removeAll()
+        openOrder.removeAll()
+        openOrderHead = 0
+        return members
+    }
 
     private mutating func closeOldest(emit: (PlannedBatch) -> Void) {
         while openOrderHead < openOrder.count {

@@ -1,0 +1,125 @@
+import CZlib
+import TriageCore
+
+/// A journal that cannot be used: unreadable, or broken before its last entry.
+package struct JournalError: Error, Sendable, CustomStringConvertible {
+    /// One line with the path and, where known, the line number.
+    package var message: String
+    /// `message`.
+    package var description: String { message }
+}
+
+/// Reads a run journal written by ``JournalWriter``. A last entry that is torn (no line end, a
+/// checksum that does not match, JSON that does not parse) is ignored; a broken entry before the
+/// last is an error.
+package enum JournalReader {
+    /// One run found in a journal (a journal appended to by `--resume` holds several).
+    package struct Run: Sendable {
+        /// The header.
+        package var header: JournalHeader
+        /// Records of batch entries (applied), in the order written.
+        package var records: [JournalRecord] = []
+        /// Records that failed while reading (`failed` entries), in the order written.
+        package var readFailures: [JournalRecord] = []
+        /// Batch entries.
+        package var batches = 0
+        /// Whether the run wrote its `end` entry.
+        package var ended = false
+        /// Whether that entry says it was interrupted.
+        package var interrupted = false
+    }
+
+    /// Reads every entry of `path`.
+    package static func read(path: String) throws(JournalError) -> [Run] {
+        let source: ByteSource
+        do {
+            source = try FileByteSource(path: path)
+        } catch {
+            throw JournalError(message: "\(path): \(error.message)")
+        }
+        let reader = LineReader(source: source, maxLineBytes: 64 << 20)
+        var runs: [Run] = []
+        var pendingError: JournalError?
+        while true {
+            let block: LineBlock?
+            do {
+                block = try reader.nextBlock()
+            } catch {
+                throw JournalError(message: "\(path): \(error.message)")
+            }
+            guard let block else { break }
+            for span in block.lines where span.end > span.start || span.oversizedLength != nil {
+                if let pendingError { throw pendingError }
+                let entry = block.bytes.withUnsafeBytes { parseEntry(UnsafeRawBufferPointer(rebasing: $0[span.start..<span.end])) }
+                guard let entry, apply(entry, to: &runs) else {
+                    // Torn or broken: acceptable only as the last entry.
+                    pendingError = JournalError(message: "\(path): line \(span.number) is not a valid journal entry")
+                    continue
+                }
+            }
+        }
+        return runs
+    }
+
+    private static func parseEntry(_ line: UnsafeRawBufferPointer) -> [JSONMember]? {
+        guard line.count > 9, line[8] == UInt8(ascii: " ") else { return nil }
+        let hex = String(decoding: UnsafeRawBufferPointer(rebasing: line[0..<8]), as: UTF8.self)
+        let json = UnsafeRawBufferPointer(rebasing: line[9...])
+        guard let expected = UInt(hex, radix: 16),
+            crc32(0, json.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(json.count)) == expected,
+            case .object(let members)? = try? JSONParser.parse(json)
+        else { return nil }
+        return members
+    }
+
+    private static func apply(_ members: [JSONMember], to runs: inout [Run]) -> Bool {
+        func member(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
+        guard case .string(let kind)? = member("kind") else { return false }
+        switch kind {
+        case "run":
+            guard case .array(let inputs)? = member("inputs"), case .string(let target)? = member("target"),
+                case .number(let batchSize)? = member("batchSize"), case .string(let startedAt)? = member("startedAt")
+            else { return false }
+            let names = inputs.compactMap { value -> String? in if case .string(let name) = value { name } else { nil } }
+            runs.append(
+                Run(header: JournalHeader(inputs: names, target: target, batchSize: batchSize.intValue ?? 100, startedAt: startedAt)))
+            return true
+        case "batch", "failed":
+            guard !runs.isEmpty, case .array(let records)? = member("records") else { return false }
+            for value in records {
+                guard let record = record(value) else { return false }
+                if kind == "batch" {
+                    runs[runs.count - 1].records.append(record)
+                } else {
+                    runs[runs.count - 1].readFailures.append(record)
+                }
+            }
+            if kind == "batch" { runs[runs.count - 1].batches += 1 }
+            return true
+        case "end":
+            guard !runs.isEmpty else { return false }
+            runs[runs.count - 1].ended = true
+            if case .bool(let interrupted)? = member("interrupted") { runs[runs.count - 1].interrupted = interrupted }
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func record(_ value: JSONValue) -> JournalRecord? {
+        guard case .array(let fields) = value, fields.count == 7,
+            case .number(let sequence) = fields[0], let sequenceValue = sequence.intValue,
+            case .number(let input) = fields[1], let inputValue = input.intValue,
+            case .number(let line) = fields[2], let lineValue = line.intValue
+        else { return nil }
+        func text(_ value: JSONValue) -> String? { if case .string(let text) = value { text } else { nil } }
+        var failure: SpooledRecord.Failure?
+        if let code = text(fields[5]) {
+            guard let errorCode = ErrorCode(rawValue: code) else { return nil }
+            failure = .init(code: errorCode, message: text(fields[6]) ?? errorCode.defaultMessage)
+        }
+        return JournalRecord(
+            sequence: sequenceValue, input: inputValue, line: lineValue, id: text(fields[3]), productArn: text(fields[4]),
+            failure: failure)
+    }
+}

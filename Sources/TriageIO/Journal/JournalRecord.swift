@@ -1,0 +1,47 @@
+import TriageCore
+
+/// One record's final outcome as the journal keeps it.
+package struct JournalRecord: Sendable, Equatable {
+    /// Position in the run (0-based, across inputs); the same on a resumed run over the same inputs.
+    package var sequence: Int
+    /// Index of the input.
+    package var input: Int
+    /// 1-based line.
+    package var line: Int
+    /// `Id`, if the record named one.
+    package var id: String?
+    /// `ProductArn`, if the record named one.
+    package var productArn: String?
+    /// nil when processed.
+    package var failure: SpooledRecord.Failure?
+
+    /// Creates a record.
+    package init(sequence: Int, input: Int, line: Int, id: String?, productArn: String?, failure: SpooledRecord.Failure?) {
+        self.sequence = sequence
+        self.input = input
+        self.line = line
+        self.id = id
+        self.productArn = productArn
+        self.failure = failure
+    }
+}
+
+/// What a journal says about its run.
+package struct JournalHeader: Sendable, Equatable {
+    /// Input names as given.
+    package var inputs: [String]
+    /// The target, e.g. `store:findings.sqlite`.
+    package var target: String
+    /// `--batch-size`.
+    package var batchSize: Int
+    /// RFC 3339.
+    package var startedAt: String
+
+    /// Creates a header.
+    package init(inputs: [String], target: String, batchSize: Int, startedAt: String) {
+        self.inputs = inputs
+        self.target = target
+        self.batchSize = batchSize
+        self.startedAt = startedAt
+    }
+}

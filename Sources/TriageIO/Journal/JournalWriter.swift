@@ -1,0 +1,93 @@
+import CZlib
+import TriageCore
+
+/// Appends entries to a run journal: one line per entry, `<crc32 hex> <compact JSON>\n`, so that
+/// a torn last entry (a crash mid-write) is recognised and ignored when the journal is read.
+///
+/// Entries: `run` (the header, first), `batch` (the outcomes of one finished batch; made durable
+/// with `fsync` before ``appendBatch(_:records:)`` returns), `failed` (records that failed before
+/// any request: malformed or invalid; recomputed on resume, kept for `triage report`), `end`.
+/// Not thread-safe: the pipeline calls it under its lock.
+/// `@unchecked Sendable`: callers serialise every call (the pipeline holds `ApplyLedger`'s lock).
+package final class JournalWriter: @unchecked Sendable {
+    private let output: FileOutput
+
+    /// Opens `path` for appending (created if missing).
+    package init(path: String) throws(OutputError) {
+        output = try FileOutput(path: path, atomic: false, append: true)
+    }
+
+    /// Writes the header of a new run.
+    package func begin(_ header: JournalHeader) throws(OutputError) {
+        var json: [UInt8] = Array(#"{"kind":"run","version":1,"inputs":["#.utf8)
+        for (index, input) in header.inputs.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            JSONText.appendString(input, to: &json)
+        }
+        json.append(contentsOf: #"],"target":"#.utf8)
+        JSONText.appendString(header.target, to: &json)
+        json.append(contentsOf: #","batchSize":\#(header.batchSize),"startedAt":"#.utf8)
+        JSONText.appendString(header.startedAt, to: &json)
+        json.append(UInt8(ascii: "}"))
+        try writeEntry(json)
+        try output.sync()
+    }
+
+    /// Records a finished batch, durably.
+    package func appendBatch(_ batch: Int, records: [JournalRecord]) throws(OutputError) {
+        var json: [UInt8] = Array(#"{"kind":"batch","batch":\#(batch),"records":"#.utf8)
+        Self.appendRecords(records, to: &json)
+        json.append(UInt8(ascii: "}"))
+        try writeEntry(json)
+        try output.sync()
+    }
+
+    /// Records failures found before any request (not synced on their own).
+    package func appendFailed(_ records: [JournalRecord]) throws(OutputError) {
+        guard !records.isEmpty else { return }
+        var json: [UInt8] = Array(#"{"kind":"failed","records":"#.utf8)
+        Self.appendRecords(records, to: &json)
+        json.append(UInt8(ascii: "}"))
+        try writeEntry(json)
+    }
+
+    /// Closes the run: whether it was interrupted, and when it finished.
+    package func end(finishedAt: String, interrupted: Bool) throws(OutputError) {
+        var json: [UInt8] = Array(#"{"kind":"end","finishedAt":"#.utf8)
+        JSONText.appendString(finishedAt, to: &json)
+        json.append(contentsOf: #","interrupted":\#(interrupted)}"#.utf8)
+        try writeEntry(json)
+        try output.sync()
+    }
+
+    /// Syncs and closes.
+    package func close() throws(OutputError) {
+        try output.commit()
+    }
+
+    private func writeEntry(_ json: [UInt8]) throws(OutputError) {
+        let crc = json.withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }
+        let hex = String(crc, radix: 16)
+        try output.write(String(repeating: "0", count: 8 - hex.count) + hex + " ")
+        try output.write(json)
+        try output.write([0x0A])
+    }
+
+    /// `[[sequence,input,line,id,productArn,code,message],...]`; code and message are null when processed.
+    private static func appendRecords(_ records: [JournalRecord], to json: inout [UInt8]) {
+        json.append(UInt8(ascii: "["))
+        for (index, record) in records.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            json.append(contentsOf: "[\(record.sequence),\(record.input),\(record.line),".utf8)
+            JSONText.appendScalar(record.id.map { .string($0) } ?? .null, to: &json)
+            json.append(UInt8(ascii: ","))
+            JSONText.appendScalar(record.productArn.map { .string($0) } ?? .null, to: &json)
+            json.append(UInt8(ascii: ","))
+            JSONText.appendScalar(record.failure.map { .string($0.code.rawValue) } ?? .null, to: &json)
+            json.append(UInt8(ascii: ","))
+            JSONText.appendScalar(record.failure.map { .string($0.message) } ?? .null, to: &json)
+            json.append(UInt8(ascii: "]"))
+        }
+        json.append(UInt8(ascii: "]"))
+    }
+}

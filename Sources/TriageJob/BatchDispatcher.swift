@@ -1,0 +1,59 @@
+import Dispatch
+import Foundation
+import TriageCore
+
+/// Runs batches on a concurrent Dispatch queue, at most `concurrency` at once, in plan order, and
+/// never two batches that share a finding at the same time (``InFlightFindings``).
+///
+/// ``submit(_:)`` blocks the planning thread while all slots are busy or while an earlier batch
+/// with one of the same findings is still running, so the reader waits when appliers fall behind
+/// and memory stays flat. `@unchecked Sendable`: `gate` and `running` are guarded by `condition`.
+final class BatchDispatcher: @unchecked Sendable {
+    private let target: BatchTarget
+    private let ledger: ApplyLedger
+    private let concurrency: Int
+    private let queue = DispatchQueue(label: "triage.apply", attributes: .concurrent)
+    private let group = DispatchGroup()
+    private let condition = NSCondition()
+    private var gate = InFlightFindings()
+    private var running = 0
+
+    init(target: BatchTarget, ledger: ApplyLedger, concurrency: Int) {
+        self.target = target
+        self.ledger = ledger
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// Starts `batch` as soon as a slot is free and no running batch shares a finding with it.
+    func submit(_ batch: PlannedBatch) {
+        condition.lock()
+        while running >= concurrency || !gate.canStart(batch.members) { condition.wait() }
+        gate.start(batch.members)
+        running += 1
+        condition.unlock()
+        queue.async(group: group) { [self] in
+            let outcomes = target.apply(batch)
+            // The journal entry is durable before the batch's findings are released: a later batch
+            // for one of them can only start after this one is recorded.
+            ledger.finish(batch, outcomes: Self.aligned(outcomes, to: batch))
+            condition.lock()
+            gate.finish(batch.members)
+            running -= 1
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// Waits for every submitted batch.
+    func waitForAll() {
+        group.wait()
+    }
+
+    /// One outcome per member even if a target misbehaves (never silently drop a record).
+    private static func aligned(_ outcomes: [Outcome], to batch: PlannedBatch) -> [Outcome] {
+        if outcomes.count == batch.members.count { return outcomes }
+        return batch.members.indices.map { index in
+            index < outcomes.count ? outcomes[index] : .failed(.internalFailure, "the target returned no outcome")
+        }
+    }
+}

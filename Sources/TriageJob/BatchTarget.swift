@@ -1,0 +1,14 @@
+import TriageCore
+
+/// Where batches go: the embedded store, the Security Hub API, or any compatible endpoint.
+///
+/// `apply` is called from several threads at once (up to `--concurrency`); the pipeline never
+/// runs two batches that share a finding at the same time, and starts them in plan order.
+public protocol BatchTarget: AnyObject, Sendable {
+    /// How the report names the target, e.g. `store:findings.sqlite`.
+    var name: String { get }
+    /// Batches in flight when `--concurrency` is not given.
+    var defaultConcurrency: Int { get }
+    /// Applies one batch and returns one outcome per member, in the members' order.
+    func apply(_ batch: PlannedBatch) -> [Outcome]
+}

@@ -1,0 +1,115 @@
+import TriageCore
+import TriageIO
+
+/// What the planning thread does with each decoded record: give it a sequence number, spool it,
+/// count it, and plan it into a batch unless it already failed or a resumed run's journal
+/// records it as done.
+struct RecordIntake {
+    /// Counts of records read and of failures found while reading.
+    var tally: RunTally
+    private var planner: BatchPlanner
+    private var sequence = 0
+    private let spool: RecordSpool?
+    private let ledger: ApplyLedger
+    private let resumed: ResumePoint?
+    private let journaling: Bool
+    private var unjournaled: [JournalRecord] = []
+    /// Records read but never sent (an interrupted run), by input.
+    private var discardedByInput: [Int: Int] = [:]
+
+    init(
+        configuration: RunConfiguration, spool: RecordSpool?, ledger: ApplyLedger, resumed: ResumePoint?,
+        inputCount: Int
+    ) {
+        self.tally = RunTally(inputCount: inputCount)
+        self.planner = BatchPlanner(batchSize: configuration.batchSize, maxOpenGroups: configuration.maxOpenGroups)
+        self.spool = spool
+        self.ledger = ledger
+        self.resumed = resumed
+        self.journaling = configuration.journalPath != nil && !configuration.dryRun
+    }
+
+    /// Takes one decoded record (several records for a whole-request line).
+    mutating func take(_ record: DecodedRecord, input: Int, emit: (PlannedBatch) -> Void) throws(JobError) {
+        switch record {
+        case .malformed(let line, let message):
+            try spoolFailure(input: input, line: line, id: nil, productArn: nil, .init(code: .malformedRecord, message: message))
+        case .inputFailed(let line, let message):
+            try spoolFailure(input: input, line: line, id: nil, productArn: nil, .init(code: .malformedInput, message: message))
+        case .checked(let verdicts, let line):
+            for verdict in verdicts {
+                switch verdict {
+                case .valid(let identifier, let update):
+                    let current = sequence
+                    try spool(
+                        SpooledRecord(
+                            input: input, line: line, id: identifier.id, productArn: identifier.productArn, failure: nil))
+                    if let resumed, resumed.isDone(current) {
+                        // Applied by the interrupted run: its outcome comes from the journal.
+                        if let failure = resumed.failure(current) { tally.countFailure(failure.code, input: input) }
+                    } else {
+                        planner.add(
+                            sequence: current, identifier: identifier, update: update,
+                            source: SourceLocation(input: input, line: line), emit: emit)
+                    }
+                case .invalid(let raw, let issues):
+                    try spoolFailure(
+                        input: input, line: line, id: raw?.id, productArn: raw?.productArn,
+                        .init(code: .invalidInput, message: ValidationIssue.message(issues)))
+                }
+            }
+        }
+    }
+
+    /// Sends the batches still open (end of input).
+    mutating func finish(emit: (PlannedBatch) -> Void) {
+        planner.finish(emit: emit)
+    }
+
+    /// Drops the batches still open (interrupted): their records get no outcome and are left for
+    /// `--resume`.
+    mutating func discardOpenBatches() {
+        for member in planner.discardOpenBatches() { discardedByInput[member.source.input, default: 0] += 1 }
+    }
+
+    /// Failures found while reading that the journal has not got yet.
+    mutating func takeUnjournaledFailures() -> [JournalRecord] {
+        defer { unjournaled = [] }
+        return unjournaled
+    }
+
+    /// Final counts: records with an outcome, failures by code, and the per-input tally the JUnit
+    /// report needs.
+    func counts(ledger: ApplyLedger) -> (records: Int, failed: Int, errors: [(code: String, count: Int)], tally: RunTally) {
+        let totals = ledger.totals
+        var merged = tally
+        for (input, count) in discardedByInput { merged.removeRecords(count, input: input) }
+        for (input, count) in totals.failedByInput { merged.addFailures(count, input: input) }
+        var errors = merged.errorCounts
+        for (code, count) in totals.failedByCode { errors[code, default: 0] += count }
+        let sortedErrors = errors.map { (code: $0.key.rawValue, count: $0.value) }.sorted { $0.code < $1.code }
+        return (merged.records, merged.failed, sortedErrors, merged)
+    }
+
+    private mutating func spoolFailure(
+        input: Int, line: Int, id: String?, productArn: String?, _ failure: SpooledRecord.Failure
+    ) throws(JobError) {
+        if journaling {
+            unjournaled.append(
+                JournalRecord(sequence: sequence, input: input, line: line, id: id, productArn: productArn, failure: failure))
+            if unjournaled.count >= 1000 { ledger.journalFailures(takeUnjournaledFailures()) }
+        }
+        try spool(SpooledRecord(input: input, line: line, id: id, productArn: productArn, failure: failure))
+        tally.countFailure(failure.code, input: input)
+    }
+
+    private mutating func spool(_ record: SpooledRecord) throws(JobError) {
+        do {
+            try spool?.append(record)
+        } catch {
+            throw JobError(.output, "cannot write the record spool: \(error)")
+        }
+        tally.countRecord(input: record.input)
+        sequence += 1
+    }
+}

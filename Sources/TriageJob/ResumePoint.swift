@@ -1,0 +1,70 @@
+import TriageCore
+import TriageIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What an interrupted run's journal says is done, for `--resume`: every record of a journaled
+/// batch, with its outcome. Records are identified by their sequence number, which is the same
+/// when the same inputs are read again; the journal's inputs must match.
+struct ResumePoint: Sendable {
+    /// Batches the earlier runs sent.
+    let batches: Int
+    /// 0 not done, 1 processed, 2 + code index failed.
+    private var codes: [UInt8] = []
+    private var messages: [Int: String] = [:]
+
+    /// Reads the journal when `--resume` is given and the journal exists; nil otherwise.
+    init?(_ configuration: RunConfiguration, inputs: [String]) throws(JobError) {
+        guard configuration.resume, let path = configuration.journalPath, !configuration.dryRun else { return nil }
+        guard access(path, F_OK) == 0 else { return nil }
+        let runs: [JournalReader.Run]
+        do {
+            runs = try JournalReader.read(path: path)
+        } catch {
+            throw JobError(.badInput, "cannot resume: \(error)")
+        }
+        for run in runs where run.header.inputs != inputs {
+            throw JobError(
+                .usage,
+                "cannot resume: \(path) records a run over \(run.header.inputs.joined(separator: " ")), not over these inputs")
+        }
+        var batches = 0
+        for run in runs {
+            batches += run.batches
+            // Only applied records are done; failures found while reading are found again.
+            for record in run.records { Self.set(&codes, &messages, record.sequence, record.failure) }
+        }
+        self.batches = batches
+    }
+
+    private static func set(_ codes: inout [UInt8], _ messages: inout [Int: String], _ sequence: Int, _ failure: SpooledRecord.Failure?) {
+        if sequence >= codes.count { codes.append(contentsOf: repeatElement(0, count: sequence + 1 - codes.count)) }
+        if let failure {
+            codes[sequence] = UInt8(2 + ErrorCode.allCases.firstIndex(of: failure.code)!)
+            if failure.message != failure.code.defaultMessage { messages[sequence] = failure.message }
+        } else {
+            codes[sequence] = 1
+        }
+    }
+
+    /// Whether the record was applied by an earlier run.
+    func isDone(_ sequence: Int) -> Bool {
+        sequence < codes.count && codes[sequence] != 0
+    }
+
+    /// Its failure, if it failed.
+    func failure(_ sequence: Int) -> SpooledRecord.Failure? {
+        guard sequence < codes.count, codes[sequence] > 1 else { return nil }
+        let code = ErrorCode.allCases[Int(codes[sequence]) - 2]
+        return .init(code: code, message: messages[sequence] ?? code.defaultMessage)
+    }
+
+    /// Puts the earlier outcomes into the ledger, for the report.
+    func restore(into ledger: ApplyLedger) {
+        for sequence in codes.indices where codes[sequence] != 0 {
+            ledger.restore(sequence: sequence, failure: failure(sequence))
+        }
+    }
+}
