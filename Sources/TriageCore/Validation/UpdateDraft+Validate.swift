@@ -77,7 +77,12 @@ extension UpdateDraft {
     static func checkIdentifier(
         _ raw: RawIdentifier, fieldPrefix: String, maxIdLength: Int?, issues: inout [ValidationIssue]
     ) -> FindingIdentifier? {
-        let before = issues.count
+        // The common case first, without building field names.
+        if let id = raw.id, let productArn = raw.productArn, TextRules.isNonBlank(id), TextRules.isNonBlank(productArn),
+            maxIdLength.map({ TextRules.length(of: id, isIn: 1...$0) }) ?? true
+        {
+            return FindingIdentifier(id: id, productArn: productArn)
+        }
         for (name, value) in [("Id", raw.id), ("ProductArn", raw.productArn)] {
             let field = fieldPrefix + name
             guard let value else {
@@ -93,9 +98,9 @@ extension UpdateDraft {
                         problem: "is \(TextRules.length(value)) characters long; at most \(maxIdLength) allowed"))
             }
         }
-        guard issues.count == before, let id = raw.id, let productArn = raw.productArn else { return nil }
-        return FindingIdentifier(id: id, productArn: productArn)
+        return nil
     }
+
 
     private func checkedUpdate(defaultNoteAuthor: String?, issues: inout [ValidationIssue]) -> FindingUpdate? {
         let before = issues.count

@@ -1,5 +1,9 @@
 import TriageCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Decodes NDJSON decision lines, checking each distinct update only once.
 ///
 /// Millions of decisions usually share a handful of updates. The fast path scans a line's
@@ -30,6 +34,9 @@ package final class DecisionLineDecoder {
     private var cache: [Int: [CacheEntry]] = [:]
     private var cacheCount = 0
     private var updateBytes: [UInt8] = []
+    /// Recently seen `ProductArn` values (raw JSON bytes, string): a run has a handful of products,
+    /// and sharing one String per product saves an allocation per record.
+    private var recentProductArns: [(bytes: [UInt8], value: String)] = []
 
     /// Creates a decoder; `defaultNoteAuthor` is `--updated-by`.
     package init(defaultNoteAuthor: String?, cacheCapacity: Int = 4096) {
@@ -106,8 +113,13 @@ package final class DecisionLineDecoder {
                 let bit: UInt32 = isId ? 1 : 2
                 guard seen & bit == 0, line[valueStart] == UInt8(ascii: "\"") else { return nil }
                 seen |= bit
-                guard let text = Self.plainString(line, from: valueStart, to: valueEnd) else { return nil }
-                if isId { id = text } else { productArn = text }
+                if isId {
+                    guard let text = Self.plainString(line, from: valueStart, to: valueEnd) else { return nil }
+                    id = text
+                } else {
+                    guard let text = internedProductArn(line, from: valueStart, to: valueEnd) else { return nil }
+                    productArn = text
+                }
             } else {
                 if let position = Self.updateKeys.firstIndex(where: { key.elementsEqual($0) }) {
                     let bit: UInt32 = 4 << UInt32(position)
@@ -145,6 +157,20 @@ package final class DecisionLineDecoder {
             return text
         }
         return String(decoding: body, as: UTF8.self)
+    }
+
+    /// `ProductArn` from a small cache of recent values, or decoded.
+    private func internedProductArn(_ line: UnsafeRawBufferPointer, from start: Int, to end: Int) -> String? {
+        let raw = UnsafeRawBufferPointer(rebasing: line[start..<end])
+        for index in recentProductArns.indices where recentProductArns[index].bytes.count == raw.count {
+            if recentProductArns[index].bytes.withUnsafeBytes({ memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }) {
+                return recentProductArns[index].value
+            }
+        }
+        guard let value = Self.plainString(line, from: start, to: end) else { return nil }
+        if recentProductArns.count >= 32 { recentProductArns.removeFirst() }
+        recentProductArns.append((Array(raw), value))
+        return value
     }
 
     /// The verdict on `updateBytes` (the update members' raw JSON, comma-separated).
