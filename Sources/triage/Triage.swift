@@ -16,7 +16,10 @@ struct Triage: ParsableCommand {
             Exit status: 0 every record processed; 1 at least one record failed; 2 nothing applied because of \
             a usage or set-up error; 3 interrupted by SIGINT/SIGTERM.
             """,
-        subcommands: [ValidateCommand.self, GenerateCommand.self])
+        subcommands: [
+            ApplyCommand.self, ValidateCommand.self, ImportCommand.self, ExportCommand.self, ReportCommand.self,
+            GenerateCommand.self,
+        ])
 }
 
 /// The entry point: parses, runs, and decides the exit status once (`shared/spec/cli.md`).

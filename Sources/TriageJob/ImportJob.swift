@@ -1,0 +1,133 @@
+import TriageCore
+import TriageIO
+import TriageStore
+
+/// `triage import`: ASFF findings from files into the store, with BatchImportFindings rules,
+/// streamed, one transaction per chunk of findings.
+public final class ImportJob {
+    /// What an import did.
+    public struct Result: Sendable {
+        /// New findings stored.
+        public var created = 0
+        /// Stored findings replaced by a later version.
+        public var updated = 0
+        /// Findings not later than the stored version.
+        public var ignored = 0
+        /// Findings rejected, and documents that could not be read.
+        public var failed = 0
+        /// The first failures (at most 100), as `file: Id: code: message` lines.
+        public var failures: [String] = []
+        /// Seconds taken.
+        public var seconds = 0.0
+
+        /// 0 when nothing failed, 1 otherwise.
+        public var exitCode: Int32 { failed > 0 ? 1 : 0 }
+    }
+
+    private let files: [String]
+    private let storePath: String
+    private let chunkSize: Int
+
+    /// Imports `files` (`-` is stdin) into the store at `storePath` (created if missing).
+    public init(files: [String], storePath: String, chunkSize: Int = 500) {
+        self.files = files
+        self.storePath = storePath
+        self.chunkSize = chunkSize
+    }
+
+    /// Runs the import. Throws when the store cannot be opened or an input path cannot be read
+    /// (exit status 2, nothing imported).
+    public func run() throws(JobError) -> Result {
+        let started = Timestamp.nowMilliseconds()
+        var sources: [(String, ByteSource)] = []
+        for file in files {
+            do {
+                sources.append((file, try InputOpener.open(path: file)))
+            } catch {
+                throw JobError(.badInput, "\(file): \(error.message)")
+            }
+        }
+        let store: FindingsStore
+        do {
+            store = try FindingsStore(path: storePath)
+        } catch {
+            throw JobError(.target, "store \(storePath): \(error.message)")
+        }
+        var result = Result()
+        for (file, source) in sources {
+            let reader = ASFFReader(source: source)
+            var chunk: [[UInt8]] = []
+            func flush() throws(JobError) {
+                guard !chunk.isEmpty else { return }
+                let outcomes: [ImportOutcome]
+                do {
+                    outcomes = try store.import(findings: chunk)
+                } catch {
+                    throw JobError(.target, "store \(storePath): \(error.message)")
+                }
+                chunk.removeAll(keepingCapacity: true)
+                for outcome in outcomes {
+                    switch outcome {
+                    case .created: result.created += 1
+                    case .updated: result.updated += 1
+                    case .ignored: result.ignored += 1
+                    case .failed(let id, let code, let message):
+                        result.failed += 1
+                        if result.failures.count < 100 {
+                            result.failures.append("\(file): \(id ?? "(no Id)"): \(code.rawValue): \(message)")
+                        }
+                    }
+                }
+            }
+            do {
+                while let finding = try reader.next() {
+                    chunk.append(finding)
+                    if chunk.count >= chunkSize { try flush() }
+                }
+                try flush()
+            } catch let error as ASFFReader.ReadError {
+                try flush()
+                result.failed += 1
+                result.failures.append("\(file): MalformedInput: \(error.message)")
+            } catch let error as JobError {
+                throw error
+            } catch {
+                throw JobError(.target, "\(error)")
+            }
+        }
+        result.seconds = Double(Timestamp.nowMilliseconds() - started) / 1000
+        return result
+    }
+}
+
+/// `triage export`: the store's findings as NDJSON sorted by (`ProductArn`, `Id`).
+public enum ExportJob {
+    /// Writes every finding to `output` (`-` = stdout; gzip when the name ends in `.gz`);
+    /// returns how many.
+    public static func run(storePath: String, output: String) throws(JobError) -> Int {
+        let store: FindingsStore
+        do {
+            store = try FindingsStore(path: storePath, options: StoreOptions.readOnlyStore)
+        } catch {
+            throw JobError(.target, "store \(storePath): \(error.message)")
+        }
+        let writer: LineFileWriter
+        do {
+            writer = try LineFileWriter(path: output)
+        } catch {
+            throw JobError(.output, "\(error)")
+        }
+        var count = 0
+        do {
+            try store.exportAll { finding in
+                try writer.writeLine(finding)
+                count += 1
+            }
+            try writer.commit()
+        } catch {
+            writer.discard()
+            throw JobError(.output, "export failed: \(error)")
+        }
+        return count
+    }
+}

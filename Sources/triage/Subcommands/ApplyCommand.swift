@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import TriageJob
+
+/// `triage apply`: read → validate → batch → apply → report.
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Apply decisions to the findings store; write reports.",
+        discussion: """
+            Decisions for one finding are applied in input order whatever --concurrency; the final store equals \
+            applying the records one by one. With --journal every finished batch is recorded durably; after an \
+            interruption (SIGINT/SIGTERM: batches in flight finish, exit status 3; or a crash) --resume applies \
+            the rest and nothing twice.
+
+            Examples:
+              triage import samples/findings.ndjson.gz --store findings.sqlite
+              triage apply samples/decisions.ndjson.gz --store findings.sqlite --report out/report.json --junit out/junit.xml
+              triage apply decisions.csv.gz --journal run.journal --resume --report out/report.json
+            """)
+
+    enum Target: String, ExpressibleByArgument, CaseIterable {
+        case store, securityhub
+    }
+
+    @OptionGroup var options: RunOptions
+    @OptionGroup var storeOption: StoreOption
+
+    @Option(help: "Where updates go: store (the embedded SQLite store) or securityhub.")
+    var target: Target = .store
+
+    @Flag(name: .customLong("dry-run"), help: "Validate and plan batches; apply nothing (same as validate).")
+    var dryRun = false
+
+    @Option(help: "Durable run journal (default: next to --report as REPORT.journal, else none).")
+    var journal: String?
+
+    @Flag(help: "Continue an interrupted run from its journal; nothing recorded there is applied again.")
+    var resume = false
+
+    @Option(help: "Batches in flight at once (default: 2 for the store).")
+    var concurrency: Int?
+
+    func validate() throws {
+        if let concurrency, !(1...256).contains(concurrency) {
+            throw ValidationError("--concurrency must be between 1 and 256, not \(concurrency)")
+        }
+        if target == .securityhub {
+            throw ValidationError("--target securityhub is not available yet; use --target store (the default)")
+        }
+        if resume, journalPath == nil {
+            throw ValidationError("--resume needs --journal (or --report, whose journal sits next to it)")
+        }
+    }
+
+    private var journalPath: String? {
+        if let journal { return journal }
+        if let report = options.report, report != "-" { return report + ".journal" }
+        return nil
+    }
+
+    func run() throws {
+        var configuration = options.configuration(dryRun: dryRun)
+        if !dryRun {
+            configuration.target = try StoreTarget(path: storeOption.path, durable: journalPath != nil)
+            configuration.journalPath = journalPath
+            configuration.resume = resume
+            configuration.concurrency = concurrency
+        }
+        let result = try DecisionJob(configuration: configuration).run()
+        RunSummaryLine.print(result, verb: dryRun ? "validate" : "apply")
+        throw ExitCode(result.exitCode)
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import ArgumentParser
+import TriageJob
+
+/// `triage import`: load ASFF findings into the embedded store with BatchImportFindings rules.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Load ASFF findings into the embedded store (BatchImportFindings rules).",
+        discussion: """
+            FILE holds findings as {"Findings": [...]} (GetFindings / BatchImportFindings shape), a bare array, a \
+            single finding, NDJSON, or an event wrapping one of these (detail.findings); gzip or not.
+
+            Example:
+              triage import samples/findings.ndjson.gz --store findings.sqlite
+            """)
+
+    @Argument(help: "Files of ASFF findings; '-' for standard input.")
+    var files: [String] = []
+
+    @OptionGroup var storeOption: StoreOption
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one FILE of findings (or '-')") }
+    }
+
+    func run() throws {
+        let result = try ImportJob(files: files, storePath: storeOption.path).run()
+        for failure in result.failures { StandardError.print("triage import: failed: \(failure)") }
+        StandardError.print(
+            "triage import: \(result.created + result.updated) imported (\(result.created) new, \(result.updated) updated), "
+                + "\(result.ignored) ignored, \(result.failed) failed into \(storeOption.path)"
+                + String(format: " in %.2f s", result.seconds))
+        throw ExitCode(result.exitCode)
+    }
+}
