@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries (Debian: zlib1g-dev, libxml2-dev).
@@ -24,11 +25,18 @@ let package = Package(
         .target(name: "TriageCore"),
         // Bytes in and out: gzip, readers, parsers, report writers.
         .target(name: "TriageIO", dependencies: ["TriageCore", "CZlib", "CLibXML2"]),
+        // The SQLite findings store (GRDB; SQLite from libsqlite3-dev).
+        .target(
+            name: "TriageStore",
+            dependencies: [
+                "TriageCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         // The pipeline: the only module that creates queues.
         .target(
             name: "TriageJob",
             dependencies: [
-                "TriageCore", "TriageIO",
+                "TriageCore", "TriageIO", "TriageStore",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
@@ -41,6 +49,7 @@ let package = Package(
 
         .target(name: "TriageTestSupport", dependencies: ["TriageCore", "TriageIO", "CLibXML2"], path: "Tests/TriageTestSupport"),
         .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore", "TriageTestSupport"]),
+        .testTarget(name: "TriageStoreTests", dependencies: ["TriageStore", "TriageCore", "TriageTestSupport"]),
         .testTarget(name: "TriageIOTests", dependencies: ["TriageIO", "TriageCore", "TriageTestSupport", "CLibXML2"]),
         .testTarget(
             name: "TriageJobTests", dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageTestSupport", "triage"],

@@ -105,9 +105,12 @@ public enum ExportJob {
     /// Writes every finding to `output` (`-` = stdout; gzip when the name ends in `.gz`);
     /// returns how many.
     public static func run(storePath: String, output: String) throws(JobError) -> Int {
+        try StoreTarget.requireExisting(storePath)
         let store: FindingsStore
         do {
-            store = try FindingsStore(path: storePath, options: StoreOptions.readOnlyStore)
+            var options = StoreOptions()
+            options.readOnly = true
+            store = try FindingsStore(path: storePath, options: options)
         } catch {
             throw JobError(.target, "store \(storePath): \(error.message)")
         }

@@ -2,6 +2,10 @@ import TriageCore
 import TriageIO
 import TriageStore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The embedded SQLite findings store as a batch target: one transaction per batch.
 public final class StoreTarget: BatchTarget {
     private let store: FindingsStore
@@ -10,15 +14,28 @@ public final class StoreTarget: BatchTarget {
 
     /// Opens the store at `path` (it must exist: `triage import` creates it).
     public init(path: String, durable: Bool) throws(JobError) {
+        try Self.requireExisting(path)
         var options = StoreOptions()
         // With a journal, every batch the journal records must be on disk first.
         options.synchronous = durable ? "FULL" : "NORMAL"
         do {
-            store = try FindingsStore(path: path, options: options, create: false)
+            store = try FindingsStore(path: path, options: options)
         } catch {
             throw JobError(.target, "store \(path): \(error.message)")
         }
         name = "store:\(path)"
+    }
+
+    /// `apply` and `export` need a store that `import` made; a missing file is a set-up error,
+    /// not an empty store.
+    static func requireExisting(_ path: String) throws(JobError) {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw JobError(.target, "no findings store at \(path) (create one with: triage import FILE --store \(path))")
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            throw JobError(.target, "\(path) is not a findings store file")
+        }
     }
 
     /// SQLite has one writer: more batches in flight only queue up.

@@ -1,0 +1,2 @@
+/// Lets a per-finding code be the failure of a `Result` (``CustomerState/applying(_:now:providerBytes:)``).
+extension ErrorCode: Error {}

@@ -1,0 +1,150 @@
+import GRDB
+import TriageCore
+
+/// The embedded findings store: an SQLite file holding ASFF findings, updated the way Security
+/// Hub's `BatchUpdateFindings` updates them (`shared/spec/batchupdatefindings.md` §3, §5).
+///
+/// One connection owned by one serial queue (a GRDB `DatabaseQueue`): calls from several threads
+/// are serialised, each call is one transaction. The file runs in WAL mode with
+/// `synchronous=NORMAL` (a commit survives a process crash; the last commits may be lost on power
+/// failure). Layout: ``StoreSchema``.
+package final class FindingsStore: Sendable {
+    /// The SQLite file.
+    package let path: String
+    let queue: DatabaseQueue
+    /// The connection's `triage_apply_update` function (its state is set per batch).
+    let updateFunction = UpdateFunction()
+
+    /// Opens (or creates) the store at `path` and brings its schema up to date.
+    ///
+    /// - Throws: ``StoreError`` `CannotOpen` (missing directory, permissions), `ReadOnly`,
+    ///   `Corrupt` (not an SQLite file), `NotAStore` (another application's database),
+    ///   `NewerSchema`.
+    package init(path: String, options: StoreOptions = StoreOptions()) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.label = "triage.store"
+        configuration.readonly = options.readOnly
+        configuration.busyMode = .timeout(options.busyTimeoutSeconds)
+        configuration.publicStatementArguments = false
+        let readOnly = options.readOnly
+        let function = updateFunction
+        configuration.prepareDatabase { db in
+            if let connection = db.sqliteConnection { try function.register(on: connection) }
+            if !readOnly {
+                try db.execute(sql: "PRAGMA page_size = \(options.pageSize)")
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(options.walAutocheckpointPages)")
+            }
+            try db.execute(sql: "PRAGMA synchronous = \(options.synchronous)")
+            try db.execute(sql: "PRAGMA cache_size = -\(options.cacheSizeKiB)")
+            try db.execute(sql: "PRAGMA mmap_size = \(options.mmapSize)")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.inDatabase { db in
+                try Self.checkOwnership(db, path: path)
+                let migrator = StoreSchema.migrator
+                if try migrator.hasBeenSuperseded(db) {
+                    throw StoreError(code: .newerSchema, message: "the findings store at \(path) was written by a newer triage")
+                }
+                if readOnly {
+                    guard try migrator.hasCompletedMigrations(db) else {
+                        throw StoreError(code: .readOnly, message: "the findings store at \(path) needs a schema upgrade but is opened read-only")
+                    }
+                }
+            }
+            if !readOnly { try StoreSchema.migrator.migrate(queue) }
+        } catch {
+            throw StoreError.wrapping(error, action: "opening", path: path)
+        }
+    }
+
+    /// Refuses SQLite files of other applications: a foreign `application_id`, or tables but no
+    /// `application_id` at all.
+    private static func checkOwnership(_ db: Database, path: String) throws {
+        let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        if applicationID == StoreSchema.applicationID { return }
+        let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+        if applicationID != 0 || tables > 0 {
+            throw StoreError(code: .notAStore, message: "\(path) is an SQLite database of another application")
+        }
+    }
+
+    /// The number of stored findings.
+    package func count() throws(StoreError) -> Int {
+        try read("counting findings") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM finding") ?? 0 }
+    }
+
+    /// The stored finding as composed ASFF JSON (compact, one line), or `nil` if there is none.
+    package func finding(_ identifier: FindingIdentifier) throws(StoreError) -> [UInt8]? {
+        try read("reading a finding") { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT f.customer_state, f.owned, d.body FROM finding f
+                    JOIN finding_document d ON d.document_id = f.document_id
+                    WHERE f.product_arn = ? AND f.id = ?
+                    """, arguments: [identifier.productArn, identifier.id])
+            guard let row else { return nil }
+            var out: [UInt8] = []
+            try Self.compose(row: row, into: &out)
+            return out
+        }
+    }
+
+    /// Calls `body` with each stored finding as composed ASFF JSON (compact, no newline), sorted
+    /// by (`ProductArn`, `Id`) in byte order, inside one read transaction. Memory stays flat: one
+    /// finding at a time. An error thrown by `body` stops the export and is rethrown as is.
+    package func exportAll(_ body: ([UInt8]) throws -> Void) throws {
+        do {
+            try queue.read { db in
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT f.customer_state, f.owned, d.body FROM finding f
+                        JOIN finding_document d ON d.document_id = f.document_id
+                        ORDER BY f.product_arn, f.id
+                        """)
+                var out: [UInt8] = []
+                while let row = try rows.next() {
+                    out.removeAll(keepingCapacity: true)
+                    try Self.compose(row: row, into: &out)
+                    try body(out)
+                }
+            }
+        } catch let error as DatabaseError {
+            throw StoreError.wrapping(error, action: "exporting", path: path)
+        }
+    }
+
+    /// Composes a row of (`customer_state`, `owned`, `body`).
+    private static func compose(row: Row, into out: inout [UInt8]) throws {
+        let owned = OwnedFields(rawValue: row[1])
+        let state = try row.withUnsafeData(atIndex: 0) { data in
+            try StoreBytes.withBytes(data) { bytes in try CustomerState(encoded: bytes, owned: owned) }
+        }
+        try row.withUnsafeData(atIndex: 2) { data in
+            try StoreBytes.withBytes(data) { bytes in try FindingComposer.compose(provider: bytes, state: state, into: &out) }
+        }
+    }
+
+    /// Runs `body` in a read transaction, mapping failures to ``StoreError``.
+    func read<T>(_ action: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try queue.read(body)
+        } catch {
+            throw StoreError.wrapping(error, action: action, path: path)
+        }
+    }
+
+    /// Runs `body` in one write transaction, mapping failures to ``StoreError``.
+    func write<T>(_ action: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try queue.write(body)
+        } catch {
+            throw StoreError.wrapping(error, action: action, path: path)
+        }
+    }
+}

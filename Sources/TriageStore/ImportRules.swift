@@ -1,0 +1,170 @@
+import TriageCore
+
+/// What the store keeps for one finding: the provider document and the customer state, plus the
+/// values derived from them that it indexes.
+struct StoredFinding {
+    /// The provider document: the imported bytes, with members the store derives spliced in.
+    var document: [UInt8]
+    /// ``FindingComposer/residualByteCount(of:layout:)`` of ``document``.
+    var providerBytes: Int
+    /// The customer-updatable members and the owned fields.
+    var state: CustomerState
+    /// `RecordState` in force.
+    var recordState: String
+}
+
+/// The import rules of `shared/spec/batchupdatefindings.md` §5, pure: how an imported document
+/// becomes a new stored finding, or changes one already stored.
+enum ImportRules {
+    /// A finding imported for the first time. *Choice*: stored as given (top-level and
+    /// `FindingProviderFields` alike), plus the defaults `Workflow.Status` NEW, `VerificationState`
+    /// UNKNOWN and `RecordState` ACTIVE, then the automatic workflow rules.
+    static func newFinding(_ provider: ProviderFinding) throws(ImportFailure) -> StoredFinding {
+        var state = CustomerState()
+        for field in CustomerField.allCases {
+            state[json: field] = provider.compactMember(field.name)
+        }
+        try checkCustomerMembers(state, id: provider.identifier.id)
+        if state[json: .verificationState] == nil { state[.verificationState] = .string(VerificationState.unknown.rawValue) }
+        if state.workflowStatus == nil { setWorkflow(.new, in: &state) }
+        var edits: [(String, [UInt8])] = []
+        let recordState = provider.recordState ?? "ACTIVE"
+        if provider.recordState == nil { edits.append(("RecordState", CompactJSON.bytes(.string(recordState)))) }
+        applyAutomaticRules(
+            to: &state, provider: provider, previousRecordState: nil, previousCompliance: nil, recordState: recordState)
+        return try stored(provider, edits: edits, state: state, recordState: recordState)
+    }
+
+    /// A later import of a stored finding: provider fields replaced; `Note`, `UserDefinedFields`,
+    /// `VerificationState` and `Workflow` kept from `stored`; an owned field keeps its value while
+    /// `FindingProviderFields.<field>` takes the provider's; a field not owned takes the
+    /// provider's `FindingProviderFields` value if given, else its top-level value.
+    /// *Choice*: a document without `RecordState` keeps the stored one.
+    static func reimport(
+        _ provider: ProviderFinding, over stored: CustomerState, recordState previousRecordState: String,
+        complianceStatus previousCompliance: String?
+    ) throws(ImportFailure) -> StoredFinding {
+        var state = stored
+        let providerFields = provider.member("FindingProviderFields")
+        var providerFieldMembers: [JSONMember]
+        if case .object(let members)? = providerFields { providerFieldMembers = members } else { providerFieldMembers = [] }
+        var providerFieldsChanged = false
+        for field in OwnedFields.providerMirrored {
+            let given = providerFieldMembers.first { $0.key == field.name }?.value
+            let value = given ?? provider.member(field.name)
+            if let value, given == nil {
+                providerFieldMembers.append(JSONMember(key: field.name, value: value))
+                providerFieldsChanged = true
+            }
+            if let owner = field.ownership, !state.owned.contains(owner) { state[field] = value }
+        }
+        var edits: [(String, [UInt8])] = []
+        if providerFieldsChanged {
+            edits.append(("FindingProviderFields", CompactJSON.bytes(.object(providerFieldMembers))))
+        }
+        let recordState = provider.recordState ?? previousRecordState
+        if provider.recordState == nil { edits.append(("RecordState", CompactJSON.bytes(.string(recordState)))) }
+        applyAutomaticRules(
+            to: &state, provider: provider, previousRecordState: previousRecordState,
+            previousCompliance: previousCompliance, recordState: recordState)
+        return try self.stored(provider, edits: edits, state: state, recordState: recordState)
+    }
+
+    /// The automatic workflow rules: NOTIFIED or RESOLVED becomes NEW when `RecordState` goes
+    /// ARCHIVED → ACTIVE or `Compliance.Status` goes PASSED → FAILED, WARNING or NOT_AVAILABLE;
+    /// then a Security Hub control finding with `Compliance.Status` PASSED becomes RESOLVED
+    /// (*Choice*: unless SUPPRESSED).
+    static func applyAutomaticRules(
+        to state: inout CustomerState, provider: ProviderFinding, previousRecordState: String?,
+        previousCompliance: String?, recordState: String
+    ) {
+        let status = state.workflowStatus
+        let compliance = provider.complianceStatus
+        if status == WorkflowStatus.notified.rawValue || status == WorkflowStatus.resolved.rawValue {
+            let reactivated = previousRecordState == "ARCHIVED" && recordState == "ACTIVE"
+            let regressed =
+                previousCompliance == "PASSED" && ["FAILED", "WARNING", "NOT_AVAILABLE"].contains(compliance ?? "")
+            if reactivated || regressed { setWorkflow(.new, in: &state) }
+        }
+        if provider.isSecurityHubControl, compliance == "PASSED",
+            state.workflowStatus != WorkflowStatus.suppressed.rawValue
+        {
+            setWorkflow(.resolved, in: &state)
+        }
+    }
+
+    private static func setWorkflow(_ status: WorkflowStatus, in state: inout CustomerState) {
+        _ = FindingUpdate(workflowStatus: status).apply(to: &state, now: "")
+    }
+
+    /// Rejects provider values of `Workflow` and `VerificationState` the store could not update.
+    private static func checkCustomerMembers(_ state: CustomerState, id: String) throws(ImportFailure) {
+        if let workflow = state[.workflow] {
+            guard case .object = workflow else {
+                throw ImportFailure(id: id, code: .invalidInput, message: "Workflow: must be an object")
+            }
+            if let status = workflow[key: "Status"] {
+                guard case .string(let text) = status, WorkflowStatus(rawValue: text) != nil else {
+                    throw ImportFailure(
+                        id: id, code: .invalidInput, message: "Workflow.Status: must be one of NEW, NOTIFIED, RESOLVED, SUPPRESSED")
+                }
+            }
+        }
+        if let verification = state[.verificationState] {
+            guard case .string(let text) = verification, VerificationState(rawValue: text) != nil else {
+                throw ImportFailure(
+                    id: id, code: .invalidInput,
+                    message: "VerificationState: must be one of UNKNOWN, TRUE_POSITIVE, FALSE_POSITIVE, BENIGN_POSITIVE")
+            }
+        }
+    }
+
+    /// The stored form: `edits` spliced into the document, sizes computed, the 240 KB limit checked.
+    private static func stored(
+        _ provider: ProviderFinding, edits: [(String, [UInt8])], state: CustomerState, recordState: String
+    ) throws(ImportFailure) -> StoredFinding {
+        let document = edits.isEmpty ? provider.bytes : splice(edits, into: provider)
+        let providerBytes = document.withUnsafeBytes { buffer in
+            let layout = edits.isEmpty ? provider.layout : (try? JSONObjectLayout.scan(buffer)) ?? provider.layout
+            return FindingComposer.residualByteCount(of: buffer, layout: layout)
+        }
+        guard state.composedByteCount(providerBytes: providerBytes) <= Limits.maxFindingBytes else {
+            throw ImportFailure(
+                id: provider.identifier.id, code: .findingSizeExceeded, message: ErrorCode.findingSizeExceeded.defaultMessage)
+        }
+        return StoredFinding(document: document, providerBytes: providerBytes, state: state, recordState: recordState)
+    }
+
+    /// The document with each `(name, compact value)` set: the first member of that name gets the
+    /// new value in place, a missing one is appended before the closing brace. All other bytes
+    /// stay as imported.
+    static func splice(_ edits: [(String, [UInt8])], into provider: ProviderFinding) -> [UInt8] {
+        provider.bytes.withUnsafeBytes { buffer in
+            var replacements: [(range: Range<Int>, bytes: [UInt8])] = []
+            var appended: [UInt8] = []
+            let insertionPoint = provider.layout.members.last?.value.upperBound ?? provider.layout.closingBrace
+            for (name, value) in edits {
+                if let member = provider.layout.first(named: name, in: buffer) {
+                    replacements.append((member.value, value))
+                } else {
+                    if !provider.layout.members.isEmpty || !appended.isEmpty { appended.append(UInt8(ascii: ",")) }
+                    JSONText.appendString(name, to: &appended)
+                    appended.append(UInt8(ascii: ":"))
+                    appended.append(contentsOf: value)
+                }
+            }
+            replacements.append((insertionPoint..<insertionPoint, appended))
+            replacements.sort { $0.range.lowerBound < $1.range.lowerBound }
+            var out: [UInt8] = []
+            out.reserveCapacity(buffer.count + appended.count + 64)
+            var position = 0
+            for replacement in replacements {
+                out.append(contentsOf: buffer[position..<replacement.range.lowerBound])
+                out.append(contentsOf: replacement.bytes)
+                position = replacement.range.upperBound
+            }
+            out.append(contentsOf: buffer[position...])
+            return out
+        }
+    }
+}

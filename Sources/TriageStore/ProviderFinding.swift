@@ -1,0 +1,134 @@
+import TriageCore
+
+/// One ASFF finding as a provider imports it (`BatchImportFindings`, `shared/spec/batchupdatefindings.md`
+/// §5): its bytes as given, where its top-level members sit, and the values the store indexes.
+///
+/// Built only from a document that has every required member with the right type; otherwise the
+/// initializer reports why, naming the member (never quoting values).
+struct ProviderFinding {
+    /// The document exactly as imported.
+    let bytes: [UInt8]
+    /// Where its top-level members sit in ``bytes``.
+    let layout: JSONObjectLayout
+    /// (`ProductArn`, `Id`).
+    let identifier: FindingIdentifier
+    /// `AwsAccountId`.
+    let awsAccountId: String
+    /// The `<region>` field of `ProductArn` (empty when `ProductArn` is not an ARN).
+    let region: String
+    /// `UpdatedAt` as written.
+    let updatedAt: String
+    /// `UpdatedAt` as an instant.
+    let updatedInstant: FindingTimestamp
+    /// `RecordState` (`ACTIVE` or `ARCHIVED`) if given.
+    let recordState: String?
+    /// `Compliance.Status` if given as a string.
+    let complianceStatus: String?
+
+    /// The members every imported finding must have (plus `Severity` or `FindingProviderFields.Severity`).
+    static let requiredMembers = [
+        "SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "CreatedAt", "UpdatedAt", "Title",
+        "Description", "Resources",
+    ]
+
+    /// Checks and indexes `bytes`; a failure names the `Id` when the document had one.
+    init(bytes: [UInt8]) throws(ImportFailure) {
+        self.bytes = bytes
+        let scanned = bytes.withUnsafeBytes { buffer in
+            Result { () throws(JSONParseError) -> JSONObjectLayout in try JSONObjectLayout.scan(buffer) }
+        }
+        switch scanned {
+        case .success(let layout): self.layout = layout
+        case .failure(let error): throw ImportFailure(id: nil, code: .invalidInput, message: "not a JSON object: \(error)")
+        }
+        let id = Self.string(named: "Id", bytes: bytes, layout: layout)
+        func fail(_ message: String) -> ImportFailure {
+            ImportFailure(id: id, code: .invalidInput, message: message)
+        }
+        for name in Self.requiredMembers where Self.member(name, bytes: bytes, layout: layout) == nil {
+            throw fail("\(name): required member is missing")
+        }
+        let severity = Self.member("Severity", bytes: bytes, layout: layout)
+        let providerFields = Self.member("FindingProviderFields", bytes: bytes, layout: layout)
+        if severity == nil && providerFields?[key: "Severity"] == nil {
+            throw fail("Severity: required member is missing (neither Severity nor FindingProviderFields.Severity)")
+        }
+        var strings: [String] = []
+        for name in ["Id", "ProductArn", "AwsAccountId", "UpdatedAt"] {
+            guard let value = Self.string(named: name, bytes: bytes, layout: layout) else {
+                throw fail("\(name): must be a string")
+            }
+            guard value.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+                throw fail("\(name): must contain a non-whitespace character")
+            }
+            strings.append(value)
+        }
+        guard strings[0].unicodeScalars.count <= Limits.maxIdLength else {
+            throw fail("Id: longer than \(Limits.maxIdLength) characters")
+        }
+        identifier = FindingIdentifier(id: strings[0], productArn: strings[1])
+        awsAccountId = strings[2]
+        updatedAt = strings[3]
+        guard let instant = FindingTimestamp(updatedAt) else {
+            throw fail("UpdatedAt: not an RFC 3339 date-time")
+        }
+        updatedInstant = instant
+        let arnFields = identifier.productArn.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
+        region = arnFields.count == 5 && arnFields[0] == "arn" ? String(arnFields[3]) : ""
+        if let state = Self.member("RecordState", bytes: bytes, layout: layout) {
+            guard case .string(let text) = state, text == "ACTIVE" || text == "ARCHIVED" else {
+                throw fail("RecordState: must be ACTIVE or ARCHIVED")
+            }
+            recordState = text
+        } else {
+            recordState = nil
+        }
+        if case .string(let status)? = Self.member("Compliance", bytes: bytes, layout: layout)?[key: "Status"] {
+            complianceStatus = status
+        } else {
+            complianceStatus = nil
+        }
+    }
+
+    /// Whether the finding comes from Security Hub's own controls (`…::product/aws/securityhub`).
+    var isSecurityHubControl: Bool {
+        identifier.productArn.hasSuffix("::product/aws/securityhub")
+    }
+
+    /// The parsed value of the first top-level member named `name`.
+    func member(_ name: String) -> JSONValue? {
+        Self.member(name, bytes: bytes, layout: layout)
+    }
+
+    /// The compact JSON of the first top-level member named `name`.
+    func compactMember(_ name: String) -> [UInt8]? {
+        bytes.withUnsafeBytes { buffer in
+            guard let member = layout.first(named: name, in: buffer) else { return nil }
+            var out: [UInt8] = []
+            CompactJSON.appendMinified(UnsafeRawBufferPointer(rebasing: buffer[member.value]), to: &out)
+            return out
+        }
+    }
+
+    private static func member(_ name: String, bytes: [UInt8], layout: JSONObjectLayout) -> JSONValue? {
+        bytes.withUnsafeBytes { buffer in
+            guard let member = layout.first(named: name, in: buffer) else { return nil }
+            return try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: buffer[member.value]))
+        }
+    }
+
+    private static func string(named name: String, bytes: [UInt8], layout: JSONObjectLayout) -> String? {
+        if case .string(let value)? = member(name, bytes: bytes, layout: layout) { return value }
+        return nil
+    }
+}
+
+/// Why one imported finding was rejected: a per-finding code and a message naming the member.
+struct ImportFailure: Error {
+    /// The finding's `Id` when it had one.
+    var id: String?
+    /// `InvalidInput` or `FindingSizeExceeded`.
+    var code: ErrorCode
+    /// E.g. `AwsAccountId: required member is missing`.
+    var message: String
+}

@@ -1,0 +1,47 @@
+import GRDB
+
+/// The findings store's SQLite layout and its migrations.
+///
+/// Two tables, so that applying decisions touches only small rows:
+/// - `finding`, one narrow row per finding keyed by (`product_arn`, `id`) (a `WITHOUT ROWID`
+///   table: one B-tree descent per lookup), holding the values filters use (`aws_account_id`,
+///   `region` from the `ProductArn`, `workflow_status`, `record_state`, `compliance_status`,
+///   `updated_at` as written), the customer state as a small JSON object, the owned-field mask,
+///   the provider document's residual size for the 240 KB check, and the document's row id;
+/// - `finding_document`, the provider's document as imported (unknown members survive byte for
+///   byte), written only by imports.
+enum StoreSchema {
+    /// `PRAGMA application_id` of a triage store ("TRIA").
+    static let applicationID: Int32 = 0x5452_4941
+
+    /// The migrations, in order. Never edit a shipped one; add another.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-findings") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            try db.execute(
+                sql: """
+                    CREATE TABLE finding (
+                        product_arn TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        aws_account_id TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        workflow_status TEXT,
+                        record_state TEXT NOT NULL,
+                        compliance_status TEXT,
+                        updated_at TEXT NOT NULL,
+                        document_id INTEGER NOT NULL,
+                        provider_bytes INTEGER NOT NULL,
+                        owned INTEGER NOT NULL,
+                        customer_state BLOB NOT NULL,
+                        PRIMARY KEY (product_arn, id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE finding_document (
+                        document_id INTEGER PRIMARY KEY,
+                        body BLOB NOT NULL
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,70 @@
+import GRDBSQLite
+import TriageCore
+
+/// The SQL function `triage_apply_update(customer_state, provider_bytes)` through which
+/// ``FindingsStore/apply(batch:update:now:)`` updates a finding in a single `UPDATE` statement
+/// (one B-tree descent per finding, the stored state read in place without copying).
+///
+/// It applies the batch's update (set in ``update`` and ``now`` before the batch) to the stored
+/// state and returns the new state. When the update is invalid for the finding it records the
+/// per-finding code in ``failure`` and raises an SQL error, which aborts that statement only (the
+/// row is unchanged, the transaction goes on).
+///
+/// `@unchecked Sendable`: the mutable members are touched only on the store's serial database
+/// queue (the `DatabaseQueue`'s dispatch queue), which is the lock.
+final class UpdateFunction: @unchecked Sendable {
+    /// The SQL name.
+    static let name = "triage_apply_update"
+
+    /// The update of the batch being applied.
+    var update: FindingUpdate?
+    /// `Note.UpdatedAt` for the batch.
+    var now = ""
+    /// The code of the last failed call, cleared by the caller.
+    var failure: ErrorCode?
+
+    /// Registers the function on `connection`; the connection keeps `self` alive.
+    func register(on connection: OpaquePointer) throws {
+        let userData = Unmanaged.passRetained(self).toOpaque()
+        let result = sqlite3_create_function_v2(
+            connection, Self.name, 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, userData,
+            { context, count, arguments in
+                guard let context, let arguments, count == 2, let userData = sqlite3_user_data(context) else { return }
+                Unmanaged<UpdateFunction>.fromOpaque(userData).takeUnretainedValue()
+                    .evaluate(context, state: arguments[0], providerBytes: arguments[1])
+            }, nil, nil,
+            { userData in
+                if let userData { Unmanaged<UpdateFunction>.fromOpaque(userData).release() }
+            })
+        guard result == SQLITE_OK else {
+            Unmanaged<UpdateFunction>.fromOpaque(userData).release()
+            throw RawStatement.error(result, connection: connection)
+        }
+    }
+
+    private func evaluate(_ context: OpaquePointer, state stateValue: OpaquePointer?, providerBytes bytesValue: OpaquePointer?) {
+        guard let update else {
+            fail(context, .internalFailure)
+            return
+        }
+        let stored = UnsafeRawBufferPointer(
+            start: sqlite3_value_blob(stateValue), count: Int(sqlite3_value_bytes(stateValue)))
+        guard let state = try? CustomerState(encoded: stored, owned: []) else {
+            fail(context, .internalFailure)
+            return
+        }
+        switch state.applying(update, now: now, providerBytes: Int(sqlite3_value_int64(bytesValue))) {
+        case .failure(let code):
+            fail(context, code)
+        case .success(let next):
+            next.encoded.withUnsafeBytes { bytes in
+                sqlite3_result_blob(context, bytes.baseAddress, Int32(bytes.count), RawStatement.transient)
+            }
+        }
+    }
+
+    private func fail(_ context: OpaquePointer, _ code: ErrorCode) {
+        failure = code
+        sqlite3_result_error(context, code.rawValue, -1)
+    }
+}
