@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "TriageStoreTests", dependencies: ["TriageStore", "TriageCore", "TriageTestSupport"]),
         .testTarget(name: "TriageIOTests", dependencies: ["TriageIO", "TriageCore", "TriageTestSupport", "CLibXML2"]),
         .testTarget(
-            name: "TriageJobTests", dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageTestSupport", "triage"],
+            name: "TriageJobTests", dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageStore", "TriageTestSupport", "triage"],
             exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

@@ -12,11 +12,18 @@ import TriageTestSupport
             directory: TestPaths.packageRoot)
     }
 
-    @Test func sampleJobValidatesTheSamples() throws {
-        let run = try runJob("sample-job")
+    @Test func sampleJobImportsAppliesAndReports() throws {
+        let directory = TestPaths.temporaryDirectory("sample")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try runJob("sample-job", environment: ["SAMPLE_OUT": directory.path])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("records"))
-        #expect(run.stdout.contains("out/report.json"))
+        #expect(run.stderr.contains("400 imported"))
+        #expect(run.stdout.contains("apply exit status 1"))
+        let report = try loadReport(directory.appendingPathComponent("report.json"))
+        expectCountsAddUp(report)
+        #expect(summary(report)["target"] as? String == "store:\(directory.path)/findings.sqlite")
+        #expect((summary(report)["errors"] as? [String: Int])?["FindingNotFound"] ?? 0 > 0)
+        expectValidJUnit(directory.appendingPathComponent("junit.xml"))
     }
 
     @Test func benchValidateRunsOnASmallInput() throws {
