@@ -29,9 +29,10 @@ public struct PlannedBatch: Sendable {
 /// - a batch holds up to `batchSize` records with an identical canonical update, and never two
 ///   records of one finding (the API would report `DuplicatedFindingIdentifier`);
 /// - **ordering**: when a decision names a finding that sits in an open (not yet emitted)
-///   batch, that batch is emitted first. So for any finding, the batches holding its decisions
-///   are emitted in input order; the applier then keeps batches that share a finding from
-///   overtaking each other (``OrderingGate``);
+///   batch, the batch it joins is ordered after that one (and emitting it emits that one first);
+///   when that cannot work (the same batch, or a cycle) the earlier batch is emitted at once. So
+///   for any finding, the batches holding its decisions are emitted in input order; the applier
+///   then keeps batches that share a finding from overtaking each other (``InFlightFindings``);
 /// - **memory**: at most `maxOpenGroups` updates have an open batch; a new update beyond that
 ///   emits the batch that was opened first, partly filled. That costs one extra request each time
 ///   more than `maxOpenGroups` distinct updates interleave, and bounds memory to
@@ -43,6 +44,9 @@ public struct BatchPlanner: Sendable {
     private struct Group {
         var update: CanonicalUpdate
         var members: [BatchMember]
+        /// Open groups that must be emitted before this one (they hold an earlier decision for
+        /// one of its findings).
+        var after: [Int] = []
     }
 
     /// Findings per batch, 1..100.
@@ -74,8 +78,16 @@ public struct BatchPlanner: Sendable {
         sequence: Int, identifier: FindingIdentifier, update: CanonicalUpdate,
         source: SourceLocation = SourceLocation(input: 0, line: 0), emit: (PlannedBatch) -> Void
     ) {
+        var mustFollow: Int?
         if let holding = openFindings[identifier] {
-            close(holding, emit: emit)
+            // An earlier decision for this finding waits in `holding`: this one must be emitted
+            // later. Defer that by ordering the groups; close `holding` only when ordering cannot
+            // work (same group, or the target group already comes before `holding`).
+            if let target = openGroupOfUpdate[update], target == holding || precedes(target, holding) {
+                close(holding, emit: emit)
+            } else {
+                mustFollow = holding
+            }
         }
         let generation: Int
         if let open = openGroupOfUpdate[update] {
@@ -90,9 +102,25 @@ public struct BatchPlanner: Sendable {
             openGroupOfUpdate[update] = generation
             openOrder.append(generation)
         }
+        if let mustFollow, groups[mustFollow] != nil, !groups[generation]!.after.contains(mustFollow) {
+            groups[generation]!.after.append(mustFollow)
+        }
         openFindings[identifier] = generation
         let full = Self.append(BatchMember(sequence: sequence, identifier: identifier, source: source), to: &groups[generation]!)
         if full >= batchSize { close(generation, emit: emit) }
+    }
+
+    /// Whether open group `first` must be emitted before open group `second` (directly or through
+    /// other groups).
+    private func precedes(_ first: Int, _ second: Int) -> Bool {
+        var stack = groups[second]?.after ?? []
+        var seen = Set<Int>()
+        while let next = stack.popLast() {
+            if next == first { return true }
+            guard seen.insert(next).inserted, let group = groups[next] else { continue }
+            stack.append(contentsOf: group.after)
+        }
+        return false
     }
 
     private static func append(_ member: BatchMember, to group: inout Group) -> Int {
@@ -108,7 +136,7 @@ public struct BatchPlanner: Sendable {
     }
 
     /// Records currently held in open batches.
-    public var pendingCount: Int { openFindings.count }
+    public var pendingCount: Int { groups.values.reduce(0) { $0 + $1.members.count } }
 
     /// Drops every open batch without emitting it (an interrupted run sends nothing more); returns
     /// the records they held.
@@ -138,9 +166,14 @@ public struct BatchPlanner: Sendable {
     }
 
     private mutating func close(_ generation: Int, emit: (PlannedBatch) -> Void) {
+        guard let after = groups[generation]?.after else { return }
+        // Groups holding earlier decisions for its findings go first.
+        for earlier in after where groups[earlier] != nil { close(earlier, emit: emit) }
         guard let group = groups.removeValue(forKey: generation) else { return }
-        openGroupOfUpdate.removeValue(forKey: group.update)
-        for member in group.members { openFindings.removeValue(forKey: member.identifier) }
+        if openGroupOfUpdate[group.update] == generation { openGroupOfUpdate.removeValue(forKey: group.update) }
+        for member in group.members where openFindings[member.identifier] == generation {
+            openFindings.removeValue(forKey: member.identifier)
+        }
         emit(PlannedBatch(update: group.update, members: group.members))
     }
 }

@@ -1,6 +1,10 @@
 import CZlib
 import TriageCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Appends entries to a run journal: one line per entry, `<crc32 hex> <compact JSON>\n`, so that
 /// a torn last entry (a crash mid-write) is recognised and ignored when the journal is read.
 ///
@@ -12,9 +16,36 @@ import TriageCore
 package final class JournalWriter: @unchecked Sendable {
     private let output: FileOutput
 
-    /// Opens `path` for appending (created if missing).
+    /// Opens `path` for appending (created if missing). A torn last entry left by a crash is cut
+    /// off first, so that the entries appended now follow a complete one.
     package init(path: String) throws(OutputError) {
+        try Self.cutTornTail(path)
         output = try FileOutput(path: path, atomic: false, append: true)
+    }
+
+    /// Truncates `path` after its last line feed (nothing when it ends with one or is missing).
+    static func cutTornTail(_ path: String) throws(OutputError) {
+        let fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { Glibc.close(fd) }
+        var end = lseek(fd, 0, SEEK_END)
+        guard end > 0 else { return }
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while end > 0 {
+            let start = max(0, end - off_t(chunk.count))
+            let count = Int(end - start)
+            let read = chunk.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress, count, start) }
+            guard read == count else { throw OutputError(path: path, reason: "cannot read the journal's end") }
+            if let last = chunk[0..<count].lastIndex(of: 0x0A) {
+                let keep = start + off_t(last + 1)
+                if keep != lseek(fd, 0, SEEK_END), ftruncate(fd, keep) != 0 {
+                    throw OutputError(path: path, reason: "cannot cut the torn last entry")
+                }
+                return
+            }
+            end = start
+        }
+        if ftruncate(fd, 0) != 0 { throw OutputError(path: path, reason: "cannot cut the torn last entry") }
     }
 
     /// Writes the header of a new run.
