@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+import TriageIO
+import TriageTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A run of 200,000 records killed (SIGKILL) at random points and resumed each time, then
+/// stopped once with SIGTERM and resumed to the end, leaves the same store and the same report as
+/// an uninterrupted run; its journal shows no record applied twice.
+@Suite(.serialized) struct ResumeTests {
+    static func triage(_ arguments: [String], in directory: URL) throws -> CommandRun {
+        try CommandRun.triage(arguments, directory: directory)
+    }
+
+    /// Starts the binary and returns the running process.
+    static func start(_ arguments: [String], in directory: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = TestPaths.triageBinary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Report entries without the summary: (list, line, Id, code).
+    static func entries(_ path: URL) throws -> [String] {
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as! [String: Any]
+        var result: [String] = []
+        for entry in report["ProcessedFindings"] as! [[String: Any]] {
+            result.append("ok \((entry["source"] as! [String: Any])["line"]!) \(entry["Id"]!)")
+        }
+        for entry in report["UnprocessedFindings"] as! [[String: Any]] {
+            let identifier = entry["FindingIdentifier"] as? [String: Any]
+            result.append("failed \((entry["source"] as! [String: Any])["line"]!) \(identifier?["Id"] ?? "-") \(entry["ErrorCode"]!)")
+        }
+        return result
+    }
+
+    static func exported(_ store: String, in directory: URL) throws -> String {
+        let run = try triage(["export", "--store", store], in: directory)
+        #expect(run.status == 0, "\(run.stderr)")
+        return run.stdout.replacingOccurrences(
+            of: #""UpdatedAt":"[^"]*"\}"#, with: #""UpdatedAt":"<now>"}"#, options: .regularExpression)
+    }
+
+    @Test func killedAndResumedRunsEqualAnUninterruptedOne() throws {
+        let directory = TestPaths.temporaryDirectory("resume")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var setup = try Self.triage(
+            ["generate", "--findings", "20000", "--findings-output", "f.ndjson.gz", "--decisions", "200000",
+             "--decisions-output", "d.ndjson.gz", "--repeat-per-mille", "50", "--missing-per-mille", "5",
+             "--invalid-per-mille", "2", "--seed", "7"], in: directory)
+        #expect(setup.status == 0)
+        setup = try Self.triage(["import", "f.ndjson.gz", "--store", "a.sqlite"], in: directory)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        try FileManager.default.copyItem(
+            at: directory.appendingPathComponent("a.sqlite"), to: directory.appendingPathComponent("b.sqlite"))
+
+        let reference = try Self.triage(["apply", "d.ndjson.gz", "--store", "b.sqlite", "--report", "rb.json"], in: directory)
+        #expect(reference.status == 1, "\(reference.stderr)")
+
+        let arguments = ["apply", "d.ndjson.gz", "--store", "a.sqlite", "--journal", "a.journal", "--resume", "--report", "ra.json"]
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        for _ in 0..<15 where kills < 5 {
+            let process = try Self.start(arguments, in: directory)
+            usleep(UInt32.random(in: 600_000...3_000_000, using: &generator))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            process.waitUntilExit()
+        }
+        #expect(kills >= 5, "the runs finished before they could be killed")
+
+        // A graceful stop: batches in flight finish, the journal is closed, exit status 3.
+        let stopped = try Self.start(arguments, in: directory)
+        usleep(1_500_000)
+        let stoppedEarly = stopped.isRunning
+        if stoppedEarly { kill(stopped.processIdentifier, SIGTERM) }
+        stopped.waitUntilExit()
+        if stoppedEarly { #expect(stopped.terminationStatus == 3) }
+
+        let final = try Self.triage(arguments, in: directory)
+        #expect(final.status == 1, "\(final.stderr)")
+
+        #expect(try Self.entries(directory.appendingPathComponent("ra.json")) == Self.entries(directory.appendingPathComponent("rb.json")))
+        #expect(try Self.exported("a.sqlite", in: directory) == Self.exported("b.sqlite", in: directory))
+
+        // No record is in two batch entries, over all the runs the journal holds.
+        let runs = try JournalReader.read(path: directory.appendingPathComponent("a.journal").path)
+        #expect(runs.count >= 7)
+        let applied = runs.flatMap { $0.records.map(\.sequence) }
+        #expect(Set(applied).count == applied.count)
+
+        // The journal renders the same report.
+        let rendered = try Self.triage(["report", "a.journal", "--report", "rj.json"], in: directory)
+        #expect(rendered.status == 1, "\(rendered.stderr)")
+        #expect(try Self.entries(directory.appendingPathComponent("rj.json")) == Self.entries(directory.appendingPathComponent("rb.json")))
+    }
+}
