@@ -15,6 +15,11 @@ public final class StoreTarget: BatchTarget {
     /// Opens the store at `path` (it must exist: `triage import` creates it).
     public init(path: String, durable: Bool) throws(JobError) {
         try Self.requireExisting(path)
+        let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        if access(path, W_OK) != 0 || access(directory.isEmpty ? "/" : directory, W_OK) != 0 {
+            throw JobError(
+                .target, "store \(path) is read-only (\(String(cString: strerror(errno)))): SQLite must write the file and its -wal beside it")
+        }
         var options = StoreOptions()
         // With a journal, every batch the journal records must be on disk first.
         options.synchronous = durable ? "FULL" : "NORMAL"
