@@ -35,4 +35,13 @@ import TriageTestSupport
         #expect(run.stdout.contains("triage validate:"))
         #expect(run.stdout.contains("python:"))
     }
+
+    @Test func benchApplyRunsOnASmallStore() throws {
+        let directory = TestPaths.temporaryDirectory("bench-apply")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try runJob("bench-apply", ["1500", "2000"], environment: ["BENCH_DIR": directory.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("decisions: 2000, requests sent:"))
+        #expect(run.stdout.contains("python sqlite3 script:"))
+    }
 }
