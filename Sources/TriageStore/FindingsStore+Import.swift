@@ -17,7 +17,8 @@ extension FindingsStore {
                     FROM finding WHERE product_arn = ? AND id = ?
                     """)
             let insertDocument = try db.cachedStatement(sql: "INSERT INTO finding_document (body) VALUES (?)")
-            let updateDocument = try db.cachedStatement(sql: "UPDATE finding_document SET body = ? WHERE document_id = ?")
+            let updateDocument = try db.cachedStatement(
+                sql: "UPDATE finding_document SET body = ? WHERE document_id = ?")
             let insertFinding = try db.cachedStatement(
                 sql: """
                     INSERT INTO finding (product_arn, id, aws_account_id, region, workflow_status, record_state,
@@ -47,7 +48,8 @@ extension FindingsStore {
                             arguments: [
                                 identifier.productArn, identifier.id, provider.awsAccountId, provider.region,
                                 stored.state.workflowStatus, stored.recordState, provider.complianceStatus,
-                                provider.updatedAt, db.lastInsertedRowID, stored.providerBytes, stored.state.owned.rawValue,
+                                provider.updatedAt, db.lastInsertedRowID, stored.providerBytes,
+                                stored.state.owned.rawValue,
                                 StoreBytes.data(stored.state.encoded),
                             ])
                         return .created(identifier)

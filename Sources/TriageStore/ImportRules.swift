@@ -25,7 +25,9 @@ enum ImportRules {
             state[json: field] = provider.compactMember(field.name)
         }
         try checkCustomerMembers(state, id: provider.identifier.id)
-        if state[json: .verificationState] == nil { state[.verificationState] = .string(VerificationState.unknown.rawValue) }
+        if state[json: .verificationState] == nil {
+            state[.verificationState] = .string(VerificationState.unknown.rawValue)
+        }
         if state.workflowStatus == nil { setWorkflow(.new, in: &state) }
         var edits: [(String, [UInt8])] = []
         let recordState = provider.recordState ?? "ACTIVE"
@@ -47,7 +49,11 @@ enum ImportRules {
         var state = stored
         let providerFields = provider.member("FindingProviderFields")
         var providerFieldMembers: [JSONMember]
-        if case .object(let members)? = providerFields { providerFieldMembers = members } else { providerFieldMembers = [] }
+        if case .object(let members)? = providerFields {
+            providerFieldMembers = members
+        } else {
+            providerFieldMembers = []
+        }
         var providerFieldsChanged = false
         for field in OwnedFields.providerMirrored {
             let given = providerFieldMembers.first { $0.key == field.name }?.value
@@ -106,7 +112,8 @@ enum ImportRules {
             if let status = workflow[key: "Status"] {
                 guard case .string(let text) = status, WorkflowStatus(rawValue: text) != nil else {
                     throw ImportFailure(
-                        id: id, code: .invalidInput, message: "Workflow.Status: must be one of NEW, NOTIFIED, RESOLVED, SUPPRESSED")
+                        id: id, code: .invalidInput,
+                        message: "Workflow.Status: must be one of NEW, NOTIFIED, RESOLVED, SUPPRESSED")
                 }
             }
         }
@@ -114,7 +121,8 @@ enum ImportRules {
             guard case .string(let text) = verification, VerificationState(rawValue: text) != nil else {
                 throw ImportFailure(
                     id: id, code: .invalidInput,
-                    message: "VerificationState: must be one of UNKNOWN, TRUE_POSITIVE, FALSE_POSITIVE, BENIGN_POSITIVE")
+                    message: "VerificationState: must be one of UNKNOWN, TRUE_POSITIVE, FALSE_POSITIVE, BENIGN_POSITIVE"
+                )
             }
         }
     }
@@ -130,7 +138,8 @@ enum ImportRules {
         }
         guard state.composedByteCount(providerBytes: providerBytes) <= Limits.maxFindingBytes else {
             throw ImportFailure(
-                id: provider.identifier.id, code: .findingSizeExceeded, message: ErrorCode.findingSizeExceeded.defaultMessage)
+                id: provider.identifier.id, code: .findingSizeExceeded,
+                message: ErrorCode.findingSizeExceeded.defaultMessage)
         }
         return StoredFinding(document: document, providerBytes: providerBytes, state: state, recordState: recordState)
     }

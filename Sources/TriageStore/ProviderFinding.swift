@@ -39,7 +39,8 @@ struct ProviderFinding {
         }
         switch scanned {
         case .success(let layout): self.layout = layout
-        case .failure(let error): throw ImportFailure(id: nil, code: .invalidInput, message: "not a JSON object: \(error)")
+        case .failure(let error):
+            throw ImportFailure(id: nil, code: .invalidInput, message: "not a JSON object: \(error)")
         }
         let id = Self.string(named: "Id", bytes: bytes, layout: layout)
         func fail(_ message: String) -> ImportFailure {

@@ -66,7 +66,8 @@ package struct StoreError: Error, CustomStringConvertible {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             mapped = StoreError(code: .busy, message: "the findings store at \(path) is locked by another process")
         default:
-            mapped = StoreError(code: .failure, message: "\(action) failed for the findings store at \(path) (\(detail))")
+            mapped = StoreError(
+                code: .failure, message: "\(action) failed for the findings store at \(path) (\(detail))")
         }
         mapped.underlying = database
         return mapped

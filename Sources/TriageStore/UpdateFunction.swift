@@ -42,7 +42,9 @@ final class UpdateFunction: @unchecked Sendable {
         }
     }
 
-    private func evaluate(_ context: OpaquePointer, state stateValue: OpaquePointer?, providerBytes bytesValue: OpaquePointer?) {
+    private func evaluate(
+        _ context: OpaquePointer, state stateValue: OpaquePointer?, providerBytes bytesValue: OpaquePointer?
+    ) {
         guard let update else {
             fail(context, .internalFailure)
             return

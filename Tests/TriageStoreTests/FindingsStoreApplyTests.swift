@@ -8,18 +8,21 @@ import TriageStore
     typealias Data = StoreTestData
     static let now = "2026-11-24T02:00:00.000Z"
 
-    static func key(_ id: String = "finding-1", _ productArn: String = StoreTestData.guardDutyArn) -> FindingIdentifier {
+    static func key(_ id: String = "finding-1", _ productArn: String = StoreTestData.guardDutyArn) -> FindingIdentifier
+    {
         FindingIdentifier(id: id, productArn: productArn)
     }
 
     static func apply(_ store: FindingsStore, _ update: FindingUpdate, to ids: [String]) throws -> [Outcome] {
         try store.apply(
-            batch: ids.enumerated().map { (sequence: $0.offset, identifier: key($0.element)) }, update: update, now: now)
+            batch: ids.enumerated().map { (sequence: $0.offset, identifier: key($0.element)) }, update: update, now: now
+        )
     }
 
     static let richDocument = StoreTestData.document([
         "UpdatedAt": #""2026-01-01T00:00:00.000Z""#, "WorkflowState": #""NEW""#, "RecordState": #""ACTIVE""#,
-        "Compliance": #"{"Status":"FAILED"}"#, "FindingProviderFields": #"{"Severity":{"Label":"HIGH","Original":"HIGH"}}"#,
+        "Compliance": #"{"Status":"FAILED"}"#,
+        "FindingProviderFields": #"{"Severity":{"Label":"HIGH","Original":"HIGH"}}"#,
         "Vendor": #"{"Extra":[1.50,"x"]}"#,
     ])
 
@@ -29,7 +32,8 @@ import TriageStore
             let before = try #require(try Data.stored(store))
             let update = FindingUpdate(
                 note: NoteUpdate(text: "Accepted risk", updatedBy: "triage-bot"),
-                severity: SeverityUpdate(normalized: 15, product: 3), verificationState: .benignPositive, confidence: 80,
+                severity: SeverityUpdate(normalized: 15, product: 3), verificationState: .benignPositive,
+                confidence: 80,
                 criticality: 20, types: ["Effects/Data Exposure"],
                 userDefinedFields: [UserDefinedField(key: "ticket", value: "SEC-1")], workflowStatus: .suppressed,
                 relatedFindings: [Self.key("other")])
@@ -49,8 +53,11 @@ import TriageStore
             #expect(Data.value(after, "UserDefinedFields.ticket") == .string("SEC-1"))
             #expect(Data.value(after, "Workflow.Status") == .string("SUPPRESSED"))
             #expect(Data.value(after, "RelatedFindings") != nil)
-            // §3 "untouched": UpdatedAt, WorkflowState, RecordState, Compliance, FindingProviderFields, unknown members.
-            for name in ["UpdatedAt", "WorkflowState", "RecordState", "Compliance", "FindingProviderFields", "Vendor", "Title"] {
+            // §3 "untouched": UpdatedAt, WorkflowState, RecordState, Compliance, FindingProviderFields,
+            // unknown members.
+            for name in [
+                "UpdatedAt", "WorkflowState", "RecordState", "Compliance", "FindingProviderFields", "Vendor", "Title",
+            ] {
                 #expect(Data.value(after, name) == Data.value(before, name), "\(name)")
             }
         }
@@ -76,7 +83,8 @@ import TriageStore
                 store, FindingUpdate(workflowStatus: .notified), to: ["x", "missing", "c", "x", "m", "c"])
             #expect(
                 outcomes == [
-                    .processed, .failed(.findingNotFound), .processed, .failed(.duplicatedFindingIdentifier), .processed,
+                    .processed, .failed(.findingNotFound), .processed, .failed(.duplicatedFindingIdentifier),
+                    .processed,
                     .failed(.duplicatedFindingIdentifier),
                 ])
             #expect(Outcome.failed(.findingNotFound) == .failed(.findingNotFound, "Finding Not Found"))
@@ -110,13 +118,13 @@ import TriageStore
         let pairs = (0..<45).map { "\"k\($0)\":\"v\"" }.joined(separator: ",")
         try Data.withStore { store, _ in
             _ = try store.import(findings: [
-                Data.document(id: "full", ["UserDefinedFields": "{\(pairs)}"]), Data.document(id: "empty"),
+                Data.document(id: "a-full", ["UserDefinedFields": "{\(pairs)}"]), Data.document(id: "z-empty"),
             ])
-            let before = try store.finding(Self.key("full"))
+            let before = try store.finding(Self.key("a-full"))
             let update = FindingUpdate(userDefinedFields: (0..<6).map { UserDefinedField(key: "n\($0)", value: "v") })
-            #expect(try Self.apply(store, update, to: ["full", "empty"]) == [.failed(.invalidInput), .processed])
-            #expect(try store.finding(Self.key("full")) == before)
-            let merged = Data.value(try Data.stored(store, id: "empty"), "UserDefinedFields")
+            #expect(try Self.apply(store, update, to: ["a-full", "z-empty"]) == [.failed(.invalidInput), .processed])
+            #expect(try store.finding(Self.key("a-full")) == before)
+            let merged = Data.value(try Data.stored(store, id: "z-empty"), "UserDefinedFields")
             guard case .object(let members)? = merged else { throw StoreTestData.TestDataError.missing("UDF") }
             #expect(members.count == 6)
         }
@@ -125,10 +133,14 @@ import TriageStore
     @Test func aFindingPast240KBIsRejectedAndUnchanged() throws {
         try Data.withStore { store, _ in
             let padding = String(repeating: "p", count: Limits.maxFindingBytes - 1200)
-            _ = try store.import(findings: [Data.document(id: "big", ["Padding": Data.quoted(padding)]), Data.document(id: "small")])
+            _ = try store.import(findings: [
+                Data.document(id: "big", ["Padding": Data.quoted(padding)]), Data.document(id: "small"),
+            ])
             let before = try #require(try store.finding(Self.key("big")))
             #expect(before.count <= Limits.maxFindingBytes)
-            let note = FindingUpdate(note: NoteUpdate(text: String(repeating: "n", count: 512), updatedBy: String(repeating: "u", count: 512)))
+            let note = FindingUpdate(
+                note: NoteUpdate(
+                    text: String(repeating: "n", count: 512), updatedBy: String(repeating: "u", count: 512)))
             #expect(try Self.apply(store, note, to: ["small", "big"]) == [.processed, .failed(.findingSizeExceeded)])
             #expect(try store.finding(Self.key("big")) == before)
             // A smaller note still fits: the check is on the composed size, not a rough estimate.

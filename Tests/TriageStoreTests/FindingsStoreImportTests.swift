@@ -8,11 +8,14 @@ import TriageStore
     static let now = "2026-11-24T02:00:00.000Z"
     static let later = "2026-02-01T00:00:00.000Z"
 
-    static func key(_ id: String = "finding-1", _ productArn: String = StoreTestData.guardDutyArn) -> FindingIdentifier {
+    static func key(_ id: String = "finding-1", _ productArn: String = StoreTestData.guardDutyArn) -> FindingIdentifier
+    {
         FindingIdentifier(id: id, productArn: productArn)
     }
 
-    static func apply(_ store: FindingsStore, _ update: FindingUpdate, productArn: String = StoreTestData.guardDutyArn) throws {
+    static func apply(_ store: FindingsStore, _ update: FindingUpdate, productArn: String = StoreTestData.guardDutyArn)
+        throws
+    {
         let outcomes = try store.apply(batch: [(0, key("finding-1", productArn))], update: update, now: now)
         #expect(outcomes == [.processed])
     }
@@ -25,7 +28,10 @@ import TriageStore
         try Data.withStore { store, _ in
             let outcomes = try store.import(findings: [Data.document([member: nil])])
             let expectedId: String? = member == "Id" ? nil : "finding-1"
-            #expect(outcomes == [.failed(id: expectedId, code: .invalidInput, message: "\(member): required member is missing")])
+            #expect(
+                outcomes == [
+                    .failed(id: expectedId, code: .invalidInput, message: "\(member): required member is missing")
+                ])
             #expect(try store.count() == 0)
         }
     }
@@ -83,7 +89,10 @@ import TriageStore
                 Data.document(id: "bare"),
                 Data.document(
                     id: "given",
-                    ["Workflow": #"{"Status":"NOTIFIED"}"#, "VerificationState": #""TRUE_POSITIVE""#, "RecordState": #""ARCHIVED""#]),
+                    [
+                        "Workflow": #"{"Status":"NOTIFIED"}"#, "VerificationState": #""TRUE_POSITIVE""#,
+                        "RecordState": #""ARCHIVED""#,
+                    ]),
             ])
             let bare = try Data.stored(store, id: "bare")
             #expect(Data.value(bare, "Workflow.Status") == .string("NEW"))
@@ -96,7 +105,9 @@ import TriageStore
         }
     }
 
-    @Test(arguments: ["2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00Z", "2026-01-01T01:00:00+01:00", "2025-12-31T23:59:59.999Z"])
+    @Test(arguments: [
+        "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00Z", "2026-01-01T01:00:00+01:00", "2025-12-31T23:59:59.999Z",
+    ])
     func anUpdatedAtNotLaterIsIgnored(updatedAt: String) throws {
         try Data.withStore { store, _ in
             _ = try store.import(findings: [Data.document()])
@@ -124,7 +135,7 @@ import TriageStore
                         "Workflow": #"{"Status":"NEW"}"#, "VerificationState": #""TRUE_POSITIVE""#,
                         "UserDefinedFields": #"{"p":"q"}"#,
                         "FindingProviderFields": #"{"Severity":{"Label":"CRITICAL","Original":"9"}}"#,
-                    ]),
+                    ])
             ])
             #expect(outcomes == [.updated(Self.key())])
             let finding = try Data.stored(store)
@@ -139,7 +150,10 @@ import TriageStore
             #expect(Data.value(finding, "Confidence") == .number(JSONNumber(literal: "20")!))
             #expect(
                 Data.value(finding, "Severity")
-                    == .object([JSONMember(key: "Label", value: .string("CRITICAL")), JSONMember(key: "Original", value: .string("9"))]))
+                    == .object([
+                        JSONMember(key: "Label", value: .string("CRITICAL")),
+                        JSONMember(key: "Original", value: .string("9")),
+                    ]))
             // FindingProviderFields follows: given values kept, the others filled from the top level.
             #expect(Data.value(finding, "FindingProviderFields.Severity.Label") == .string("CRITICAL"))
             #expect(Data.value(finding, "FindingProviderFields.Types") == .array([.string("TTPs/New")]))
@@ -158,7 +172,7 @@ import TriageStore
                     [
                         "Severity": #"{"Label":"CRITICAL","Normalized":90}"#, "Types": #"["TTPs/New"]"#,
                         "Criticality": "30", "FindingProviderFields": #"{"Types":["TTPs/FromProviderFields"]}"#,
-                    ]),
+                    ])
             ])
             let finding = try Data.stored(store)
             #expect(Data.value(finding, "Severity.Label") == .string("LOW"))
@@ -170,7 +184,8 @@ import TriageStore
             #expect(Data.value(finding, "FindingProviderFields.Severity.Label") == .string("CRITICAL"))
             // Ownership survives the re-import: a third import still leaves the customer's values.
             _ = try store.import(findings: [
-                Data.document(updatedAt: "2026-03-01T00:00:00.000Z", ["Types": #"["TTPs/Third"]"#, "Criticality": "40"]),
+                Data.document(
+                    updatedAt: "2026-03-01T00:00:00.000Z", ["Types": #"["TTPs/Third"]"#, "Criticality": "40"])
             ])
             let third = try Data.stored(store)
             #expect(Data.value(third, "Types") == .array([.string("Effects/Mine")]))
@@ -203,7 +218,7 @@ import TriageStore
             _ = try store.import(findings: [Data.document(["Compliance": #"{"Status":"PASSED"}"#])])
             try Self.apply(store, FindingUpdate(workflowStatus: status))
             _ = try store.import(findings: [
-                Data.document(updatedAt: Self.later, ["Compliance": "{\"Status\":\"\(compliance)\"}"]),
+                Data.document(updatedAt: Self.later, ["Compliance": "{\"Status\":\"\(compliance)\"}"])
             ])
             let expected = status == .suppressed ? "SUPPRESSED" : "NEW"
             #expect(Data.value(try Data.stored(store), "Workflow.Status") == .string(expected))
@@ -214,7 +229,9 @@ import TriageStore
         try Data.withStore { store, _ in
             _ = try store.import(findings: [Data.document(["Compliance": #"{"Status":"FAILED"}"#])])
             try Self.apply(store, FindingUpdate(workflowStatus: .resolved))
-            _ = try store.import(findings: [Data.document(updatedAt: Self.later, ["Compliance": #"{"Status":"WARNING"}"#])])
+            _ = try store.import(findings: [
+                Data.document(updatedAt: Self.later, ["Compliance": #"{"Status":"WARNING"}"#])
+            ])
             #expect(Data.value(try Data.stored(store), "Workflow.Status") == .string("RESOLVED"))
         }
     }
@@ -226,18 +243,24 @@ import TriageStore
             let outcomes = try store.import(findings: [
                 Data.document(id: "new", productArn: arn, ["Compliance": passed]),
                 Data.document(id: "other-product", ["Compliance": passed]),
-                Data.document(id: "suppressed", productArn: arn, ["Compliance": passed, "Workflow": #"{"Status":"SUPPRESSED"}"#]),
+                Data.document(
+                    id: "suppressed", productArn: arn, ["Compliance": passed, "Workflow": #"{"Status":"SUPPRESSED"}"#]),
                 Data.document(id: "finding-1", productArn: arn, ["Compliance": #"{"Status":"FAILED"}"#]),
             ])
             let allSucceeded = outcomes.allSatisfy { $0.isSuccess }
             #expect(allSucceeded)
-            #expect(Data.value(try Data.stored(store, id: "new", productArn: arn), "Workflow.Status") == .string("RESOLVED"))
+            #expect(
+                Data.value(try Data.stored(store, id: "new", productArn: arn), "Workflow.Status") == .string("RESOLVED")
+            )
             #expect(Data.value(try Data.stored(store, id: "other-product"), "Workflow.Status") == .string("NEW"))
             #expect(
-                Data.value(try Data.stored(store, id: "suppressed", productArn: arn), "Workflow.Status") == .string("SUPPRESSED"))
+                Data.value(try Data.stored(store, id: "suppressed", productArn: arn), "Workflow.Status")
+                    == .string("SUPPRESSED"))
             // Updated to PASSED later: resolved too.
             try Self.apply(store, FindingUpdate(workflowStatus: .notified), productArn: arn)
-            _ = try store.import(findings: [Data.document(productArn: arn, updatedAt: Self.later, ["Compliance": passed])])
+            _ = try store.import(findings: [
+                Data.document(productArn: arn, updatedAt: Self.later, ["Compliance": passed])
+            ])
             #expect(Data.value(try Data.stored(store, productArn: arn), "Workflow.Status") == .string("RESOLVED"))
         }
     }
@@ -247,7 +270,9 @@ import TriageStore
             let padding = String(repeating: "p", count: Limits.maxFindingBytes)
             let outcomes = try store.import(findings: [Data.document(["Padding": Data.quoted(padding)])])
             #expect(
-                outcomes == [.failed(id: "finding-1", code: .findingSizeExceeded, message: "Finding size exceeded 240 KB")])
+                outcomes == [
+                    .failed(id: "finding-1", code: .findingSizeExceeded, message: "Finding size exceeded 240 KB")
+                ])
         }
     }
 

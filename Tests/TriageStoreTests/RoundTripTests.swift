@@ -12,7 +12,8 @@ import TriageStore
     /// Files whose findings break the required members of §5, with the reason.
     static let rejected = [
         "defectdojo/missing_account_id.json": "AwsAccountId: required member is missing",
-        "cloud-custodian/test_security_hub_instance/securityhub.GetFindings_1.json": "Description: required member is missing",
+        "cloud-custodian/test_security_hub_instance/securityhub.GetFindings_1.json":
+            "Description: required member is missing",
     ]
 
     static func exported(_ store: FindingsStore) throws -> [[UInt8]] {
@@ -22,7 +23,9 @@ import TriageStore
     }
 
     static func identifier(_ finding: JSONValue) -> FindingIdentifier? {
-        guard case .string(let id)? = finding[key: "Id"], case .string(let arn)? = finding[key: "ProductArn"] else { return nil }
+        guard case .string(let id)? = finding[key: "Id"], case .string(let arn)? = finding[key: "ProductArn"] else {
+            return nil
+        }
         return FindingIdentifier(id: id, productArn: arn)
     }
 
@@ -75,7 +78,8 @@ import TriageStore
                     added[member.key, default: 0] += 1
                     switch member.key {
                     case "VerificationState": #expect(member.value == .string("UNKNOWN"))
-                    case "Workflow": #expect(member.value == .object([JSONMember(key: "Status", value: .string("NEW"))]))
+                    case "Workflow":
+                        #expect(member.value == .object([JSONMember(key: "Status", value: .string("NEW"))]))
                     default: Issue.record("\(key.id): unexpected member \(member.key)")
                     }
                 }
@@ -110,7 +114,9 @@ import TriageStore
                 #expect(allCreated)
                 // The applied note and confidence came back as provider values; the bytes are the same.
                 #expect(try Self.exported(second) == lines)
-                #expect(try second.finding(ec2).map { String(decoding: $0, as: UTF8.self).contains(#""Confidence":7"#) } == true)
+                #expect(
+                    try second.finding(ec2).map { String(decoding: $0, as: UTF8.self).contains(#""Confidence":7"#) }
+                        == true)
             }
         }
     }

@@ -34,7 +34,10 @@ enum StoreTestData {
         ("defectdojo/inspector_ecr.json", ["Findings"]),
         ("defectdojo/missing_account_id.json", ["findings"]),
         ("cloud-custodian/test_security_hub_mode_action_insight/securityhub.GetFindings_1.json", ["data", "Findings"]),
-        ("cloud-custodian/test_ecr_image_filter_security_finding/securityhub.GetFindings_1.json", ["data", "Findings"]),
+        (
+            "cloud-custodian/test_ecr_image_filter_security_finding/securityhub.GetFindings_1.json",
+            ["data", "Findings"]
+        ),
         ("cloud-custodian/test_larger_batch/securityhub.GetFindings_1.json", ["data", "Findings"]),
         ("cloud-custodian/test_security_hub_rds/securityhub.GetFindings_1.json", ["data", "Findings"]),
         ("cloud-custodian/test_security_hub_instance/securityhub.GetFindings_1.json", ["data", "Findings"]),
@@ -60,7 +63,9 @@ enum StoreTestData {
                 let end = try JSONParser.valueEnd(in: buffer, from: position)
                 elements.append(Array(buffer[position..<end]))
                 position = JSONObjectLayout.skipWhitespace(buffer, from: end)
-                if buffer[position] == UInt8(ascii: ",") { position = JSONObjectLayout.skipWhitespace(buffer, from: position + 1) }
+                if buffer[position] == UInt8(ascii: ",") {
+                    position = JSONObjectLayout.skipWhitespace(buffer, from: position + 1)
+                }
             }
             return elements
         }
@@ -69,8 +74,11 @@ enum StoreTestData {
     enum TestDataError: Error { case missing(String) }
 
     /// A store in a new temporary directory, removed when `body` returns.
-    static func withStore<T>(options: StoreOptions = StoreOptions(), _ body: (FindingsStore, URL) throws -> T) throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("triage-store-\(UUID().uuidString)")
+    static func withStore<T>(options: StoreOptions = StoreOptions(), _ body: (FindingsStore, URL) throws -> T) throws
+        -> T
+    {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "triage-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("findings.sqlite")
@@ -96,7 +104,11 @@ enum StoreTestData {
             ("Severity", #"{"Label":"HIGH","Normalized":70,"Original":"HIGH"}"#),
         ]
         for (name, value) in members {
-            if let index = list.firstIndex(where: { $0.0 == name }) { list[index].1 = value } else { list.append((name, value)) }
+            if let index = list.firstIndex(where: { $0.0 == name }) {
+                list[index].1 = value
+            } else {
+                list.append((name, value))
+            }
         }
         let body = list.compactMap { name, value in value.map { "\(quoted(name)): \($0)" } }.joined(separator: ", ")
         return Array("{\(body)}".utf8)
@@ -109,7 +121,9 @@ enum StoreTestData {
     }
 
     /// The stored finding, parsed.
-    static func stored(_ store: FindingsStore, id: String = "finding-1", productArn: String = guardDutyArn) throws -> JSONValue? {
+    static func stored(_ store: FindingsStore, id: String = "finding-1", productArn: String = guardDutyArn) throws
+        -> JSONValue?
+    {
         guard let bytes = try store.finding(FindingIdentifier(id: id, productArn: productArn)) else { return nil }
         return try JSONParser.parse(bytes)
     }

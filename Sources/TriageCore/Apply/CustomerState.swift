@@ -3,36 +3,41 @@
 /// `Confidence`, `Criticality`, `Types`, `UserDefinedFields`, `Workflow` and `RelatedFindings`,
 /// plus the fields the customer owns (`shared/spec/batchupdatefindings.md` §3, §5).
 ///
-/// Each value is held as compact JSON bytes, so applying an update re-encodes only the members it
-/// changes. ``encoded`` is the small JSON object the store keeps per finding; members are in the
-/// API's order (``CustomerField``).
-package struct CustomerState: Sendable, Equatable {
-    /// Compact JSON of each field's value, indexed by ``CustomerField/rawValue``; `nil` = absent.
-    private var values: [[UInt8]?]
+/// The values are kept as JSON bytes in one buffer (a slot per field), so decoding a stored state
+/// is one copy and applying an update re-encodes only the members it changes. ``encoded`` is the
+/// small JSON object the store keeps per finding; members are in the API's order
+/// (``CustomerField``).
+package struct CustomerState: Sendable {
+    /// The values' bytes; slots point into it. Replaced values leave stale bytes behind until the
+    /// state is encoded and decoded again.
+    private var storage: [UInt8]
+    /// Start offset of each field's value in ``storage``, by ``CustomerField/rawValue``; -1 = absent.
+    private var starts = SIMD16<Int32>(repeating: -1)
+    /// End offset (exclusive) of each field's value.
+    private var ends = SIMD16<Int32>(repeating: -1)
     /// The fields set through `BatchUpdateFindings` at least once.
     package var owned: OwnedFields
 
     /// A state with no member and nothing owned.
     package init(owned: OwnedFields = []) {
-        values = Array(repeating: nil, count: CustomerField.allCases.count)
+        storage = []
         self.owned = owned
     }
 
-    /// Decodes ``encoded`` bytes as kept by the store.
+    /// Decodes ``encoded`` bytes as kept by the store (values are taken as written).
     ///
     /// - Throws: ``JSONParseError`` if the bytes are not a JSON object; members other than the
     ///   nine customer fields are an error too (the store never writes them).
     package init(encoded: UnsafeRawBufferPointer, owned: OwnedFields) throws(JSONParseError) {
-        self.init(owned: owned)
         let layout = try JSONObjectLayout.scan(encoded)
+        storage = Array(encoded)
+        self.owned = owned
         for member in layout.members {
             guard let field = CustomerField(keyBytes: UnsafeRawBufferPointer(rebasing: encoded[member.key])) else {
                 throw JSONParseError(offset: member.key.lowerBound, reason: "not a customer field")
             }
-            var value: [UInt8] = []
-            value.reserveCapacity(member.value.count)
-            CompactJSON.appendMinified(UnsafeRawBufferPointer(rebasing: encoded[member.value]), to: &value)
-            values[field.rawValue] = value
+            starts[field.rawValue] = Int32(member.value.lowerBound)
+            ends[field.rawValue] = Int32(member.value.upperBound)
         }
     }
 
@@ -44,20 +49,49 @@ package struct CustomerState: Sendable, Equatable {
         self = try result.get()
     }
 
-    /// The compact JSON of `field`'s value, `nil` when absent. Setting stores the bytes as given:
+    /// Whether `field` has a value.
+    package func contains(_ field: CustomerField) -> Bool { starts[field.rawValue] >= 0 }
+
+    /// Calls `body` with the JSON bytes of `field`'s value, or returns `nil` when it is absent.
+    package func withValue<T>(_ field: CustomerField, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
+        let start = Int(starts[field.rawValue])
+        guard start >= 0 else { return nil }
+        let end = Int(ends[field.rawValue])
+        return try storage.withUnsafeBytes { bytes in try body(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) }
+    }
+
+    /// Sets `field` to the JSON value that `write` appends to the buffer it is given (it must
+    /// append exactly one valid, compact JSON value).
+    package mutating func write(_ field: CustomerField, _ write: (inout [UInt8]) -> Void) {
+        let start = storage.count
+        write(&storage)
+        starts[field.rawValue] = Int32(start)
+        ends[field.rawValue] = Int32(storage.count)
+    }
+
+    /// Removes `field`'s value.
+    package mutating func remove(_ field: CustomerField) {
+        starts[field.rawValue] = -1
+        ends[field.rawValue] = -1
+    }
+
+    /// The JSON bytes of `field`'s value, `nil` when absent. Setting stores the bytes as given:
     /// they must be one valid, compact JSON value.
     package subscript(json field: CustomerField) -> [UInt8]? {
-        get { values[field.rawValue] }
-        set { values[field.rawValue] = newValue }
+        get { withValue(field) { Array($0) } }
+        set {
+            guard let newValue else { return remove(field) }
+            write(field) { $0.append(contentsOf: newValue) }
+        }
     }
 
     /// The parsed value of `field`, `nil` when absent.
     package subscript(field: CustomerField) -> JSONValue? {
-        get {
-            guard let bytes = values[field.rawValue] else { return nil }
-            return try? JSONParser.parse(bytes)
+        get { withValue(field) { try? JSONParser.parse($0) } ?? nil }
+        set {
+            guard let newValue else { return remove(field) }
+            write(field) { CompactJSON.append(newValue, to: &$0) }
         }
-        set { values[field.rawValue] = newValue.map(CompactJSON.bytes) }
     }
 
     /// The present members in the API's order (for tests and readers).
@@ -67,11 +101,18 @@ package struct CustomerState: Sendable, Equatable {
 
     /// `Workflow.Status` if it is a string, else `nil`.
     package var workflowStatus: String? {
-        guard case .object(let members)? = self[.workflow] else { return nil }
-        for member in members where member.key == "Status" {
-            if case .string(let status) = member.value { return status }
-        }
-        return nil
+        guard case .string(let status)? = self[.workflow]?[key: "Status"] else { return nil }
+        return status
+    }
+
+    /// Appends `"Name":value` for `field` to `out`; returns whether the field is present.
+    @discardableResult
+    package func appendMember(_ field: CustomerField, to out: inout [UInt8]) -> Bool {
+        let start = Int(starts[field.rawValue])
+        guard start >= 0 else { return false }
+        out.append(contentsOf: field.memberPrefix)
+        out.append(contentsOf: storage[start..<Int(ends[field.rawValue])])
+        return true
     }
 
     /// The state as the compact JSON object the store keeps, e.g.
@@ -80,13 +121,9 @@ package struct CustomerState: Sendable, Equatable {
         var out: [UInt8] = []
         out.reserveCapacity(membersByteCount + 2)
         out.append(UInt8(ascii: "{"))
-        var first = true
-        for field in CustomerField.allCases {
-            guard let value = values[field.rawValue] else { continue }
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out.append(contentsOf: field.memberPrefix)
-            out.append(contentsOf: value)
+        for field in CustomerField.allCases where contains(field) {
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+            appendMember(field, to: &out)
         }
         out.append(UInt8(ascii: "}"))
         return out
@@ -96,15 +133,15 @@ package struct CustomerState: Sendable, Equatable {
     /// each (every finding has provider members to separate them from).
     package var membersByteCount: Int {
         var total = 0
-        for field in CustomerField.allCases {
-            if let value = values[field.rawValue] { total += field.memberPrefix.count + value.count + 1 }
+        for field in CustomerField.allCases where contains(field) {
+            total += field.memberPrefix.count + Int(ends[field.rawValue] - starts[field.rawValue]) + 1
         }
         return total
     }
 
     /// The size in bytes of the finding that ``FindingComposer`` builds from this state and a
     /// provider document whose residual size (its composed size without the customer members,
-    /// see ``FindingComposer/residualByteCount(of:)``) is `providerBytes`.
+    /// see ``FindingComposer/residualByteCount(of:layout:)``) is `providerBytes`.
     package func composedByteCount(providerBytes: Int) -> Int {
         providerBytes + membersByteCount
     }
@@ -117,12 +154,23 @@ package struct CustomerState: Sendable, Equatable {
     ///   - providerBytes: the residual size of the stored provider document, for the 240 KB check.
     /// - Returns: `.invalidInput` when the merged `UserDefinedFields` would exceed 50 pairs,
     ///   `.findingSizeExceeded` when the composed finding would exceed `Limits.maxFindingBytes`.
-    package func applying(_ update: FindingUpdate, now: String, providerBytes: Int) -> Result<CustomerState, ErrorCode> {
+    package func applying(_ update: FindingUpdate, now: String, providerBytes: Int) -> Result<CustomerState, ErrorCode>
+    {
         var next = self
         if let error = update.apply(to: &next, now: now) { return .failure(error) }
         if next.composedByteCount(providerBytes: providerBytes) > Limits.maxFindingBytes {
             return .failure(.findingSizeExceeded)
         }
         return .success(next)
+    }
+}
+
+extension CustomerState: Equatable {
+    /// Equal when the same fields are present with the same bytes and the same fields are owned.
+    package static func == (lhs: Self, rhs: Self) -> Bool {
+        guard lhs.owned == rhs.owned else { return false }
+        return CustomerField.allCases.allSatisfy { field in
+            lhs.withValue(field) { Array($0) } == rhs.withValue(field) { Array($0) }
+        }
     }
 }

@@ -46,10 +46,9 @@ package enum FindingComposer {
                 let bit = 1 << field.rawValue
                 guard seen & bit == 0 else { continue }
                 seen |= bit
-                guard let value = state[json: field] else { continue }
+                guard state.contains(field) else { continue }
                 separate()
-                out.append(contentsOf: field.memberPrefix)
-                out.append(contentsOf: value)
+                state.appendMember(field, to: &out)
                 continue
             }
             separate()
@@ -58,11 +57,9 @@ package enum FindingComposer {
             out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
             CompactJSON.appendMinified(UnsafeRawBufferPointer(rebasing: provider[member.value]), to: &out)
         }
-        for field in CustomerField.allCases where seen & (1 << field.rawValue) == 0 {
-            guard let value = state[json: field] else { continue }
+        for field in CustomerField.allCases where seen & (1 << field.rawValue) == 0 && state.contains(field) {
             separate()
-            out.append(contentsOf: field.memberPrefix)
-            out.append(contentsOf: value)
+            state.appendMember(field, to: &out)
         }
         out.append(UInt8(ascii: "}"))
     }
@@ -75,9 +72,13 @@ package enum FindingComposer {
         var total = 2
         var count = 0
         for member in layout.members {
-            guard CustomerField(keyBytes: UnsafeRawBufferPointer(rebasing: provider[member.key])) == nil else { continue }
+            guard CustomerField(keyBytes: UnsafeRawBufferPointer(rebasing: provider[member.key])) == nil else {
+                continue
+            }
             count += 1
-            total += member.key.count + 3 + CompactJSON.minifiedCount(UnsafeRawBufferPointer(rebasing: provider[member.value]))
+            total +=
+                member.key.count + 3
+                + CompactJSON.minifiedCount(UnsafeRawBufferPointer(rebasing: provider[member.value]))
         }
         return total + max(count - 1, 0)
     }

@@ -15,44 +15,72 @@ extension FindingUpdate {
     /// stamping `Note.UpdatedAt` with `now`. Returns `.invalidInput` (and leaves `state` partly
     /// changed) when the merged `UserDefinedFields` would exceed 50 pairs; the size check is the
     /// caller's (``CustomerState/applying(_:now:providerBytes:)``).
+    ///
+    /// Works on the JSON bytes: members of stored objects that the update does not name are
+    /// copied as they are.
     package func apply(to state: inout CustomerState, now: String) -> ErrorCode? {
         if let note {
-            var json: [UInt8] = []
-            JSONText.appendObject(
-                &json, [("Text", .string(note.text)), ("UpdatedBy", .string(note.updatedBy)), ("UpdatedAt", .string(now))])
-            state[json: .note] = json
+            state.write(.note) { out in
+                out.append(contentsOf: #"{"Text":"#.utf8)
+                JSONText.appendString(note.text, to: &out)
+                out.append(contentsOf: #","UpdatedBy":"#.utf8)
+                JSONText.appendString(note.updatedBy, to: &out)
+                out.append(contentsOf: #","UpdatedAt":"#.utf8)
+                JSONText.appendString(now, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
         }
         if let severity, !severity.isEmpty {
-            state[.severity] = .object(Self.merged(severity: severity, into: state[.severity]))
+            let settings = Self.settings(severity)
+            let stored = state[json: .severity]
+            state.write(.severity) { out in _ = Self.merge(stored, settings, into: &out) }
         }
-        if let verificationState { state[json: .verificationState] = Self.quoted(verificationState.rawValue) }
-        if let confidence { state[json: .confidence] = Array(String(confidence).utf8) }
-        if let criticality { state[json: .criticality] = Array(String(criticality).utf8) }
-        if let types { state[.types] = .array(types.map { .string($0) }) }
+        if let verificationState {
+            state.write(.verificationState) { JSONText.appendString(verificationState.rawValue, to: &$0) }
+        }
+        if let confidence { state.write(.confidence) { $0.append(contentsOf: String(confidence).utf8) } }
+        if let criticality { state.write(.criticality) { $0.append(contentsOf: String(criticality).utf8) } }
+        if let types {
+            state.write(.types) { out in
+                out.append(UInt8(ascii: "["))
+                for (index, type) in types.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    JSONText.appendString(type, to: &out)
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+        }
         if let userDefinedFields {
-            let merged = Self.merged(userDefinedFields, into: state[.userDefinedFields])
-            guard merged.count <= Limits.maxUserDefinedFields else { return .invalidInput }
-            state[.userDefinedFields] = .object(merged)
+            let settings = userDefinedFields.map { MemberSetting(name: $0.key, value: .string($0.value)) }
+            var merged: [UInt8] = []
+            let count = Self.merge(state[json: .userDefinedFields], settings, into: &merged)
+            guard count <= Limits.maxUserDefinedFields else { return .invalidInput }
+            state[json: .userDefinedFields] = merged
         }
         if let workflowStatus {
-            var members = Self.objectMembers(state[.workflow])
-            Self.set("Status", to: .string(workflowStatus.rawValue), in: &members)
-            state[.workflow] = .object(members)
+            let stored = state[json: .workflow]
+            let settings = [MemberSetting(name: "Status", value: .string(workflowStatus.rawValue))]
+            state.write(.workflow) { out in _ = Self.merge(stored, settings, into: &out) }
         }
         if let relatedFindings {
-            state[.relatedFindings] = .array(
-                relatedFindings.map { .object([JSONMember(key: "ProductArn", value: .string($0.productArn)),
-                                               JSONMember(key: "Id", value: .string($0.id))]) })
+            state.write(.relatedFindings) { out in
+                out.append(UInt8(ascii: "["))
+                for (index, related) in relatedFindings.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    JSONText.appendObject(
+                        &out, [("ProductArn", .string(related.productArn)), ("Id", .string(related.id))])
+                }
+                out.append(UInt8(ascii: "]"))
+            }
         }
         state.owned.formUnion(ownedFields)
         return nil
     }
 
-    /// The stored `Severity` object with the update's parts set: `Normalized` alone derives
-    /// `Label`, `Label` alone derives `Normalized` (*Choice*), both are stored as given, `Product`
-    /// as given; `Original` and any other member are kept in place.
-    static func merged(severity: SeverityUpdate, into stored: JSONValue?) -> [JSONMember] {
-        var members = objectMembers(stored)
+    /// The `Severity` members to set: `Normalized` alone derives `Label`, `Label` alone derives
+    /// `Normalized` (*Choice*), both are stored as given, `Product` as given. `Original` and any
+    /// other stored member are kept in place.
+    static func settings(_ severity: SeverityUpdate) -> [MemberSetting] {
         var label = severity.label
         var normalized = severity.normalized
         switch (label, normalized) {
@@ -60,47 +88,79 @@ extension FindingUpdate {
         case (let value?, nil): normalized = value.derivedNormalized
         default: break
         }
-        if let label { set("Label", to: .string(label.rawValue), in: &members) }
-        if let normalized { set("Normalized", to: number(String(normalized)), in: &members) }
-        if let product = severity.product { set("Product", to: number(JSONText.formatNumber(product)), in: &members) }
-        return members
+        var settings: [MemberSetting] = []
+        if let label { settings.append(MemberSetting(name: "Label", value: .string(label.rawValue))) }
+        if let normalized { settings.append(MemberSetting(name: "Normalized", value: .integer(normalized))) }
+        if let product = severity.product { settings.append(MemberSetting(name: "Product", value: .number(product))) }
+        return settings
     }
 
-    /// The stored `UserDefinedFields` with the update's pairs merged by key (*Choice*): existing
-    /// keys overwritten in place, new keys appended in the update's (sorted) order, others kept.
-    static func merged(_ fields: [UserDefinedField], into stored: JSONValue?) -> [JSONMember] {
-        var members = objectMembers(stored)
-        for field in fields { set(field.key, to: .string(field.value), in: &members) }
-        return members
-    }
+    /// A member an update sets in a stored object.
+    struct MemberSetting {
+        /// The key.
+        var name: String
+        /// `"name"`, escaped.
+        var quotedName: [UInt8]
+        /// The value as JSON.
+        var value: [UInt8]
 
-    private static func objectMembers(_ value: JSONValue?) -> [JSONMember] {
-        if case .object(let members)? = value { return members }
-        return []
-    }
-
-    /// Sets the first member named `key` (later duplicates are dropped), or appends it.
-    private static func set(_ key: String, to value: JSONValue, in members: inout [JSONMember]) {
-        guard let index = members.firstIndex(where: { $0.key == key }) else {
-            members.append(JSONMember(key: key, value: value))
-            return
+        init(name: String, value: JSONText.Scalar) {
+            self.name = name
+            quotedName = []
+            JSONText.appendString(name, to: &quotedName)
+            self.value = []
+            JSONText.appendScalar(value, to: &self.value)
         }
-        members[index].value = value
-        var later = index + 1
-        while later < members.count {
-            if members[later].key == key { members.remove(at: later) } else { later += 1 }
+
+        /// Whether the stored member's key is this one (escapes decoded when there are any).
+        func matches(_ member: JSONObjectLayout.Member, in bytes: UnsafeRawBufferPointer) -> Bool {
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[member.key])
+            if raw.contains(UInt8(ascii: "\\")) { return JSONObjectLayout.key(of: member, in: bytes) == name }
+            return raw.count == quotedName.count - 2 && raw.elementsEqual(quotedName[1..<(quotedName.count - 1)])
         }
     }
 
-    private static func number(_ literal: String) -> JSONValue {
-        guard let number = JSONNumber(literal: literal) else { preconditionFailure("not a JSON number") }
-        return .number(number)
-    }
-
-    private static func quoted(_ string: String) -> [UInt8] {
-        var out: [UInt8] = []
-        JSONText.appendString(string, to: &out)
-        return out
+    /// Writes the stored object (`nil` or not an object: an empty one) with `settings` applied:
+    /// the first member of each set key gets the new value in place (later duplicates are
+    /// dropped), other members are copied as they are, keys not yet present are appended in the
+    /// settings' order (*Choice* for `UserDefinedFields`: merged by key). Returns the number of
+    /// members written. At most 64 settings.
+    static func merge(_ stored: [UInt8]?, _ settings: [MemberSetting], into out: inout [UInt8]) -> Int {
+        precondition(settings.count <= 64, "at most 64 members per merge")
+        var written: UInt64 = 0
+        var count = 0
+        out.append(UInt8(ascii: "{"))
+        func separate() { if count > 0 { out.append(UInt8(ascii: ",")) } }
+        if let stored {
+            stored.withUnsafeBytes { bytes in
+                guard let layout = try? JSONObjectLayout.scan(bytes) else { return }
+                for member in layout.members {
+                    if let index = settings.firstIndex(where: { $0.matches(member, in: bytes) }) {
+                        guard written & (1 << index) == 0 else { continue }
+                        written |= 1 << index
+                        separate()
+                        out.append(contentsOf: settings[index].quotedName)
+                        out.append(UInt8(ascii: ":"))
+                        out.append(contentsOf: settings[index].value)
+                    } else {
+                        separate()
+                        out.append(contentsOf: bytes[(member.key.lowerBound - 1)..<(member.key.upperBound + 1)])
+                        out.append(UInt8(ascii: ":"))
+                        CompactJSON.appendMinified(UnsafeRawBufferPointer(rebasing: bytes[member.value]), to: &out)
+                    }
+                    count += 1
+                }
+            }
+        }
+        for (index, setting) in settings.enumerated() where written & (1 << index) == 0 {
+            separate()
+            out.append(contentsOf: setting.quotedName)
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: setting.value)
+            count += 1
+        }
+        out.append(UInt8(ascii: "}"))
+        return count
     }
 }
 

@@ -33,7 +33,9 @@ package struct JSONObjectLayout: Sendable {
     }
 
     /// Scans the object value whose `{` is at `start` (nothing is checked after its `}`).
-    package static func scan(_ bytes: UnsafeRawBufferPointer, objectAt start: Int) throws(JSONParseError) -> JSONObjectLayout {
+    package static func scan(_ bytes: UnsafeRawBufferPointer, objectAt start: Int) throws(JSONParseError)
+        -> JSONObjectLayout
+    {
         guard start < bytes.count, bytes[start] == UInt8(ascii: "{") else {
             throw JSONParseError(offset: start, reason: "expected a JSON object")
         }

@@ -17,7 +17,9 @@ import Testing
                 """.utf8), owned: [])
     }
 
-    static func applied(_ update: FindingUpdate, to state: CustomerState, providerBytes: Int = 1000) throws -> CustomerState {
+    static func applied(_ update: FindingUpdate, to state: CustomerState, providerBytes: Int = 1000) throws
+        -> CustomerState
+    {
         try state.applying(update, now: now, providerBytes: providerBytes).get()
     }
 
@@ -29,7 +31,8 @@ import Testing
     static func number(_ literal: String) -> JSONValue { .number(JSONNumber(literal: literal)!) }
 
     @Test func noteIsReplacedAndStampedWithNow() throws {
-        let state = try Self.applied(FindingUpdate(note: NoteUpdate(text: "first", updatedBy: "alice")), to: Self.stored())
+        let state = try Self.applied(
+            FindingUpdate(note: NoteUpdate(text: "first", updatedBy: "alice")), to: Self.stored())
         let again = try Self.applied(FindingUpdate(note: NoteUpdate(text: "second\nline", updatedBy: "bob")), to: state)
         #expect(
             String(decoding: again[json: .note]!, as: UTF8.self)
@@ -107,8 +110,10 @@ import Testing
             FindingIdentifier(id: "b", productArn: "arn:aws:securityhub:us-east-1::product/aws/inspector"),
         ]
         let first = try Self.applied(
-            FindingUpdate(types: ["TTPs/Discovery", "Effects/Data Exposure"], relatedFindings: related), to: Self.stored())
-        let second = try Self.applied(FindingUpdate(types: ["Unusual Behaviors"], relatedFindings: [related[1]]), to: first)
+            FindingUpdate(types: ["TTPs/Discovery", "Effects/Data Exposure"], relatedFindings: related),
+            to: Self.stored())
+        let second = try Self.applied(
+            FindingUpdate(types: ["Unusual Behaviors"], relatedFindings: [related[1]]), to: first)
         #expect(second[.types] == .array([.string("Unusual Behaviors")]))
         #expect(
             String(decoding: second[json: .relatedFindings]!, as: UTF8.self)
@@ -145,8 +150,33 @@ import Testing
 
     @Test func overwritingKeysOfAFullMapIsFine() throws {
         let full = try Self.applied(FindingUpdate(userDefinedFields: Self.fields(48, prefix: "k")), to: Self.stored())
-        let again = try Self.applied(FindingUpdate(userDefinedFields: Self.fields(48, prefix: "k").suffix(10).map { UserDefinedField(key: $0.key, value: "new") }), to: full)
+        let overwrite = Self.fields(48, prefix: "k").suffix(10).map { UserDefinedField(key: $0.key, value: "new") }
+        let again = try Self.applied(FindingUpdate(userDefinedFields: overwrite), to: full)
         #expect(Self.object(again[.userDefinedFields]).count == 50)
+    }
+
+    @Test func storedKeysWrittenWithEscapesAreMatched() throws {
+        var state = CustomerState()
+        state[json: .userDefinedFields] = Array(#"{"a\/b":"old","x":"1","a\/b":"dup"}"#.utf8)
+        let next = try Self.applied(
+            FindingUpdate(userDefinedFields: [UserDefinedField(key: "a/b", value: "new")]), to: state)
+        #expect(String(decoding: next[json: .userDefinedFields]!, as: UTF8.self) == #"{"a/b":"new","x":"1"}"#)
+    }
+
+    @Test func aStoredSeverityThatIsNotAnObjectIsReplaced() throws {
+        var state = CustomerState()
+        state[.severity] = .string("HIGH")
+        let next = try Self.applied(FindingUpdate(severity: SeverityUpdate(label: .low)), to: state)
+        #expect(String(decoding: next[json: .severity]!, as: UTF8.self) == #"{"Label":"LOW","Normalized":1}"#)
+    }
+
+    @Test func aFailedUpdateLeavesTheStateAsItWas() throws {
+        let state = try Self.stored()
+        let result = state.applying(
+            FindingUpdate(note: NoteUpdate(text: "n", updatedBy: "u"), userDefinedFields: Self.fields(49, prefix: "n")),
+            now: Self.now, providerBytes: 1000)
+        #expect(throws: ErrorCode.invalidInput) { try result.get() }
+        #expect(state == (try Self.stored()))
     }
 
     @Test func theComposedSizeIsLimitedTo240KB() throws {
