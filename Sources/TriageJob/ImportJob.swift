@@ -27,12 +27,15 @@ public final class ImportJob {
     private let files: [String]
     private let storePath: String
     private let chunkSize: Int
+    private let pageSize: Int?
 
-    /// Imports `files` (`-` is stdin) into the store at `storePath` (created if missing).
-    public init(files: [String], storePath: String, chunkSize: Int = 500) {
+    /// Imports `files` (`-` is stdin) into the store at `storePath` (created if missing, with
+    /// SQLite pages of `pageSize` bytes when given).
+    public init(files: [String], storePath: String, chunkSize: Int = 500, pageSize: Int? = nil) {
         self.files = files
         self.storePath = storePath
         self.chunkSize = chunkSize
+        self.pageSize = pageSize
     }
 
     /// Runs the import. Throws when the store cannot be opened or an input path cannot be read
@@ -49,7 +52,10 @@ public final class ImportJob {
         }
         let store: FindingsStore
         do {
-            store = try FindingsStore(path: storePath)
+            var options = StoreOptions()
+            options.cacheSizeKiB = 64 * 1024
+            if let pageSize { options.pageSize = pageSize }
+            store = try FindingsStore(path: storePath, options: options)
         } catch {
             throw JobError(.target, "store \(storePath): \(error.message)")
         }

@@ -12,17 +12,6 @@ import TriageTestSupport
 @Suite struct OrderingPropertyTests {
     static let findingCount = 40
 
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Order-sensitive updates: later ones overwrite, UDFs merge, severities derive.
     static let updates = [
         #""Workflow":{"Status":"SUPPRESSED"}"#, #""Workflow":{"Status":"RESOLVED"}"#, #""Workflow":{"Status":"NOTIFIED"}"#,
@@ -38,7 +27,7 @@ import TriageTestSupport
     }
 
     static func decisions(seed: UInt64, count: Int, data: SyntheticData) -> [String] {
-        var generator = Generator(state: seed)
+        var generator = SplitMix64(state: seed)
         return (0..<count).map { _ in
             let index = Int(generator.next() % UInt64(findingCount + 2))  // 2 of 42 do not exist
             var identifier = data.identifier(index % findingCount)

@@ -20,12 +20,18 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var storeOption: StoreOption
 
+    @Option(name: .customLong("page-size"), help: "SQLite page size in bytes for a new store (512...65536, a power of two).")
+    var pageSize: Int?
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one FILE of findings (or '-')") }
+        if let pageSize, !(9...16).contains(pageSize.trailingZeroBitCount) || pageSize.nonzeroBitCount != 1 {
+            throw ValidationError("--page-size must be a power of two from 512 to 65536")
+        }
     }
 
     func run() throws {
-        let result = try ImportJob(files: files, storePath: storeOption.path).run()
+        let result = try ImportJob(files: files, storePath: storeOption.path, pageSize: pageSize).run()
         for failure in result.failures { StandardError.print("triage import: failed: \(failure)") }
         StandardError.print(
             "triage import: \(result.created + result.updated) imported (\(result.created) new, \(result.updated) updated), "
