@@ -37,7 +37,8 @@ public final class DecisionJob {
         }
         let targetName = configuration.target?.name ?? "none (dry run)"
         let resumed = try ResumePoint(configuration, inputs: catalog.entries.map(\.name))
-        let journal = try openJournal(inputs: catalog.entries.map(\.name), target: targetName, startedAt: startedAt)
+        let journal = try openJournal(
+            inputs: catalog.entries.map(\.name), target: targetName, startedAt: startedAt, fresh: resumed == nil)
         let ledger = ApplyLedger(journal: journal)
         resumed?.restore(into: ledger)
 
@@ -157,13 +158,15 @@ public final class DecisionJob {
         stop.request()
     }
 
-    private func openJournal(inputs: [String], target: String, startedAt: Int64) throws(JobError) -> JournalWriter? {
+    /// Opens the journal: appended to when resuming, started afresh otherwise.
+    private func openJournal(inputs: [String], target: String, startedAt: Int64, fresh: Bool) throws(JobError) -> JournalWriter? {
         guard let path = configuration.journalPath, !configuration.dryRun else { return nil }
         do {
-            let writer = try JournalWriter(path: path)
+            let writer = try JournalWriter(path: path, fresh: fresh)
             try writer.begin(
                 JournalHeader(
-                    inputs: inputs, target: target, batchSize: configuration.batchSize,
+                    inputs: inputs, fingerprints: ResumePoint.fingerprints(of: inputs), target: target,
+                    batchSize: configuration.batchSize,
                     startedAt: Timestamp.rfc3339(milliseconds: startedAt)))
             return writer
         } catch {

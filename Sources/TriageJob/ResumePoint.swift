@@ -15,7 +15,19 @@ struct ResumePoint: Sendable {
     private var codes: [UInt8] = []
     private var messages: [Int: String] = [:]
 
-    /// Reads the journal when `--resume` is given and the journal exists; nil otherwise.
+    /// The inputs' fingerprints as the journal keeps them: `<size>:<mtime>` per file, empty for
+    /// standard input.
+    static func fingerprints(of inputs: [String]) -> [String] {
+        inputs.map { name in
+            var status = stat()
+            guard name != "-", stat(name, &status) == 0 else { return "" }
+            return "\(status.st_size):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
+        }
+    }
+
+    /// Reads the journal when `--resume` is given, the journal exists and its last run did not
+    /// finish; nil otherwise (a finished run's journal is started afresh: a nightly job that
+    /// always passes `--resume` must not skip tonight's records because of last night's run).
     init?(_ configuration: RunConfiguration, inputs: [String]) throws(JobError) {
         guard configuration.resume, let path = configuration.journalPath, !configuration.dryRun else { return nil }
         guard access(path, F_OK) == 0 else { return nil }
@@ -25,10 +37,13 @@ struct ResumePoint: Sendable {
         } catch {
             throw JobError(.badInput, "cannot resume: \(error)")
         }
-        for run in runs where run.header.inputs != inputs {
+        guard let last = runs.last, !last.ended || last.interrupted else { return nil }
+        let fingerprints = Self.fingerprints(of: inputs)
+        for run in runs where run.header.inputs != inputs || (!run.header.fingerprints.isEmpty && run.header.fingerprints != fingerprints) {
             throw JobError(
                 .usage,
-                "cannot resume: \(path) records a run over \(run.header.inputs.joined(separator: " ")), not over these inputs")
+                "cannot resume: \(path) records an interrupted run over \(run.header.inputs.joined(separator: " ")) "
+                    + "as they were then (size and modification time); these inputs differ. Run without --resume to start afresh")
         }
         var batches = 0
         for run in runs {

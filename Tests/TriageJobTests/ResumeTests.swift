@@ -104,4 +104,38 @@ import Glibc
         #expect(rendered.status == 1, "\(rendered.stderr)")
         #expect(try Self.entries(directory.appendingPathComponent("rj.json")) == Self.entries(directory.appendingPathComponent("rb.json")))
     }
+
+    @Test func aFinishedJournalStartsAfreshAndAChangedInputIsRefused() throws {
+        let directory = TestPaths.temporaryDirectory("resume-guard")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let samples = TestPaths.packageRoot.appendingPathComponent("samples").path
+        #expect(try Self.triage(["import", "\(samples)/findings.ndjson.gz", "--store", "s.sqlite"], in: directory).status == 0)
+        let decisions = directory.appendingPathComponent("tonight.ndjson")
+        try FileManager.default.copyItem(atPath: "\(samples)/decisions.csv", toPath: directory.appendingPathComponent("tonight.csv").path)
+        let arguments = ["apply", "tonight.csv", "--store", "s.sqlite", "--journal", "j.journal", "--resume", "--report", "r.json"]
+
+        // Night 1 finishes; night 2 has other decisions under the same name: nothing may be skipped.
+        #expect(try Self.triage(arguments, in: directory).status == 1)
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("tonight.csv"))
+        let lines = (0..<50).map { #"{"Id":"n\#($0)","ProductArn":"p","Confidence":5}"# }
+        try (lines.joined(separator: "\n") + "\n").write(to: decisions, atomically: true, encoding: .utf8)
+        let night2 = try Self.triage(
+            ["apply", "tonight.ndjson", "--store", "s.sqlite", "--journal", "j.journal", "--resume", "--report", "r.json"], in: directory)
+        #expect(night2.status == 1)  // FindingNotFound: the point is that every record was sent
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json"))) as! [String: Any]
+        let counts = report["summary"] as! [String: Any]
+        #expect(counts["records"] as? Int == 50)
+        #expect((counts["errors"] as? [String: Int])?["FindingNotFound"] == 50)
+        #expect(try JournalReader.read(path: directory.appendingPathComponent("j.journal").path).count == 1)
+
+        // An interrupted run's journal over inputs that have changed since is refused.
+        let writer = try JournalWriter(path: directory.appendingPathComponent("k.journal").path, fresh: true)
+        try writer.begin(
+            JournalHeader(inputs: ["tonight.ndjson"], fingerprints: ["1:2.3"], target: "store:s.sqlite", batchSize: 100, startedAt: "x"))
+        try writer.close()
+        let refused = try Self.triage(
+            ["apply", "tonight.ndjson", "--store", "s.sqlite", "--journal", "k.journal", "--resume"], in: directory)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("cannot resume"))
+    }
 }

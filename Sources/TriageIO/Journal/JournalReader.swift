@@ -80,9 +80,16 @@ package enum JournalReader {
             guard case .array(let inputs)? = member("inputs"), case .string(let target)? = member("target"),
                 case .number(let batchSize)? = member("batchSize"), case .string(let startedAt)? = member("startedAt")
             else { return false }
-            let names = inputs.compactMap { value -> String? in if case .string(let name) = value { name } else { nil } }
+            func strings(_ values: [JSONValue]) -> [String] {
+                values.compactMap { value -> String? in if case .string(let text) = value { text } else { nil } }
+            }
+            var fingerprints: [String] = []
+            if case .array(let values)? = member("fingerprints") { fingerprints = strings(values) }
             runs.append(
-                Run(header: JournalHeader(inputs: names, target: target, batchSize: batchSize.intValue ?? 100, startedAt: startedAt)))
+                Run(
+                    header: JournalHeader(
+                        inputs: strings(inputs), fingerprints: fingerprints, target: target,
+                        batchSize: batchSize.intValue ?? 100, startedAt: startedAt)))
             return true
         case "batch", "failed":
             guard !runs.isEmpty, case .array(let records)? = member("records") else { return false }

@@ -30,6 +30,9 @@ package struct JournalRecord: Sendable, Equatable {
 package struct JournalHeader: Sendable, Equatable {
     /// Input names as given.
     package var inputs: [String]
+    /// Per input, `<size>:<modification time>` of the file (empty for standard input): a resumed
+    /// run must read the same bytes, since records are identified by their position.
+    package var fingerprints: [String] = []
     /// The target, e.g. `store:findings.sqlite`.
     package var target: String
     /// `--batch-size`.
@@ -38,8 +41,9 @@ package struct JournalHeader: Sendable, Equatable {
     package var startedAt: String
 
     /// Creates a header.
-    package init(inputs: [String], target: String, batchSize: Int, startedAt: String) {
+    package init(inputs: [String], fingerprints: [String] = [], target: String, batchSize: Int, startedAt: String) {
         self.inputs = inputs
+        self.fingerprints = fingerprints
         self.target = target
         self.batchSize = batchSize
         self.startedAt = startedAt

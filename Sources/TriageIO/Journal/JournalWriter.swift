@@ -16,11 +16,16 @@ import Glibc
 package final class JournalWriter: @unchecked Sendable {
     private let output: FileOutput
 
-    /// Opens `path` for appending (created if missing). A torn last entry left by a crash is cut
-    /// off first, so that the entries appended now follow a complete one.
-    package init(path: String) throws(OutputError) {
-        try Self.cutTornTail(path)
-        output = try FileOutput(path: path, atomic: false, append: true)
+    /// Opens `path` for appending (created if missing), or empties it first when `fresh`. A torn
+    /// last entry left by a crash is cut off first, so that the entries appended now follow a
+    /// complete one.
+    package init(path: String, fresh: Bool = false) throws(OutputError) {
+        if fresh {
+            output = try FileOutput(path: path, atomic: false)
+        } else {
+            try Self.cutTornTail(path)
+            output = try FileOutput(path: path, atomic: false, append: true)
+        }
     }
 
     /// Truncates `path` after its last line feed (nothing when it ends with one or is missing).
@@ -54,6 +59,11 @@ package final class JournalWriter: @unchecked Sendable {
         for (index, input) in header.inputs.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
             JSONText.appendString(input, to: &json)
+        }
+        json.append(contentsOf: #"],"fingerprints":["#.utf8)
+        for (index, fingerprint) in header.fingerprints.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            JSONText.appendString(fingerprint, to: &json)
         }
         json.append(contentsOf: #"],"target":"#.utf8)
         JSONText.appendString(header.target, to: &json)
