@@ -44,4 +44,25 @@ import TriageTestSupport
         #expect(run.stdout.contains("decisions: 2000, requests sent:"))
         #expect(run.stdout.contains("python sqlite3 script:"))
     }
+
+    @Test func nightlyAppliesWithAJournalAndDatedReports() throws {
+        let directory = TestPaths.temporaryDirectory("nightly")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let samples = TestPaths.packageRoot.appendingPathComponent("samples").path
+        let store = directory.appendingPathComponent("findings.sqlite").path
+        #expect(try CommandRun.triage(["import", "\(samples)/findings.ndjson.gz", "--store", store]).status == 0)
+        let environment = ["TRIAGE_STORE": store, "TRIAGE_REPORTS": directory.appendingPathComponent("reports").path]
+        let run = try runJob("nightly", ["\(samples)/decisions.ndjson.gz"], environment: environment)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout.contains("triage exit status 1"))
+        let reports = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("reports").path)
+        #expect(reports.contains("nightly.journal"))
+        #expect(reports.contains { $0.hasPrefix("report-") && $0.hasSuffix(".json") })
+        #expect(reports.contains { $0.hasPrefix("junit-") && $0.hasSuffix(".xml") })
+        // The cron and systemd definitions call this script.
+        for definition in ["cron/triage-nightly.cron", "systemd/triage-nightly.service"] {
+            let text = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("jobs/\(definition)"), encoding: .utf8)
+            #expect(text.contains("jobs/nightly"))
+        }
+    }
 }
