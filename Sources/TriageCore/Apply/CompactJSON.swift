@@ -45,57 +45,35 @@ package enum CompactJSON {
             out.append(contentsOf: json)
             return
         }
-        var inString = false
-        var escaped = false
-        for byte in json {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                out.append(byte)
-                continue
-            }
-            switch byte {
-            case 0x20, 0x0A, 0x0D, 0x09: continue
-            case UInt8(ascii: "\""): inString = true
-            default: break
-            }
+        scan(json) { byte in
             out.append(byte)
+            return true
         }
     }
 
     /// The number of bytes ``appendMinified(_:to:)`` would append.
     package static func minifiedCount(_ json: UnsafeRawBufferPointer) -> Int {
         var count = 0
-        var inString = false
-        var escaped = false
-        for byte in json {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                count &+= 1
-                continue
-            }
-            switch byte {
-            case 0x20, 0x0A, 0x0D, 0x09: continue
-            case UInt8(ascii: "\""): inString = true
-            default: break
-            }
+        scan(json) { _ in
             count &+= 1
+            return true
         }
         return count
     }
 
     private static func containsWhitespaceOutsideStrings(_ json: UnsafeRawBufferPointer) -> Bool {
+        var kept = 0
+        scan(json) { _ in
+            kept &+= 1
+            return true
+        }
+        return kept != json.count
+    }
+
+    /// Calls `keep` with every byte that is not whitespace outside a string, in order; stops when
+    /// `keep` returns false. The one place that knows where strings and escapes are.
+    @inline(__always)
+    private static func scan(_ json: UnsafeRawBufferPointer, _ keep: (UInt8) -> Bool) {
         var inString = false
         var escaped = false
         for byte in json {
@@ -107,14 +85,14 @@ package enum CompactJSON {
                 } else if byte == UInt8(ascii: "\"") {
                     inString = false
                 }
-                continue
+            } else {
+                switch byte {
+                case 0x20, 0x0A, 0x0D, 0x09: continue
+                case UInt8(ascii: "\""): inString = true
+                default: break
+                }
             }
-            switch byte {
-            case 0x20, 0x0A, 0x0D, 0x09: return true
-            case UInt8(ascii: "\""): inString = true
-            default: break
-            }
+            if !keep(byte) { return }
         }
-        return false
     }
 }
