@@ -17,11 +17,13 @@ final class BatchDispatcher: @unchecked Sendable {
     private let condition = NSCondition()
     private var gate = InFlightFindings()
     private var running = 0
+    private let progress: ProgressLine?
 
-    init(target: BatchTarget, ledger: ApplyLedger, concurrency: Int) {
+    init(target: BatchTarget, ledger: ApplyLedger, concurrency: Int, progress: ProgressLine? = nil) {
         self.target = target
         self.ledger = ledger
         self.concurrency = max(1, concurrency)
+        self.progress = progress
     }
 
     /// Starts `batch` as soon as a slot is free and no running batch shares a finding with it.
@@ -36,6 +38,7 @@ final class BatchDispatcher: @unchecked Sendable {
             // The journal entry is durable before the batch's findings are released: a later batch
             // for one of them can only start after this one is recorded.
             ledger.finish(batch, outcomes: Self.aligned(outcomes, to: batch))
+            progress?.batchesDone.add(1, ordering: .relaxed)
             condition.lock()
             gate.finish(batch.members)
             running -= 1

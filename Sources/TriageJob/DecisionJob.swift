@@ -58,12 +58,19 @@ public final class DecisionJob {
         var intake = RecordIntake(
             configuration: configuration, spool: spool, ledger: ledger, resumed: resumed,
             inputCount: catalog.entries.count)
+        let progress = ProgressLine(
+            mode: ProgressLine.Mode(rawValue: configuration.progress) ?? .auto,
+            verb: configuration.dryRun ? "validate" : "apply")
+        defer { progress.finish() }
         let dispatcher = configuration.target.map {
-            BatchDispatcher(target: $0, ledger: ledger, concurrency: configuration.concurrency ?? $0.defaultConcurrency)
+            BatchDispatcher(
+                target: $0, ledger: ledger, concurrency: configuration.concurrency ?? $0.defaultConcurrency,
+                progress: progress)
         }
         var requests = resumed?.batches ?? 0
         let emit: (PlannedBatch) -> Void = { batch in
             requests += 1
+            progress.batchesSent.add(1, ordering: .relaxed)
             dispatcher?.submit(batch)
         }
 
@@ -89,6 +96,7 @@ public final class DecisionJob {
                     intake.tally.markStart(input: input, at: Timestamp.nowMilliseconds())
                 case .records(let input, let records):
                     for record in records { try intake.take(record, input: input, emit: emit) }
+                    progress.recordsRead.add(records.count, ordering: .relaxed)
                 case .end(let input):
                     intake.tally.markEnd(input: input, at: Timestamp.nowMilliseconds())
                 case .failed(let error):

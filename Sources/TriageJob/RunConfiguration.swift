@@ -30,6 +30,8 @@ public struct RunConfiguration: Sendable {
     public var journalPath: String?
     /// `--resume`: skip what the journal records as done.
     public var resume: Bool = false
+    /// `--progress`: auto (only on a terminal), always or never.
+    public var progress: String = "auto"
     /// Updates with an open batch at most (memory bound of the planner).
     public var maxOpenGroups: Int = 1024
     /// The longest line or CSV record, in bytes.

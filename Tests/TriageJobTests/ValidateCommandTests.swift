@@ -78,6 +78,16 @@ func expectValidJUnit(_ url: URL, sourceLocation: SourceLocation = #_sourceLocat
         let run = try CommandRun.triage(["validate", "--batch-size", "101", "x.ndjson"])
         #expect(run.status == 2)
         #expect(run.stderr.contains("--batch-size"))
+        let progress = try CommandRun.triage(["validate", "--progress", "sometimes", "x.ndjson"])
+        #expect(progress.status == 2)
+        #expect(progress.stderr.contains("--progress"))
+    }
+
+    @Test func progressNeverPrintsOnlyTheSummary() throws {
+        let input = #"{"Id":"a","ProductArn":"p","Confidence":1}"# + "\n"
+        let run = try CommandRun.triage(["validate", "-", "--progress", "never"], stdin: Data(input.utf8))
+        #expect(run.status == 0)
+        #expect(run.stderr.split(separator: "\n").count == 1)
     }
 
     @Test func readsStandardInputAndWritesTheReportToStdout() throws {

@@ -25,6 +25,13 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("updated-by"), help: "Note.UpdatedBy for notes given without one.")
     var updatedBy: String?
 
+    @Option(help: "Progress line on stderr: auto (only on a terminal), always or never.")
+    var progress: ProgressChoice = .auto
+
+    enum ProgressChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+    }
+
     func validate() throws {
         guard (1...100).contains(batchSize) else {
             throw ValidationError("--batch-size must be between 1 and 100, not \(batchSize)")
@@ -46,6 +53,7 @@ struct RunOptions: ParsableArguments {
         configuration.batchSize = batchSize
         configuration.defaultNoteAuthor = updatedBy
         configuration.dryRun = dryRun
+        configuration.progress = progress.rawValue
         if let directory = getenv("TMPDIR").map({ String(cString: $0) }), !directory.isEmpty {
             configuration.temporaryDirectory = directory
         }
