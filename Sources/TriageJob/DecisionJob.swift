@@ -143,14 +143,7 @@ public final class DecisionJob {
                     return ledger.outcome(sequence)
                 })
             do {
-                if let path = configuration.reportPath {
-                    try renderer.writeJSON(to: path)
-                    reports.append(("report", path))
-                }
-                if let path = configuration.junitPath {
-                    try renderer.writeJUnit(to: path)
-                    reports.append(("junit", path))
-                }
+                reports = try renderer.writeAll(jsonPath: configuration.reportPath, junitPath: configuration.junitPath)
             } catch {
                 throw JobError(.output, "\(error)")
             }

@@ -75,16 +75,9 @@ public enum JournalReportJob {
             finishedAt: Timestamp.rfc3339(milliseconds: finished), dryRun: false, errors: tally.sortedErrors,
             interrupted: interrupted)
         let renderer = ReportRenderer(spool: spool, summary: summary, tally: tally, appliedOutcome: { _ in .processed })
-        var reports: [(kind: String, path: String)] = []
+        let reports: [(kind: String, path: String)]
         do {
-            if let reportPath {
-                try renderer.writeJSON(to: reportPath)
-                reports.append(("report", reportPath))
-            }
-            if let junitPath {
-                try renderer.writeJUnit(to: junitPath)
-                reports.append(("junit", junitPath))
-            }
+            reports = try renderer.writeAll(jsonPath: reportPath, junitPath: junitPath)
         } catch {
             throw JobError(.output, "\(error)")
         }

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import TriageCore
 import TriageIO
 
@@ -7,13 +9,36 @@ import Glibc
 
 /// Renders the JSON and JUnit reports of a run from its record spool (input order) and the
 /// outcomes of applied records (by sequence number), streaming.
-struct ReportRenderer {
+struct ReportRenderer: Sendable {
     let spool: RecordSpool
     let summary: ReportSummary
     let tally: RunTally
     /// The outcome of the valid record with this sequence number; nil when it has none (an
     /// interrupted run never sent it): such a record is left out of the report.
-    let appliedOutcome: (Int) -> Outcome?
+    let appliedOutcome: @Sendable (Int) -> Outcome?
+
+    /// Writes the reports asked for, the JSON and the JUnit one at the same time (each reads the
+    /// spool on its own); returns them as (kind, path).
+    func writeAll(jsonPath: String?, junitPath: String?) throws -> [(kind: String, path: String)] {
+        try spool.flush()
+        let jobs: [(kind: String, path: String)] = [("report", jsonPath), ("junit", junitPath)].compactMap { kind, path in
+            path.map { (kind, $0) }
+        }
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            do {
+                if jobs[index].kind == "report" {
+                    try writeJSON(to: jobs[index].path)
+                } else {
+                    try writeJUnit(to: jobs[index].path)
+                }
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        if let failure = failures.withLock({ $0.first }) { throw OutputError(path: jobs[0].path, reason: failure) }
+        return jobs
+    }
 
     /// Walks the spool, giving each record its final outcome.
     private func forEachEntry(_ body: (Int, ReportEntry) throws -> Void) throws {

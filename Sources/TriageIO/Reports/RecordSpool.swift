@@ -9,7 +9,10 @@ import TriageCore
 /// Encoding per record: flags byte (1 id, 2 productArn, 4 failure), varint input, varint line,
 /// then length-prefixed UTF-8 id and productArn, then the failure code's index in
 /// `ErrorCode.allCases` and the length-prefixed message.
-package final class RecordSpool {
+///
+/// `@unchecked Sendable`: one thread appends; ``forEach(_:)`` only reads the file through a source
+/// of its own, so several readers may run at once once appending is over and ``flush()`` was called.
+package final class RecordSpool: @unchecked Sendable {
     /// The spool file.
     package let path: String
     private let output: FileOutput
@@ -58,9 +61,9 @@ package final class RecordSpool {
         unlink(path)
     }
 
-    /// Reads the records back in order, calling `body` for each.
+    /// Reads the records back in order, calling `body` for each (call ``flush()`` after the last
+    /// append first).
     package func forEach(_ body: (SpooledRecord) throws -> Void) throws {
-        try output.flush()
         let source = try FileByteSource(path: path)
         var decoder = Decoder()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
