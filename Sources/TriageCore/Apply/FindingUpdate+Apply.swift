@@ -41,14 +41,7 @@ extension FindingUpdate {
         if let confidence { state.write(.confidence) { $0.append(contentsOf: String(confidence).utf8) } }
         if let criticality { state.write(.criticality) { $0.append(contentsOf: String(criticality).utf8) } }
         if let types {
-            state.write(.types) { out in
-                out.append(UInt8(ascii: "["))
-                for (index, type) in types.enumerated() {
-                    if index > 0 { out.append(UInt8(ascii: ",")) }
-                    JSONText.appendString(type, to: &out)
-                }
-                out.append(UInt8(ascii: "]"))
-            }
+            state.write(.types) { JSONText.appendStringArray(types, to: &$0) }
         }
         if let userDefinedFields {
             let settings = userDefinedFields.map { MemberSetting(name: $0.key, value: .string($0.value)) }

@@ -38,12 +38,7 @@ extension FindingUpdate {
         }
         if let types {
             member("Types")
-            out.append(UInt8(ascii: "["))
-            for (index, type) in types.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONText.appendString(type, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            JSONText.appendStringArray(types, to: &out)
         }
         if let userDefinedFields {
             member("UserDefinedFields")

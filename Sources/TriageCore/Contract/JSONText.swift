@@ -51,6 +51,16 @@ public enum JSONText {
         }
     }
 
+    /// Appends `["a","b",...]`.
+    public static func appendStringArray(_ values: [String], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendString(value, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
     /// Appends `{"k":v,...}` with the members in the given order.
     public static func appendObject(_ out: inout [UInt8], _ members: [(String, Scalar)]) {
         out.append(UInt8(ascii: "{"))
