@@ -31,9 +31,15 @@ struct ResumePoint: Sendable {
     init?(_ configuration: RunConfiguration, inputs: [String]) throws(JobError) {
         guard configuration.resume, let path = configuration.journalPath, !configuration.dryRun else { return nil }
         guard access(path, F_OK) == 0 else { return nil }
+        // Records are visited, not kept: a journal of millions of records reads in flat memory.
+        var codes: [UInt8] = []
+        var messages: [Int: String] = [:]
         let runs: [JournalReader.Run]
         do {
-            runs = try JournalReader.read(path: path)
+            runs = try JournalReader.read(path: path) { record, applied in
+                // Only applied records are done; failures found while reading are found again.
+                if applied { Self.set(&codes, &messages, record.sequence, record.failure) }
+            }
         } catch {
             throw JobError(.badInput, "cannot resume: \(error)")
         }
@@ -45,13 +51,9 @@ struct ResumePoint: Sendable {
                 "cannot resume: \(path) records an interrupted run over \(run.header.inputs.joined(separator: " ")) "
                     + "as they were then (size and modification time); these inputs differ. Run without --resume to start afresh")
         }
-        var batches = 0
-        for run in runs {
-            batches += run.batches
-            // Only applied records are done; failures found while reading are found again.
-            for record in run.records { Self.set(&codes, &messages, record.sequence, record.failure) }
-        }
-        self.batches = batches
+        self.batches = runs.reduce(0) { $0 + $1.batches }
+        self.codes = codes
+        self.messages = messages
     }
 
     private static func set(_ codes: inout [UInt8], _ messages: inout [Int: String], _ sequence: Int, _ failure: SpooledRecord.Failure?) {

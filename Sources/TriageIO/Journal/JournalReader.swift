@@ -29,8 +29,12 @@ package enum JournalReader {
         package var interrupted = false
     }
 
-    /// Reads every entry of `path`.
-    package static func read(path: String) throws(JournalError) -> [Run] {
+    /// Reads every entry of `path`. With `visit`, records are handed to it (with whether they were
+    /// applied, i.e. come from a batch entry) instead of being kept in the runs, so that memory
+    /// stays flat however long the journal is.
+    package static func read(
+        path: String, visit: ((JournalRecord, _ applied: Bool) -> Void)? = nil
+    ) throws(JournalError) -> [Run] {
         let source: ByteSource
         do {
             source = try FileByteSource(path: path)
@@ -51,7 +55,7 @@ package enum JournalReader {
             for span in block.lines where span.end > span.start || span.oversizedLength != nil {
                 if let pendingError { throw pendingError }
                 let entry = block.bytes.withUnsafeBytes { parseEntry(UnsafeRawBufferPointer(rebasing: $0[span.start..<span.end])) }
-                guard let entry, apply(entry, to: &runs) else {
+                guard let entry, apply(entry, to: &runs, visit: visit) else {
                     // Torn or broken: acceptable only as the last entry.
                     pendingError = JournalError(message: "\(path): line \(span.number) is not a valid journal entry")
                     continue
@@ -72,7 +76,9 @@ package enum JournalReader {
         return members
     }
 
-    private static func apply(_ members: [JSONMember], to runs: inout [Run]) -> Bool {
+    private static func apply(
+        _ members: [JSONMember], to runs: inout [Run], visit: ((JournalRecord, Bool) -> Void)?
+    ) -> Bool {
         func member(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
         guard case .string(let kind)? = member("kind") else { return false }
         switch kind {
@@ -93,8 +99,18 @@ package enum JournalReader {
             return true
         case "batch", "failed":
             guard !runs.isEmpty, case .array(let records)? = member("records") else { return false }
+            var parsed: [JournalRecord] = []
+            parsed.reserveCapacity(records.count)
             for value in records {
                 guard let record = record(value) else { return false }
+                parsed.append(record)
+            }
+            if let visit {
+                for record in parsed { visit(record, kind == "batch") }
+                if kind == "batch" { runs[runs.count - 1].batches += 1 }
+                return true
+            }
+            for record in parsed {
                 if kind == "batch" {
                     runs[runs.count - 1].records.append(record)
                 } else {
