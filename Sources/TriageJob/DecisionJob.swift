@@ -176,15 +176,16 @@ public final class DecisionJob {
     }
 
     private static func checkWritable(_ path: String, kind: String) throws(JobError) {
-        var directory = path
-        if let slash = path.lastIndex(of: "/") {
-            directory = String(path[..<slash])
-            if directory.isEmpty { directory = "/" }
-        } else {
-            directory = "."
-        }
-        if access(directory, W_OK) != 0 {
+        if access(directory(of: path), W_OK) != 0 {
             throw JobError(.output, "\(path): cannot write the \(kind) there (\(String(cString: strerror(errno))))")
         }
     }
+
+    /// The directory a file path names its file in (`.` for a bare name).
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let directory = String(path[..<slash])
+        return directory.isEmpty ? "/" : directory
+    }
+
 }

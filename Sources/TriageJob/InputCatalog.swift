@@ -47,10 +47,12 @@ final class InputCatalog: @unchecked Sendable {
             } catch {
                 throw JobError(.badInput, "\(name): \(error.message)")
             }
-            // A read error while peeking is reported later, in order, as MalformedInput.
-            let head = (try? source.peek(maxLineBytes + (64 << 10))) ?? []
-            let format = forced ?? DecisionFormat.sniff(head.prefix(64 << 10))
-            if format == .csv { try Self.checkHeader(head, name: name, maxLineBytes: maxLineBytes) }
+            // Only an unknown format or a CSV header needs the first bytes; a read error while
+            // peeking is reported later, in order, as MalformedInput.
+            let format = forced ?? DecisionFormat.sniff((try? source.peek(64 << 10)) ?? [])
+            if format == .csv {
+                try Self.checkHeader((try? source.peek(maxLineBytes + (64 << 10))) ?? [], name: name, maxLineBytes: maxLineBytes)
+            }
             if name == "-" { standardInput = source }
             entries.append(Entry(name: name, format: format))
         }

@@ -81,14 +81,11 @@ struct RecordIntake {
     /// Final counts: records with an outcome, failures by code, and the per-input tally the JUnit
     /// report needs.
     func counts(ledger: ApplyLedger) -> (records: Int, failed: Int, errors: [(code: String, count: Int)], tally: RunTally) {
-        let totals = ledger.totals
+        let failures = ledger.failures
         var merged = tally
         for (input, count) in discardedByInput { merged.removeRecords(count, input: input) }
-        for (input, count) in totals.failedByInput { merged.addFailures(count, input: input) }
-        var errors = merged.errorCounts
-        for (code, count) in totals.failedByCode { errors[code, default: 0] += count }
-        let sortedErrors = errors.map { (code: $0.key.rawValue, count: $0.value) }.sorted { $0.code < $1.code }
-        return (merged.records, merged.failed, sortedErrors, merged)
+        merged.addFailures(byInput: failures.byInput, byCode: failures.byCode)
+        return (merged.records, merged.failed, merged.sortedErrors, merged)
     }
 
     private mutating func spoolFailure(

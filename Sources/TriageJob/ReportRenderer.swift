@@ -92,7 +92,8 @@ struct ReportRenderer: Sendable {
                 try writer.beginSuite(
                     JUnitSuite(
                         name: summary.inputs[input], package: "triage", id: input,
-                        timestamp: Timestamp.junit(milliseconds: counts.startedAt == 0 ? Timestamp.nowMilliseconds() : counts.startedAt),
+                        timestamp: JUnitSuite.timestamp(
+                            unixSeconds: (counts.startedAt == 0 ? Timestamp.nowMilliseconds() : counts.startedAt) / 1000),
                         hostname: hostname, tests: counts.records, failures: counts.failed, errors: 0,
                         time: seconds,
                         properties: [

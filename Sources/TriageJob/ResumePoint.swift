@@ -11,9 +11,8 @@ import Glibc
 struct ResumePoint: Sendable {
     /// Batches the earlier runs sent.
     let batches: Int
-    /// 0 not done, 1 processed, 2 + code index failed.
-    private var codes: [UInt8] = []
-    private var messages: [Int: String] = [:]
+    /// Outcomes of the records applied by earlier runs.
+    private let done: OutcomeTable
 
     /// The inputs' fingerprints as the journal keeps them: `<size>:<mtime>` per file, empty for
     /// standard input.
@@ -32,13 +31,12 @@ struct ResumePoint: Sendable {
         guard configuration.resume, let path = configuration.journalPath, !configuration.dryRun else { return nil }
         guard access(path, F_OK) == 0 else { return nil }
         // Records are visited, not kept: a journal of millions of records reads in flat memory.
-        var codes: [UInt8] = []
-        var messages: [Int: String] = [:]
+        var done = OutcomeTable()
         let runs: [JournalReader.Run]
         do {
             runs = try JournalReader.read(path: path) { record, applied in
                 // Only applied records are done; failures found while reading are found again.
-                if applied { Self.set(&codes, &messages, record.sequence, record.failure) }
+                if applied { done.set(record.sequence, failure: record.failure) }
             }
         } catch {
             throw JobError(.badInput, "cannot resume: \(error)")
@@ -52,36 +50,21 @@ struct ResumePoint: Sendable {
                     + "as they were then (size and modification time); these inputs differ. Run without --resume to start afresh")
         }
         self.batches = runs.reduce(0) { $0 + $1.batches }
-        self.codes = codes
-        self.messages = messages
-    }
-
-    private static func set(_ codes: inout [UInt8], _ messages: inout [Int: String], _ sequence: Int, _ failure: SpooledRecord.Failure?) {
-        if sequence >= codes.count { codes.append(contentsOf: repeatElement(0, count: sequence + 1 - codes.count)) }
-        if let failure {
-            codes[sequence] = UInt8(2 + ErrorCode.allCases.firstIndex(of: failure.code)!)
-            if failure.message != failure.code.defaultMessage { messages[sequence] = failure.message }
-        } else {
-            codes[sequence] = 1
-        }
+        self.done = done
     }
 
     /// Whether the record was applied by an earlier run.
     func isDone(_ sequence: Int) -> Bool {
-        sequence < codes.count && codes[sequence] != 0
+        done.contains(sequence)
     }
 
     /// Its failure, if it failed.
     func failure(_ sequence: Int) -> SpooledRecord.Failure? {
-        guard sequence < codes.count, codes[sequence] > 1 else { return nil }
-        let code = ErrorCode.allCases[Int(codes[sequence]) - 2]
-        return .init(code: code, message: messages[sequence] ?? code.defaultMessage)
+        done.failure(sequence)
     }
 
     /// Puts the earlier outcomes into the ledger, for the report.
     func restore(into ledger: ApplyLedger) {
-        for sequence in codes.indices where codes[sequence] != 0 {
-            ledger.restore(sequence: sequence, failure: failure(sequence))
-        }
+        for sequence in done.sequences { ledger.restore(sequence: sequence, failure: done.failure(sequence)) }
     }
 }

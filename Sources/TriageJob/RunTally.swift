@@ -40,14 +40,14 @@ struct RunTally: Sendable {
         inputs[input].records -= count
     }
 
-    /// Adds failures counted elsewhere (applied batches).
-    mutating func addFailures(_ count: Int, input: Int) {
-        failed += count
-        inputs[input].failed += count
+    /// Adds failures counted elsewhere (applied batches): the same failures by input and by code.
+    mutating func addFailures(byInput: [Int: Int], byCode: [ErrorCode: Int]) {
+        for (input, count) in byInput {
+            failed += count
+            inputs[input].failed += count
+        }
+        for (code, count) in byCode { errors[code, default: 0] += count }
     }
-
-    /// Failures by code.
-    var errorCounts: [ErrorCode: Int] { errors }
 
     mutating func markStart(input: Int, at time: Int64) { inputs[input].startedAt = time }
     mutating func markEnd(input: Int, at time: Int64) { inputs[input].finishedAt = time }

@@ -24,22 +24,13 @@ extension JSONScanner {
                 try skipScalar()
             }
             while let isObject = openObjects.last {
-                skipWhitespace()
-                guard let byte = current else {
-                    throw unexpected(at: position, expecting: isObject ? "',' or '}'" : "',' or ']'")
-                }
-                if byte == JSONByte.comma {
-                    position &+= 1
+                if try consumeSeparator(inObject: isObject) {
                     if isObject {
                         skipWhitespace()
                         try skipKey()
                     }
                     continue nextValue
                 }
-                guard byte == (isObject ? JSONByte.closeBrace : JSONByte.closeBracket) else {
-                    throw unexpected(at: position, expecting: isObject ? "',' or '}'" : "',' or ']'")
-                }
-                position &+= 1
                 openObjects.removeLast()
             }
             return

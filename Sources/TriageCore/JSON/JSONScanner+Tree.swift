@@ -64,22 +64,13 @@ extension JSONScanner {
                 } else {
                     elements.push(consume value)
                 }
-                skipWhitespace()
-                guard let byte = current else {
-                    throw unexpected(at: position, expecting: isObject ? "',' or '}'" : "',' or ']'")
-                }
-                if byte == JSONByte.comma {
-                    position &+= 1
+                if try consumeSeparator(inObject: isObject) {
                     if isObject {
                         skipWhitespace()
                         members.push(JSONMember(key: try readKey(), value: .null))
                     }
                     continue nextValue
                 }
-                guard byte == (isObject ? JSONByte.closeBrace : JSONByte.closeBracket) else {
-                    throw unexpected(at: position, expecting: isObject ? "',' or '}'" : "',' or ']'")
-                }
-                position &+= 1
                 let base = frames.pop() >> 1
                 value = isObject ? .object(Self.array(movingFrom: members.popItems(from: base)))
                     : .array(Self.array(movingFrom: elements.popItems(from: base)))

@@ -39,6 +39,25 @@ extension JSONScanner {
     }
 
     /// An error for the byte at `offset` (or the end of input) not fitting the grammar.
+    /// After a value inside an array or object: consumes `,` (true: another value follows) or the
+    /// closing bracket (false), skipping whitespace before it.
+    @inline(__always)
+    mutating func consumeSeparator(inObject isObject: Bool) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard let byte = current else {
+            throw unexpected(at: position, expecting: isObject ? "',' or '}'" : "',' or ']'")
+        }
+        if byte == JSONByte.comma {
+            position &+= 1
+            return true
+        }
+        guard byte == (isObject ? JSONByte.closeBrace : JSONByte.closeBracket) else {
+            throw unexpected(at: position, expecting: isObject ? "',' or '}'" : "',' or ']'")
+        }
+        position &+= 1
+        return false
+    }
+
     func unexpected(at offset: Int, expecting: String) -> JSONParseError {
         let found: String
         if offset >= bytes.count {

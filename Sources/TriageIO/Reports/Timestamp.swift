@@ -19,11 +19,6 @@ package enum Timestamp {
         return parts + "." + pad(Int(millis), 3) + "Z"
     }
 
-    /// JUnit's `timestamp`: `YYYY-MM-DDTHH:MM:SS`, UTC, no zone.
-    package static func junit(milliseconds: Int64) -> String {
-        components(milliseconds).0
-    }
-
     private static func components(_ milliseconds: Int64) -> (String, Int64) {
         var seconds = time_t(milliseconds.floorDiv(1000))
         let millis = milliseconds - Int64(seconds) * 1000
