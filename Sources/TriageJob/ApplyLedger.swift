@@ -12,11 +12,16 @@ final class ApplyLedger: Sendable {
         var failedByCode: [ErrorCode: Int] = [:]
         var failedByInput: [Int: Int] = [:]
         var batches = 0
+        /// Batch entries written out to the journal (durable or not yet).
+        var written = 0
         var journal: JournalWriter?
         var journalError: OutputError?
     }
 
     private let state: Mutex<State>
+    /// Batch entries known durable (group commit: one `fsync` covers every entry written before
+    /// it). Taken before `state`, never inside it.
+    private let synced = Mutex<Int>(0)
 
     init(journal: JournalWriter?) {
         state = Mutex(State(journal: journal))
@@ -32,9 +37,11 @@ final class ApplyLedger: Sendable {
         state.withLock { $0.outcomes.outcome(sequence) }
     }
 
-    /// Records a finished batch: its outcomes, its counts, and (durably) its journal entry.
+    /// Records a finished batch: its outcomes, its counts, and its journal entry; returns once the
+    /// entry is durable. Entries are written in the order batches finish; batches finishing
+    /// together share one `fsync` (group commit).
     func finish(_ batch: PlannedBatch, outcomes: [Outcome]) {
-        state.withLock { state in
+        let ticket = state.withLock { state -> Int? in
             var records: [JournalRecord] = []
             if state.journal != nil { records.reserveCapacity(batch.members.count) }
             for (member, outcome) in zip(batch.members, outcomes) {
@@ -53,11 +60,31 @@ final class ApplyLedger: Sendable {
                 }
             }
             state.batches += 1
-            if let journal = state.journal, state.journalError == nil {
-                do throws(OutputError) {
-                    try journal.appendBatch(state.batches, records: records)
-                } catch {
-                    state.journalError = error
+            guard let journal = state.journal, state.journalError == nil else { return nil }
+            do throws(OutputError) {
+                try journal.appendBatch(state.batches, records: records, durable: false)
+                state.written += 1
+                return state.written
+            } catch {
+                state.journalError = error
+                return nil
+            }
+        }
+        if let ticket { makeDurable(through: ticket) }
+    }
+
+    /// Returns when journal entry `ticket` is durable: the first caller `fsync`s for everyone
+    /// waiting, later ones find their entry already covered.
+    private func makeDurable(through ticket: Int) {
+        synced.withLock { synced in
+            guard synced < ticket else { return }
+            let (written, journal) = state.withLock { ($0.written, $0.journal) }
+            do throws(OutputError) {
+                try journal?.syncWritten()
+                synced = written
+            } catch {
+                state.withLock { state in
+                    if state.journalError == nil { state.journalError = error }
                 }
             }
         }

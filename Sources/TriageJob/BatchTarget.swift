@@ -9,6 +9,14 @@ public protocol BatchTarget: AnyObject, Sendable {
     var name: String { get }
     /// Batches in flight when `--concurrency` is not given.
     var defaultConcurrency: Int { get }
+    /// Decisions reordered by finding key at a time before batching (``KeyOrderWindow``) when
+    /// `--sort-window` is not given; 0 keeps input order.
+    var defaultKeyOrderWindow: Int { get }
     /// Applies one batch and returns one outcome per member, in the members' order.
     func apply(_ batch: PlannedBatch) -> [Outcome]
+}
+
+extension BatchTarget {
+    /// Input order: a remote service gains nothing from key order.
+    public var defaultKeyOrderWindow: Int { 0 }
 }

@@ -32,6 +32,7 @@ public final class DecisionJob {
         let configuration = self.configuration
         let startedAt = Timestamp.nowMilliseconds()
         let catalog = try InputCatalog(configuration)
+        let stop = self.stop
         for (kind, path) in [("report", configuration.reportPath), ("junit", configuration.junitPath)] {
             if let path, path != "-" { try Self.checkWritable(path, kind: kind) }
         }
@@ -55,9 +56,6 @@ public final class DecisionJob {
         }
         defer { spool?.remove() }
 
-        var intake = RecordIntake(
-            configuration: configuration, spool: spool, ledger: ledger, resumed: resumed,
-            inputCount: catalog.entries.count)
         let progress = ProgressLine(
             mode: ProgressLine.Mode(rawValue: configuration.progress) ?? .auto,
             verb: configuration.dryRun ? "validate" : "apply")
@@ -67,18 +65,19 @@ public final class DecisionJob {
                 target: $0, ledger: ledger, concurrency: configuration.concurrency ?? $0.defaultConcurrency,
                 progress: progress)
         }
-        var requests = resumed?.batches ?? 0
-        let emit: (PlannedBatch) -> Void = { batch in
-            requests += 1
+        // Called on the planning thread, or on the key-order feeder's.
+        let emit: @Sendable (PlannedBatch) -> Void = { batch in
             progress.batchesSent.add(1, ordering: .relaxed)
             dispatcher?.submit(batch)
         }
+        var intake = RecordIntake(
+            configuration: configuration, spool: spool, ledger: ledger, resumed: resumed,
+            inputCount: catalog.entries.count, stop: stop, emit: emit)
 
         // I/O thread → decoding thread → this thread, each hand-over bounded.
         let pieces = BoundedChannel<ReadEvent>(capacity: 8)
         let decoded = BoundedChannel<DecodedEvent>(capacity: 8)
         let reading = DispatchGroup()
-        let stop = self.stop
         DispatchQueue(label: "triage.read").async(group: reading) {
             Self.readInputs(catalog, into: pieces, stop: stop)
         }
@@ -95,7 +94,7 @@ public final class DecisionJob {
                 case .start(let input):
                     intake.tally.markStart(input: input, at: Timestamp.nowMilliseconds())
                 case .records(let input, let records):
-                    for record in records { try intake.take(record, input: input, emit: emit) }
+                    for record in records { try intake.take(record, input: input) }
                     progress.recordsRead.add(records.count, ordering: .relaxed)
                 case .end(let input):
                     intake.tally.markEnd(input: input, at: Timestamp.nowMilliseconds())
@@ -107,6 +106,7 @@ public final class DecisionJob {
             stop.request()
             while decoded.receive() != nil {}
             reading.wait()
+            intake.discardOpenBatches()
             dispatcher?.waitForAll()
             throw error
         }
@@ -115,10 +115,11 @@ public final class DecisionJob {
             while decoded.receive() != nil {}
             intake.discardOpenBatches()
         } else {
-            intake.finish(emit: emit)
+            intake.finish()
         }
         reading.wait()
         dispatcher?.waitForAll()
+        let requests = (resumed?.batches ?? 0) + progress.batchesSent.load(ordering: .relaxed)
         ledger.journalFailures(intake.takeUnjournaledFailures())
 
         let finishedAt = Timestamp.nowMilliseconds()

@@ -8,6 +8,9 @@ struct RecordIntake {
     /// Counts of records read and of failures found while reading.
     var tally: RunTally
     private var planner: BatchPlanner
+    /// Plans in key-ordered windows on a thread of its own; nil plans here, in input order.
+    private let ordered: KeyOrderedPlanning?
+    private let emit: @Sendable (PlannedBatch) -> Void
     private var sequence = 0
     private let spool: RecordSpool?
     private let ledger: ApplyLedger
@@ -19,10 +22,15 @@ struct RecordIntake {
 
     init(
         configuration: RunConfiguration, spool: RecordSpool?, ledger: ApplyLedger, resumed: ResumePoint?,
-        inputCount: Int
+        inputCount: Int, stop: StopSignal, emit: @escaping @Sendable (PlannedBatch) -> Void
     ) {
         self.tally = RunTally(inputCount: inputCount)
         self.planner = BatchPlanner(batchSize: configuration.batchSize, maxOpenGroups: configuration.maxOpenGroups)
+        let windowSize = configuration.keyOrderWindow ?? configuration.target?.defaultKeyOrderWindow ?? 0
+        self.ordered =
+            windowSize > 0
+            ? KeyOrderedPlanning(capacity: windowSize, planner: planner, stop: stop, emit: emit) : nil
+        self.emit = emit
         self.spool = spool
         self.ledger = ledger
         self.resumed = resumed
@@ -30,7 +38,7 @@ struct RecordIntake {
     }
 
     /// Takes one decoded record (several records for a whole-request line).
-    mutating func take(_ record: DecodedRecord, input: Int, emit: (PlannedBatch) -> Void) throws(JobError) {
+    mutating func take(_ record: DecodedRecord, input: Int) throws(JobError) {
         switch record {
         case .malformed(let line, let message):
             try spoolFailure(input: input, line: line, id: nil, productArn: nil, .init(code: .malformedRecord, message: message))
@@ -48,9 +56,10 @@ struct RecordIntake {
                         // Applied by the interrupted run: its outcome comes from the journal.
                         if let failure = resumed.failure(current) { tally.countFailure(failure.code, input: input) }
                     } else {
-                        planner.add(
-                            sequence: current, identifier: identifier, update: update,
-                            source: SourceLocation(input: input, line: line), emit: emit)
+                        plan(
+                            KeyOrderWindow.Entry(
+                                sequence: current, identifier: identifier, update: update,
+                                source: SourceLocation(input: input, line: line)))
                     }
                 case .invalid(let raw, let issues):
                     try spoolFailure(
@@ -61,14 +70,28 @@ struct RecordIntake {
         }
     }
 
-    /// Sends the batches still open (end of input).
-    mutating func finish(emit: (PlannedBatch) -> Void) {
-        planner.finish(emit: emit)
+    /// Plans a valid decision now, or through the key-order window.
+    private mutating func plan(_ entry: KeyOrderWindow.Entry) {
+        if let ordered {
+            ordered.add(entry)
+        } else {
+            planner.add(
+                sequence: entry.sequence, identifier: entry.identifier, update: entry.update, source: entry.source,
+                emit: emit)
+        }
     }
 
-    /// Drops the batches still open (interrupted): their records get no outcome and are left for
-    /// `--resume`.
+    /// Sends the batches still open (end of input); returns when all are sent.
+    mutating func finish() {
+        if let ordered { ordered.finish() } else { planner.finish(emit: emit) }
+    }
+
+    /// Drops the batches still open and the decisions not yet planned (interrupted): their
+    /// records get no outcome and are left for `--resume`.
     mutating func discardOpenBatches() {
+        if let ordered {
+            for (input, count) in ordered.discardAll() { discardedByInput[input, default: 0] += count }
+        }
         for member in planner.discardOpenBatches() { discardedByInput[member.source.input, default: 0] += 1 }
     }
 

@@ -32,6 +32,9 @@ public struct RunConfiguration: Sendable {
     public var resume: Bool = false
     /// `--progress`: auto (only on a terminal), always or never.
     public var progress: String = "auto"
+    /// `--sort-window`: valid decisions reordered by finding key this many at a time before
+    /// batching (``KeyOrderWindow``); 0 plans in input order; nil for the target's default.
+    public var keyOrderWindow: Int?
     /// Updates with an open batch at most (memory bound of the planner).
     public var maxOpenGroups: Int = 1024
     /// The longest line or CSV record, in bytes.

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import TriageCore
 
 /// The embedded findings store: an SQLite file holding ASFF findings, updated the way Security
@@ -14,6 +15,8 @@ package final class FindingsStore: Sendable {
     let queue: DatabaseQueue
     /// The connection's `triage_apply_update` function (its state is set per batch).
     let updateFunction = UpdateFunction()
+    /// Checkpoints the WAL off the writer's path (writable stores).
+    private let checkpointer: BackgroundCheckpointer?
 
     /// Opens (or creates) the store at `path` and brings its schema up to date.
     ///
@@ -62,8 +65,28 @@ package final class FindingsStore: Sendable {
                 }
             }
             if !readOnly { try StoreSchema.migrator.migrate(queue) }
+            if !readOnly && options.backgroundCheckpoint {
+                let checkpointer = try BackgroundCheckpointer(
+                    path: path, threshold: options.walAutocheckpointPages, synchronous: options.synchronous)
+                try queue.inDatabase { db in
+                    if let connection = db.sqliteConnection { checkpointer.register(onWriter: connection) }
+                }
+                self.checkpointer = checkpointer
+            } else {
+                checkpointer = nil
+            }
         } catch {
             throw StoreError.wrapping(error, action: "opening", path: path)
+        }
+    }
+
+    deinit {
+        // The WAL hook points at the checkpointer: remove it before either goes.
+        if checkpointer != nil {
+            try? queue.inDatabase { db in
+                if let connection = db.sqliteConnection { sqlite3_wal_hook(connection, nil, nil) }
+            }
+            checkpointer?.waitUntilIdle()
         }
     }
 

@@ -14,6 +14,9 @@ package struct StoreOptions: Sendable {
     /// (a WAL of up to about 200 MB with 4 KiB pages): fewer, larger checkpoints write each page
     /// once for several updates, 1.5× the update rate of SQLite's default of 1,000 pages.
     package var walAutocheckpointPages = 50_000
+    /// Checkpoint on a thread and connection of their own (``BackgroundCheckpointer``) once the
+    /// WAL holds `walAutocheckpointPages`, instead of inside the commit that crosses it.
+    package var backgroundCheckpoint = true
     /// `PRAGMA synchronous`: `NORMAL` (the default: in WAL mode a commit survives a process
     /// crash, the last commits may be lost on power failure), `FULL` (fsync at every commit) or
     /// `OFF` (no fsync at all; for throw-away stores).

@@ -75,12 +75,21 @@ package final class JournalWriter: @unchecked Sendable {
     }
 
     /// Records a finished batch, durably.
-    package func appendBatch(_ batch: Int, records: [JournalRecord]) throws(OutputError) {
+    /// With `durable: false` the entry is only written out to the file; ``syncWritten()`` then
+    /// makes it (and every entry before it) durable, so that one `fsync` can cover the entries of
+    /// several batches (group commit).
+    package func appendBatch(_ batch: Int, records: [JournalRecord], durable: Bool = true) throws(OutputError) {
         var json: [UInt8] = Array(#"{"kind":"batch","batch":\#(batch),"records":"#.utf8)
         Self.appendRecords(records, to: &json)
         json.append(UInt8(ascii: "}"))
         try writeEntry(json)
-        try output.sync()
+        if durable { try output.sync() } else { try output.flush() }
+    }
+
+    /// Makes every entry written out so far durable. The one call that may overlap the others
+    /// (from another thread): it only `fsync`s the file.
+    package func syncWritten() throws(OutputError) {
+        try output.syncWritten()
     }
 
     /// Records failures found before any request (not synced on their own).

@@ -85,6 +85,12 @@ package final class FileOutput {
         if fd > 2, fsync(fd) != 0 { throw OutputError(path: path, reason: "fsync failed: \(Self.errnoText())") }
     }
 
+    /// Makes the bytes already written out durable (`fsync`, no flush). Unlike the other methods
+    /// it may run on another thread while writes continue: it only syncs the descriptor.
+    package func syncWritten() throws(OutputError) {
+        if fd > 2, fsync(fd) != 0 { throw OutputError(path: path, reason: "fsync failed: \(Self.errnoText())") }
+    }
+
     /// Flushes, syncs and closes; an atomic file is renamed over its final path.
     package func commit() throws(OutputError) {
         guard !closed else { return }

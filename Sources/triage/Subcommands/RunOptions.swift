@@ -25,6 +25,14 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("updated-by"), help: "Note.UpdatedBy for notes given without one.")
     var updatedBy: String?
 
+    @Option(
+        name: .customLong("sort-window"),
+        help: ArgumentHelp(
+            "Valid decisions reordered by finding key this many at a time before batching; 0 keeps input order.",
+            discussion: "Default: 262144 for the embedded store, 0 for validate. Decisions for one finding keep their order.",
+            valueName: "N"))
+    var sortWindow: Int?
+
     @Option(help: "Progress line on stderr: auto (only on a terminal), always or never.")
     var progress: ProgressChoice = .auto
 
@@ -38,6 +46,9 @@ struct RunOptions: ParsableArguments {
         }
         if inputs.isEmpty, isatty(0) == 1 {
             throw ValidationError("no INPUT given and standard input is a terminal; name a file or pipe decisions in")
+        }
+        if let sortWindow, !(0...(1 << 24)).contains(sortWindow) {
+            throw ValidationError("--sort-window must be between 0 and 16777216, not \(sortWindow)")
         }
         if report == "-", junit == "-" {
             throw ValidationError("--report and --junit cannot both be '-'")
@@ -54,6 +65,7 @@ struct RunOptions: ParsableArguments {
         configuration.defaultNoteAuthor = updatedBy
         configuration.dryRun = dryRun
         configuration.progress = progress.rawValue
+        configuration.keyOrderWindow = sortWindow
         if let directory = getenv("TMPDIR").map({ String(cString: $0) }), !directory.isEmpty {
             configuration.temporaryDirectory = directory
         }

@@ -1,0 +1,207 @@
+/// Reorders valid decisions by finding key, a window at a time, before they are planned into
+/// batches: the embedded store then updates neighbouring rows one after another (its B-tree pages
+/// stay in the page cache and each is written back once for many updates) instead of one random
+/// page per decision.
+///
+/// **Why the result is unchanged.** The final state of a finding depends only on the decisions
+/// for that finding and their order; findings never affect each other (§3). The window keeps
+/// every finding's decisions in input order and only moves decisions of different findings past
+/// each other: it sorts by (`ProductArn`, `Id`, input position), then lays the window out in
+/// passes: each finding's first decision in key order, then every repeated finding's second
+/// decision in key order, and so on. (Repeats placed side by side would each force the planner to
+/// send a part-filled batch early; in separate passes they simply join later batches.)
+///
+/// **Memory.** Decisions are held compactly: the `Id` bytes in one buffer, `ProductArn` and the
+/// update interned, 32 bytes of fixed fields; about 95 bytes per decision with 60-byte `Id`s.
+/// At most ``capacity`` decisions are held; a run of any length stays flat.
+public struct KeyOrderWindow: Sendable {
+    /// A decision going in or coming out.
+    public struct Entry: Sendable {
+        public var sequence: Int
+        public var identifier: FindingIdentifier
+        public var update: CanonicalUpdate
+        public var source: SourceLocation
+
+        public init(sequence: Int, identifier: FindingIdentifier, update: CanonicalUpdate, source: SourceLocation) {
+            self.sequence = sequence
+            self.identifier = identifier
+            self.update = update
+            self.source = source
+        }
+    }
+
+    private struct Slot {
+        var sequence: Int
+        var idOffset: UInt32
+        var idCount: UInt32
+        var productArn: UInt32
+        var update: UInt32
+        var input: UInt32
+        var line: UInt32
+    }
+
+    /// Decisions held at most before the window must be drained.
+    public let capacity: Int
+    private var slots: [Slot] = []
+    private var idBytes: [UInt8] = []
+    private var productArns: [String] = []
+    private var productArnIndex: [String: UInt32] = [:]
+    private var updates: [CanonicalUpdate] = []
+    private var updateIndex: [ObjectIdentifier: UInt32] = [:]
+    /// Set by ``sort()``: slots are in apply order.
+    private var sorted = false
+
+    /// Creates a window of `capacity` decisions (1 ... 2²⁴).
+    public init(capacity: Int) {
+        precondition((1...(1 << 24)).contains(capacity))
+        self.capacity = capacity
+    }
+
+    /// Decisions held.
+    public var count: Int { slots.count }
+    /// Whether the window must be drained before another decision is added.
+    public var isFull: Bool { slots.count >= capacity }
+
+    /// Adds a decision (the window must not be full or sorted).
+    public mutating func append(_ entry: Entry) {
+        precondition(!isFull && !sorted, "append to a full or sorted window")
+        if slots.isEmpty {
+            // Reserved once (untouched pages cost no memory): growing by doubling would copy
+            // and briefly hold both buffers.
+            slots.reserveCapacity(capacity)
+            idBytes.reserveCapacity(capacity * 64)
+        }
+        let arn: UInt32
+        if let known = productArnIndex[entry.identifier.productArn] {
+            arn = known
+        } else {
+            arn = UInt32(productArns.count)
+            productArns.append(entry.identifier.productArn)
+            productArnIndex[entry.identifier.productArn] = arn
+        }
+        let update: UInt32
+        if let known = updateIndex[ObjectIdentifier(entry.update)] {
+            update = known
+        } else {
+            update = UInt32(updates.count)
+            updates.append(entry.update)
+            updateIndex[ObjectIdentifier(entry.update)] = update
+        }
+        let offset = idBytes.count
+        idBytes.append(contentsOf: entry.identifier.id.utf8)
+        slots.append(
+            Slot(
+                sequence: entry.sequence, idOffset: UInt32(truncatingIfNeeded: offset),
+                idCount: UInt32(truncatingIfNeeded: idBytes.count - offset), productArn: arn, update: update,
+                input: UInt32(truncatingIfNeeded: entry.source.input), line: UInt32(truncatingIfNeeded: entry.source.line)))
+        if idBytes.count > Int(UInt32.max) { fatalError("key-order window over 4 GiB of Id bytes") }
+    }
+
+    /// Puts the held decisions in apply order (passes of key order, see the type's description).
+    /// Cheap to call on the thread that fills the window while another one applies the last.
+    public mutating func sort() {
+        if sorted { return }
+        sorted = true
+        // ProductArn ranks in byte order, then Id bytes, then input position.
+        let ranks = Self.ranks(of: productArns)
+        idBytes.withUnsafeBytes { bytes in
+            slots.sort { left, right in
+                let (a, b) = (ranks[Int(left.productArn)], ranks[Int(right.productArn)])
+                if a != b { return a < b }
+                let order = Self.compare(
+                    UnsafeRawBufferPointer(rebasing: bytes[Int(left.idOffset)..<Int(left.idOffset + left.idCount)]),
+                    UnsafeRawBufferPointer(rebasing: bytes[Int(right.idOffset)..<Int(right.idOffset + right.idCount)]))
+                return order != 0 ? order < 0 : left.sequence < right.sequence
+            }
+        }
+        // Pass of each decision: its rank among the decisions for the same finding.
+        var passes = [UInt32](repeating: 0, count: slots.count)
+        var deepest: UInt32 = 0
+        idBytes.withUnsafeBytes { bytes in
+            for index in slots.indices.dropFirst() {
+                let (this, previous) = (slots[index], slots[index - 1])
+                guard this.productArn == previous.productArn, this.idCount == previous.idCount else { continue }
+                let same =
+                    Self.compare(
+                        UnsafeRawBufferPointer(rebasing: bytes[Int(this.idOffset)..<Int(this.idOffset + this.idCount)]),
+                        UnsafeRawBufferPointer(
+                            rebasing: bytes[Int(previous.idOffset)..<Int(previous.idOffset + previous.idCount)])) == 0
+                if same {
+                    passes[index] = passes[index - 1] + 1
+                    deepest = Swift.max(deepest, passes[index])
+                }
+            }
+        }
+        guard deepest > 0 else { return }
+        var laidOut: [Slot] = []
+        laidOut.reserveCapacity(slots.count)
+        for pass in 0...deepest {
+            for index in slots.indices where passes[index] == pass { laidOut.append(slots[index]) }
+        }
+        slots = laidOut
+    }
+
+    /// Calls `body` with every held decision in apply order (sorting first if needed) and
+    /// empties the window. `body` returns `false` to stop; the decisions not yet visited are
+    /// returned.
+    @discardableResult
+    public mutating func drain(_ body: (Entry) -> Bool) -> [Entry] {
+        sort()
+        var rest: [Entry] = []
+        var stopped = false
+        for slot in slots {
+            let entry = self.entry(slot)
+            if stopped {
+                rest.append(entry)
+            } else if !body(entry) {
+                stopped = true
+            }
+        }
+        self = KeyOrderWindow(capacity: capacity)
+        return rest
+    }
+
+    /// Empties the window without ordering it (an interrupted run); returns what it held.
+    public mutating func discard() -> [Entry] {
+        let held = slots.map(entry)
+        self = KeyOrderWindow(capacity: capacity)
+        return held
+    }
+
+    private func entry(_ slot: Slot) -> Entry {
+        let id = idBytes.withUnsafeBufferPointer { bytes in
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(slot.idOffset)..<Int(slot.idOffset + slot.idCount)]), as: UTF8.self)
+        }
+        return Entry(
+            sequence: slot.sequence, identifier: FindingIdentifier(id: id, productArn: productArns[Int(slot.productArn)]),
+            update: updates[Int(slot.update)], source: SourceLocation(input: Int(slot.input), line: Int(slot.line)))
+    }
+
+    private static func ranks(of texts: [String]) -> [UInt32] {
+        let order = texts.indices.sorted { left, right in
+            let (a, b) = (Array(texts[left].utf8), Array(texts[right].utf8))
+            return a.withUnsafeBytes { x in b.withUnsafeBytes { y in compare(x, y) < 0 } }
+        }
+        var ranks = [UInt32](repeating: 0, count: texts.count)
+        for (rank, index) in order.enumerated() { ranks[index] = UInt32(rank) }
+        return ranks
+    }
+
+    /// Byte order (SQLite's `BINARY` collation, the store's key order); -1, 0 or 1.
+    static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        let common = Swift.min(a.count, b.count)
+        var offset = 0
+        // Eight bytes at a time: big-endian words order like their bytes.
+        while offset + 8 <= common {
+            let x = UInt64(bigEndian: a.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let y = UInt64(bigEndian: b.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            if x != y { return x < y ? -1 : 1 }
+            offset += 8
+        }
+        while offset < common {
+            if a[offset] != b[offset] { return a[offset] < b[offset] ? -1 : 1 }
+            offset += 1
+        }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+    }
+}
