@@ -23,8 +23,13 @@ final class ApplyLedger: Sendable {
     /// it). Taken before `state`, never inside it.
     private let synced = Mutex<Int>(0)
 
-    init(journal: JournalWriter?) {
+    /// Called before journal entries are synced: makes the batches they record durable in the
+    /// target first.
+    private let syncTarget: (@Sendable () throws(JobError) -> Void)?
+
+    init(journal: JournalWriter?, syncTarget: (@Sendable () throws(JobError) -> Void)? = nil) {
         state = Mutex(State(journal: journal))
+        self.syncTarget = syncTarget
     }
 
     /// Records an outcome known before the run (from the journal of an interrupted run).
@@ -80,6 +85,11 @@ final class ApplyLedger: Sendable {
             guard synced < ticket else { return }
             let (written, journal) = state.withLock { ($0.written, $0.journal) }
             do throws(OutputError) {
+                do throws(JobError) {
+                    try syncTarget?()
+                } catch {
+                    throw OutputError(path: journal?.path ?? "journal", reason: "not synced: \(error.message)")
+                }
                 try journal?.syncWritten()
                 synced = written
             } catch {

@@ -12,11 +12,17 @@ public protocol BatchTarget: AnyObject, Sendable {
     /// Decisions reordered by finding key at a time before batching (``KeyOrderWindow``) when
     /// `--sort-window` is not given; 0 keeps input order.
     var defaultKeyOrderWindow: Int { get }
+    /// Makes every batch applied so far durable. Called before journal entries are synced, so a
+    /// durable entry never records a batch the target could still lose.
+    func syncApplied() throws(JobError)
     /// Applies one batch and returns one outcome per member, in the members' order.
     func apply(_ batch: PlannedBatch) -> [Outcome]
 }
 
 extension BatchTarget {
+    /// Nothing to do: the target's answer is durable when it comes.
+    public func syncApplied() throws(JobError) {}
+
     /// Input order: a remote service gains nothing from key order.
     public var defaultKeyOrderWindow: Int { 0 }
 }

@@ -40,7 +40,11 @@ public final class DecisionJob {
         let resumed = try ResumePoint(configuration, inputs: catalog.entries.map(\.name))
         let journal = try openJournal(
             inputs: catalog.entries.map(\.name), target: targetName, startedAt: startedAt, fresh: resumed == nil)
-        let ledger = ApplyLedger(journal: journal)
+        var syncTarget: (@Sendable () throws(JobError) -> Void)?
+        if let target = configuration.target {
+            syncTarget = { () throws(JobError) in try target.syncApplied() }
+        }
+        let ledger = ApplyLedger(journal: journal, syncTarget: syncTarget)
         resumed?.restore(into: ledger)
 
         // Reports are rendered from a spool of every record in input order; without a report

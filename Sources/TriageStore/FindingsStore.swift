@@ -1,6 +1,11 @@
 import GRDB
 import GRDBSQLite
+import Synchronization
 import TriageCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The embedded findings store: an SQLite file holding ASFF findings, updated the way Security
 /// Hub's `BatchUpdateFindings` updates them (`shared/spec/batchupdatefindings.md` §3, §5).
@@ -17,6 +22,8 @@ package final class FindingsStore: Sendable {
     let updateFunction = UpdateFunction()
     /// Checkpoints the WAL off the writer's path (writable stores).
     private let checkpointer: BackgroundCheckpointer?
+    /// The descriptor ``syncCommitted()`` syncs the WAL through.
+    private let walSync = Mutex(WALFile())
 
     /// Opens (or creates) the store at `path` and brings its schema up to date.
     ///
@@ -88,6 +95,13 @@ package final class FindingsStore: Sendable {
             }
             checkpointer?.waitUntilIdle()
         }
+    }
+
+    /// Makes every transaction committed so far durable by syncing the WAL file (`fdatasync`):
+    /// with `synchronous=NORMAL` a commit does not sync, so a caller that records commits
+    /// elsewhere (the run journal) syncs once for many of them (group commit).
+    package func syncCommitted() throws(StoreError) {
+        try walSync.withLock { (file: inout WALFile) throws(StoreError) in try file.sync(path: path + "-wal") }
     }
 
     /// Refuses SQLite files of other applications: a foreign `application_id`, or tables but no
@@ -176,6 +190,34 @@ package final class FindingsStore: Sendable {
             return try queue.write(body)
         } catch {
             throw StoreError.wrapping(error, action: action, path: path)
+        }
+    }
+}
+
+/// A descriptor on the store's WAL file, reopened if SQLite replaced the file.
+struct WALFile: ~Copyable {
+    private var fd: Int32 = -1
+    private var inode: UInt64 = 0
+
+    init() {}
+
+    deinit {
+        if fd >= 0 { close(fd) }
+    }
+
+    mutating func sync(path: String) throws(StoreError) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return }  // no WAL: nothing committed since the last checkpoint
+        if fd < 0 || inode != UInt64(status.st_ino) {
+            if fd >= 0 { close(fd) }
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+            inode = UInt64(status.st_ino)
+            guard fd >= 0 else {
+                throw StoreError(code: .failure, message: "cannot open \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        if fdatasync(fd) != 0 {
+            throw StoreError(code: .failure, message: "cannot sync \(path): \(String(cString: strerror(errno)))")
         }
     }
 }

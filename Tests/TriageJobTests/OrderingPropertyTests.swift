@@ -95,7 +95,7 @@ import TriageTestSupport
         try Self.makeStore(at: storePath, data: data)
         var configuration = RunConfiguration(inputs: [input])
         configuration.dryRun = false
-        configuration.target = try StoreTarget(path: storePath, durable: false)
+        configuration.target = try StoreTarget(path: storePath)
         configuration.concurrency = concurrency
         configuration.batchSize = batchSize
         configuration.reportPath = directory.appendingPathComponent("report.json").path

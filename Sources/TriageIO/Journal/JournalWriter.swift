@@ -15,6 +15,8 @@ import Glibc
 /// `@unchecked Sendable`: callers serialise every call (the pipeline holds `ApplyLedger`'s lock).
 package final class JournalWriter: @unchecked Sendable {
     private let output: FileOutput
+    /// The journal's path.
+    package var path: String { output.path }
 
     /// Opens `path` for appending (created if missing), or empties it first when `fresh`. A torn
     /// last entry left by a crash is cut off first, so that the entries appended now follow a

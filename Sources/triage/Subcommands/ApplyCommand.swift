@@ -38,7 +38,7 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Continue an interrupted run from its journal; nothing recorded there is applied again.")
     var resume = false
 
-    @Option(help: "Batches in flight at once (default: 2 for the store).")
+    @Option(help: "Batches in flight at once (default: 4 for the store).")
     var concurrency: Int?
 
     func validate() throws {
@@ -62,7 +62,7 @@ struct ApplyCommand: ParsableCommand {
     func run() throws {
         var configuration = options.configuration(dryRun: dryRun)
         if !dryRun {
-            configuration.target = try StoreTarget(path: storeOption.path, durable: journalPath != nil)
+            configuration.target = try StoreTarget(path: storeOption.path)
             configuration.journalPath = journalPath
             configuration.resume = resume
             configuration.concurrency = concurrency
