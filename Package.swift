@@ -49,7 +49,9 @@ let package = Package(
 
         .target(name: "TriageTestSupport", dependencies: ["TriageCore", "TriageIO", "CLibXML2"], path: "Tests/TriageTestSupport"),
         .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore", "TriageTestSupport"]),
-        .testTarget(name: "TriageStoreTests", dependencies: ["TriageStore", "TriageCore", "TriageTestSupport"]),
+        .testTarget(
+            name: "TriageStoreTests",
+            dependencies: ["TriageStore", "TriageCore", "TriageTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TriageIOTests", dependencies: ["TriageIO", "TriageCore", "TriageTestSupport", "CLibXML2"]),
         .testTarget(
             name: "TriageJobTests", dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageStore", "TriageTestSupport", "triage"],

@@ -10,13 +10,14 @@ import Synchronization
 /// thousands of pages and syncing the file, while every other batch waits for the write lock.
 /// Here the writer's WAL hook (``walCommitted(_:frames:)``, after each commit) only starts a
 /// `PASSIVE` checkpoint on the checkpointer's connection, which copies the frames committed so
-/// far without blocking the writer. When a run has copied nearly everything, the writer copies
-/// the few frames left itself (a small `PASSIVE` checkpoint), so that SQLite can start the WAL
-/// over at the next write; if the checkpointer falls far behind, the writer checkpoints as SQLite
-/// would. Durability is SQLite's: a checkpoint only copies committed frames and syncs as the
+/// far without blocking the writer. When the rounds have copied nearly everything, the writer
+/// copies the frames left itself (a small `PASSIVE` checkpoint), so that SQLite can start the
+/// WAL over at the next write; if the checkpointer falls far behind, the writer checkpoints as
+/// SQLite would. Durability is SQLite's: a checkpoint only copies committed frames and syncs as the
 /// connection's `synchronous` setting says.
 ///
-/// `@unchecked Sendable`: `connection` is used only on `queue`; the rest are atomics or set once.
+/// `@unchecked Sendable`: `connection` is used only on `queue`, `rounds` only in the WAL hook; the
+/// rest are atomics or set once.
 final class BackgroundCheckpointer: @unchecked Sendable {
     private let connection: OpaquePointer
     private let queue = DispatchQueue(label: "triage.checkpoint")
@@ -25,6 +26,9 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     private let copied = Atomic<Int>(0)
     /// Frames in the WAL after the last commit (a smaller count means SQLite restarted the WAL).
     private let lastFrames = Atomic<Int>(0)
+    /// Background rounds in the current WAL generation (touched only in the WAL hook, which
+    /// runs on the writer's connection: one thread at a time).
+    private var rounds = 0
     /// WAL frames that start a background checkpoint.
     let threshold: Int
 
@@ -67,21 +71,31 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     }
 
     /// The writer's WAL hook: `frames` is the number of frames in the WAL after a commit.
+    ///
+    /// Policy: at `threshold` frames a background round copies what is committed; while it runs
+    /// the writer goes on. Once the copy is near the end of the WAL (a quarter of `threshold`
+    /// left, or after three rounds) the writer copies the rest itself, which lets SQLite restart
+    /// the WAL at the next write. So the WAL stays within a few times `threshold`.
     private func walCommitted(_ writer: OpaquePointer, frames: Int) {
-        if frames < lastFrames.load(ordering: .relaxed) { copied.store(0, ordering: .relaxed) }
+        if frames < lastFrames.load(ordering: .relaxed) {
+            // SQLite started the WAL over: a new generation.
+            copied.store(0, ordering: .relaxed)
+            rounds = 0
+        }
         lastFrames.store(frames, ordering: .relaxed)
         guard frames >= threshold else { return }
         if running.load(ordering: .acquiring) {
-            // Far behind: checkpoint here, as SQLite's automatic checkpoint would.
+            // Far behind: checkpoint here, as SQLite's automatic checkpoint would (a no-op while
+            // the background round holds the checkpoint lock).
             if frames >= 4 * threshold { checkpoint(writer) }
             return
         }
-        let left = frames - copied.load(ordering: .relaxed)
-        if left <= threshold / 16 {
-            // Nearly all copied: copy the rest now so the next write starts the WAL over.
+        let done = copied.load(ordering: .relaxed)
+        if done > 0 && (frames - done <= threshold / 4 || rounds >= 3) {
             checkpoint(writer)
             return
         }
+        rounds += 1
         running.store(true, ordering: .releasing)
         queue.async { [self] in
             var logged: Int32 = 0

@@ -6,9 +6,9 @@ import TriageJob
 import TriageStore
 import TriageTestSupport
 
-/// Random decision streams with many repeated findings give, whatever the concurrency and the
-/// batch size, the same store and the same outcomes as applying the records one at a time in
-/// input order.
+/// Random decision streams with many repeated findings give, whatever the concurrency, the
+/// batch size and the key-order window, the same store and the same outcomes as applying the
+/// records one at a time in input order.
 @Suite struct OrderingPropertyTests {
     static let findingCount = 40
 
@@ -65,8 +65,12 @@ import TriageTestSupport
         return result
     }
 
-    @Test(arguments: [(UInt64(1), 1, 1), (2, 8, 100), (3, 8, 7), (4, 1, 100), (5, 8, 1), (6, 3, 33)])
-    func concurrentBatchesEqualOneByOne(seed: UInt64, concurrency: Int, batchSize: Int) throws {
+    /// (seed, concurrency, batch size, sort window; nil = the store's default, 0 = input order).
+    @Test(arguments: [
+        (UInt64(1), 1, 1, Int?.none), (2, 8, 100, nil), (3, 8, 7, 0), (4, 1, 100, 1), (5, 8, 1, 64), (6, 3, 33, 0),
+        (7, 4, 100, 37), (8, 8, 100, 5), (9, 2, 50, 1_499),
+    ])
+    func concurrentBatchesEqualOneByOne(seed: UInt64, concurrency: Int, batchSize: Int, window: Int?) throws {
         let directory = TestPaths.temporaryDirectory("ordering")
         defer { try? FileManager.default.removeItem(at: directory) }
         let data = SyntheticData(seed: 99, findingCount: Self.findingCount)
@@ -98,6 +102,7 @@ import TriageTestSupport
         configuration.target = try StoreTarget(path: storePath)
         configuration.concurrency = concurrency
         configuration.batchSize = batchSize
+        configuration.keyOrderWindow = window
         configuration.reportPath = directory.appendingPathComponent("report.json").path
         let result = try DecisionJob(configuration: configuration).run()
         #expect(result.records == lines.count)

@@ -155,6 +155,7 @@ public struct KeyOrderWindow: Sendable {
                 rest.append(entry)
             } else if !body(entry) {
                 stopped = true
+                rest.append(entry)
             }
         }
         self = KeyOrderWindow(capacity: capacity)
