@@ -81,6 +81,30 @@ func expectValidJUnit(_ url: URL, sourceLocation: SourceLocation = #_sourceLocat
         let progress = try CommandRun.triage(["validate", "--progress", "sometimes", "x.ndjson"])
         #expect(progress.status == 2)
         #expect(progress.stderr.contains("--progress"))
+        let window = try CommandRun.triage(["validate", "--sort-window", "-1", "x.ndjson"])
+        #expect(window.status == 2)
+        #expect(window.stderr.contains("--sort-window"))
+    }
+
+    /// A key-order window changes how records are batched, never their outcomes.
+    @Test func aSortWindowKeepsEveryOutcome() throws {
+        var reports: [[String: Any]] = []
+        for window in ["0", "7", "262144"] {
+            let run = try CommandRun.triage(
+                ["validate", "samples/decisions.ndjson.gz", "--sort-window", window, "--report", "-"])
+            #expect(run.status == 1, "\(run.stderr)")
+            var report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+            var summary = report["summary"] as! [String: Any]
+            #expect((summary["requests"] as! Int) > 0)
+            for name in ["requests", "startedAt", "finishedAt"] { summary.removeValue(forKey: name) }
+            report["summary"] = summary
+            reports.append(report)
+        }
+        let texts = try reports.map {
+            String(decoding: try JSONSerialization.data(withJSONObject: $0, options: .sortedKeys), as: UTF8.self)
+        }
+        #expect(texts[0] == texts[1])
+        #expect(texts[0] == texts[2])
     }
 
     @Test func progressNeverPrintsOnlyTheSummary() throws {
