@@ -69,8 +69,7 @@ public final class DecisionJob {
                 target: $0, ledger: ledger, concurrency: configuration.concurrency ?? $0.defaultConcurrency,
                 progress: progress)
         }
-        // Called on the planning thread, or on the key-order feeder's.
-        let emit: @Sendable (PlannedBatch) -> Void = { batch in
+        let emit: (PlannedBatch) -> Void = { batch in
             progress.batchesSent.add(1, ordering: .relaxed)
             dispatcher?.submit(batch)
         }

@@ -88,7 +88,9 @@ struct RecordIntake {
         guard var held = window else { return }
         window = KeyOrderWindow(capacity: held.capacity)
         let (stop, emit) = (self.stop, self.emit)
-        var planner = self.planner
+        // Moved out for the closure and back (a copy would duplicate its tables on first write).
+        var planner = BatchPlanner(batchSize: self.planner.batchSize)
+        swap(&planner, &self.planner)
         let rest = held.drain { entry in
             if stop.isRequested { return false }
             planner.add(

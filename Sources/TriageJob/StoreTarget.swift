@@ -26,7 +26,7 @@ public final class StoreTarget: BatchTarget {
         // Commits do not sync the WAL (`NORMAL`); with a journal, ``syncApplied()`` syncs it once
         // for every batch committed so far before their journal entries are synced (group
         // commit), so the journal never records a batch the store could lose on power failure.
-        // Measured on a million decisions: 26.4 s syncing at every commit (`FULL`), 23 s so.
+        // Measured on a million decisions: 26.4 s syncing at every commit (`FULL`), 24.0–24.5 s so.
         options.synchronous = "NORMAL"
         do {
             store = try FindingsStore(path: path, options: options)
@@ -54,8 +54,8 @@ public final class StoreTarget: BatchTarget {
     public var defaultConcurrency: Int { 4 }
 
     /// Decisions for neighbouring findings update neighbouring B-tree pages: sorted windows of
-    /// 262,144 decisions made applying a million decisions on random findings about 1.8× faster
-    /// (README, "Performance"), for about 40 MB of memory.
+    /// 262,144 decisions took a million decisions on random findings from 46.3 s to 27.5 s
+    /// (README, "Performance"), for about 34 MB of memory.
     public var defaultKeyOrderWindow: Int { 262_144 }
 
     /// Syncs the store's WAL: every committed batch is then durable.

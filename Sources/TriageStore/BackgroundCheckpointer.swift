@@ -12,22 +12,21 @@ import Synchronization
 /// `PASSIVE` checkpoint on the checkpointer's connection, which copies the frames committed so
 /// far without blocking the writer. When the rounds have copied nearly everything, the writer
 /// copies the frames left itself (a small `PASSIVE` checkpoint), so that SQLite can start the
-/// WAL over at the next write; if the checkpointer falls far behind, the writer checkpoints as
-/// SQLite would. Durability is SQLite's: a checkpoint only copies committed frames and syncs as the
+/// WAL over at the next write. Durability is SQLite's: a checkpoint only copies committed frames and syncs as the
 /// connection's `synchronous` setting says.
 ///
-/// `@unchecked Sendable`: `connection` is used only on `queue`, `rounds` only in the WAL hook; the
-/// rest are atomics or set once.
+/// `@unchecked Sendable`: `connection` is used only on `queue` (and `running` says when),
+/// `lastFrames` and `rounds` only in the WAL hook; the rest are atomics or set once.
 final class BackgroundCheckpointer: @unchecked Sendable {
     private let connection: OpaquePointer
     private let queue = DispatchQueue(label: "triage.checkpoint")
     private let running = Atomic<Bool>(false)
     /// Frames copied by the last background checkpoint of the current WAL (0 after a restart).
     private let copied = Atomic<Int>(0)
-    /// Frames in the WAL after the last commit (a smaller count means SQLite restarted the WAL).
-    private let lastFrames = Atomic<Int>(0)
-    /// Background rounds in the current WAL generation (touched only in the WAL hook, which
-    /// runs on the writer's connection: one thread at a time).
+    /// Touched only in the WAL hook, which runs on the writer's connection (one thread at a
+    /// time): frames in the WAL after the last commit (a smaller count means SQLite restarted
+    /// the WAL), and background rounds in the current WAL generation.
+    private var lastFrames = 0
     private var rounds = 0
     /// WAL frames that start a background checkpoint.
     let threshold: Int
@@ -77,19 +76,13 @@ final class BackgroundCheckpointer: @unchecked Sendable {
     /// left, or after three rounds) the writer copies the rest itself, which lets SQLite restart
     /// the WAL at the next write. So the WAL stays within a few times `threshold`.
     private func walCommitted(_ writer: OpaquePointer, frames: Int) {
-        if frames < lastFrames.load(ordering: .relaxed) {
+        if frames < lastFrames {
             // SQLite started the WAL over: a new generation.
             copied.store(0, ordering: .relaxed)
             rounds = 0
         }
-        lastFrames.store(frames, ordering: .relaxed)
-        guard frames >= threshold else { return }
-        if running.load(ordering: .acquiring) {
-            // Far behind: checkpoint here, as SQLite's automatic checkpoint would (a no-op while
-            // the background round holds the checkpoint lock).
-            if frames >= 4 * threshold { checkpoint(writer) }
-            return
-        }
+        lastFrames = frames
+        guard frames >= threshold, !running.load(ordering: .acquiring) else { return }
         let done = copied.load(ordering: .relaxed)
         if done > 0 && (frames - done <= threshold / 4 || rounds >= 3) {
             checkpoint(writer)
@@ -98,18 +91,16 @@ final class BackgroundCheckpointer: @unchecked Sendable {
         rounds += 1
         running.store(true, ordering: .releasing)
         queue.async { [self] in
-            var logged: Int32 = 0
-            var done: Int32 = 0
-            sqlite3_wal_checkpoint_v2(connection, "main", SQLITE_CHECKPOINT_PASSIVE, &logged, &done)
-            if done > 0 { copied.store(Int(done), ordering: .relaxed) }
+            checkpoint(connection)
             running.store(false, ordering: .releasing)
         }
     }
 
-    private func checkpoint(_ writer: OpaquePointer) {
+    /// A `PASSIVE` checkpoint on `connection`; records how many frames are copied.
+    private func checkpoint(_ connection: OpaquePointer) {
         var logged: Int32 = 0
         var done: Int32 = 0
-        sqlite3_wal_checkpoint_v2(writer, "main", SQLITE_CHECKPOINT_PASSIVE, &logged, &done)
+        sqlite3_wal_checkpoint_v2(connection, "main", SQLITE_CHECKPOINT_PASSIVE, &logged, &done)
         if done > 0 { copied.store(Int(done), ordering: .relaxed) }
     }
 }

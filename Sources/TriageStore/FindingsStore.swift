@@ -75,7 +75,7 @@ package final class FindingsStore: Sendable {
             if !readOnly && options.backgroundCheckpoint {
                 let checkpointer = try BackgroundCheckpointer(
                     path: path, threshold: options.walAutocheckpointPages, synchronous: options.synchronous)
-                try queue.inDatabase { db in
+                queue.inDatabase { db in
                     if let connection = db.sqliteConnection { checkpointer.register(onWriter: connection) }
                 }
                 self.checkpointer = checkpointer
@@ -90,7 +90,7 @@ package final class FindingsStore: Sendable {
     deinit {
         // The WAL hook points at the checkpointer: remove it before either goes.
         if checkpointer != nil {
-            try? queue.inDatabase { db in
+            queue.inDatabase { db in
                 if let connection = db.sqliteConnection { sqlite3_wal_hook(connection, nil, nil) }
             }
             checkpointer?.waitUntilIdle()

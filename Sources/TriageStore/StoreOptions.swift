@@ -10,7 +10,8 @@ package struct StoreOptions: Sendable {
     package var mmapSize = 0
     /// Page size in bytes for a new file (`PRAGMA page_size`); ignored for an existing one.
     package var pageSize = 4096
-    /// WAL pages after which a commit checkpoints (`PRAGMA wal_autocheckpoint`). Default 50,000
+    /// WAL pages after which a checkpoint starts (`PRAGMA wal_autocheckpoint`, or a background
+    /// round with ``backgroundCheckpoint``). Default 50,000
     /// (a WAL of up to about 200 MB with 4 KiB pages): fewer, larger checkpoints write each page
     /// once for several updates, 1.5× the update rate of SQLite's default of 1,000 pages.
     package var walAutocheckpointPages = 50_000

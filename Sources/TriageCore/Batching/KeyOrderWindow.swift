@@ -12,8 +12,8 @@
 /// send a part-filled batch early; in separate passes they simply join later batches.)
 ///
 /// **Memory.** Decisions are held compactly: the `Id` bytes in one buffer, `ProductArn` and the
-/// update interned, 32 bytes of fixed fields; about 95 bytes per decision with 60-byte `Id`s.
-/// At most ``capacity`` decisions are held; a run of any length stays flat.
+/// update interned, 32 bytes of fixed fields (about 130 bytes a decision with the benchmark's
+/// `Id`s). At most ``capacity`` decisions are held; a run of any length stays flat.
 public struct KeyOrderWindow: Sendable {
     /// A decision going in or coming out.
     public struct Entry: Sendable {
@@ -38,6 +38,11 @@ public struct KeyOrderWindow: Sendable {
         var update: UInt32
         var input: UInt32
         var line: UInt32
+
+        /// The `Id` bytes within the window's buffer.
+        func id(in bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: bytes[Int(idOffset)..<Int(idOffset + idCount)])
+        }
     }
 
     /// Decisions held at most before the window must be drained.
@@ -48,8 +53,6 @@ public struct KeyOrderWindow: Sendable {
     private var productArnIndex: [String: UInt32] = [:]
     private var updates: [CanonicalUpdate] = []
     private var updateIndex: [ObjectIdentifier: UInt32] = [:]
-    /// Set by ``sort()``: slots are in apply order.
-    private var sorted = false
 
     /// Creates a window of `capacity` decisions (1 ... 2²⁴).
     public init(capacity: Int) {
@@ -62,9 +65,9 @@ public struct KeyOrderWindow: Sendable {
     /// Whether the window must be drained before another decision is added.
     public var isFull: Bool { slots.count >= capacity }
 
-    /// Adds a decision (the window must not be full or sorted).
+    /// Adds a decision (the window must not be full).
     public mutating func append(_ entry: Entry) {
-        precondition(!isFull && !sorted, "append to a full or sorted window")
+        precondition(!isFull, "append to a full window")
         if slots.isEmpty {
             // Reserved once (untouched pages cost no memory): growing by doubling would copy
             // and briefly hold both buffers.
@@ -98,35 +101,24 @@ public struct KeyOrderWindow: Sendable {
     }
 
     /// Puts the held decisions in apply order (passes of key order, see the type's description).
-    /// Cheap to call on the thread that fills the window while another one applies the last.
-    public mutating func sort() {
-        if sorted { return }
-        sorted = true
+    private mutating func sort() {
         // ProductArn ranks in byte order, then Id bytes, then input position.
         let ranks = Self.ranks(of: productArns)
         idBytes.withUnsafeBytes { bytes in
             slots.sort { left, right in
                 let (a, b) = (ranks[Int(left.productArn)], ranks[Int(right.productArn)])
                 if a != b { return a < b }
-                let order = Self.compare(
-                    UnsafeRawBufferPointer(rebasing: bytes[Int(left.idOffset)..<Int(left.idOffset + left.idCount)]),
-                    UnsafeRawBufferPointer(rebasing: bytes[Int(right.idOffset)..<Int(right.idOffset + right.idCount)]))
+                let order = Self.compare(left.id(in: bytes), right.id(in: bytes))
                 return order != 0 ? order < 0 : left.sequence < right.sequence
             }
         }
-        // Pass of each decision: its rank among the decisions for the same finding.
+        // Pass of each decision: its rank among the decisions for the same finding (adjacent now).
         var passes = [UInt32](repeating: 0, count: slots.count)
         var deepest: UInt32 = 0
         idBytes.withUnsafeBytes { bytes in
             for index in slots.indices.dropFirst() {
                 let (this, previous) = (slots[index], slots[index - 1])
-                guard this.productArn == previous.productArn, this.idCount == previous.idCount else { continue }
-                let same =
-                    Self.compare(
-                        UnsafeRawBufferPointer(rebasing: bytes[Int(this.idOffset)..<Int(this.idOffset + this.idCount)]),
-                        UnsafeRawBufferPointer(
-                            rebasing: bytes[Int(previous.idOffset)..<Int(previous.idOffset + previous.idCount)])) == 0
-                if same {
+                if this.productArn == previous.productArn, Self.compare(this.id(in: bytes), previous.id(in: bytes)) == 0 {
                     passes[index] = passes[index - 1] + 1
                     deepest = Swift.max(deepest, passes[index])
                 }
@@ -141,8 +133,7 @@ public struct KeyOrderWindow: Sendable {
         slots = laidOut
     }
 
-    /// Calls `body` with every held decision in apply order (sorting first if needed) and
-    /// empties the window. `body` returns `false` to stop; the decisions not yet visited are
+    /// Calls `body` with every held decision in apply order and empties the window. `body` returns `false` to stop; the decisions not yet visited are
     /// returned.
     @discardableResult
     public mutating func drain(_ body: (Entry) -> Bool) -> [Entry] {
@@ -170,9 +161,7 @@ public struct KeyOrderWindow: Sendable {
     }
 
     private func entry(_ slot: Slot) -> Entry {
-        let id = idBytes.withUnsafeBufferPointer { bytes in
-            String(decoding: UnsafeBufferPointer(rebasing: bytes[Int(slot.idOffset)..<Int(slot.idOffset + slot.idCount)]), as: UTF8.self)
-        }
+        let id = idBytes.withUnsafeBytes { bytes in String(decoding: slot.id(in: bytes), as: UTF8.self) }
         return Entry(
             sequence: slot.sequence, identifier: FindingIdentifier(id: id, productArn: productArns[Int(slot.productArn)]),
             update: updates[Int(slot.update)], source: SourceLocation(input: Int(slot.input), line: Int(slot.line)))

@@ -8,8 +8,8 @@ import Glibc
 /// Appends entries to a run journal: one line per entry, `<crc32 hex> <compact JSON>\n`, so that
 /// a torn last entry (a crash mid-write) is recognised and ignored when the journal is read.
 ///
-/// Entries: `run` (the header, first), `batch` (the outcomes of one finished batch; made durable
-/// with `fsync` before ``appendBatch(_:records:)`` returns), `failed` (records that failed before
+/// Entries: `run` (the header, first), `batch` (the outcomes of one finished batch; durable
+/// when ``appendBatch(_:records:durable:)`` returns, or after ``syncWritten()``), `failed` (records that failed before
 /// any request: malformed or invalid; recomputed on resume, kept for `triage report`), `end`.
 /// Not thread-safe: the pipeline calls it under its lock.
 /// `@unchecked Sendable`: callers serialise every call (the pipeline holds `ApplyLedger`'s lock).

@@ -82,7 +82,7 @@ package final class FileOutput {
     /// Flushes and makes the bytes durable (`fsync`).
     package func sync() throws(OutputError) {
         try flush()
-        if fd > 2, fsync(fd) != 0 { throw OutputError(path: path, reason: "fsync failed: \(Self.errnoText())") }
+        try syncWritten()
     }
 
     /// Makes the bytes already written out durable (`fsync`, no flush). Unlike the other methods
