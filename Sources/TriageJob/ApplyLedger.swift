@@ -5,12 +5,15 @@ import TriageIO
 /// The outcomes of applied records, by sequence number, as batches finish in any order; and the
 /// journal, written under the same lock so that an entry and the outcomes it records agree.
 ///
-/// Outcomes are kept in an ``OutcomeTable`` (a byte a record).
+/// Outcomes are kept in an ``OutcomeTable`` (a byte a record). The first journal write that
+/// fails stops the run (``StopSignal``) like a signal: batches in flight finish, nothing more is
+/// sent, and the run ends with the journal's error (exit status 4).
 final class ApplyLedger: Sendable {
     struct State {
         var outcomes = OutcomeTable()
-        var failedByCode: [ErrorCode: Int] = [:]
+        var failedByCode = ErrorCounts()
         var failedByInput: [Int: Int] = [:]
+        var sample = FailureSample()
         var batches = 0
         /// Batch entries written out to the journal (durable or not yet).
         var written = 0
@@ -26,15 +29,17 @@ final class ApplyLedger: Sendable {
     /// Called before journal entries are synced: makes the batches they record durable in the
     /// target first.
     private let syncTarget: (@Sendable () throws(JobError) -> Void)?
+    private let stop: StopSignal?
 
-    init(journal: JournalWriter?, syncTarget: (@Sendable () throws(JobError) -> Void)? = nil) {
+    init(journal: JournalWriter?, syncTarget: (@Sendable () throws(JobError) -> Void)? = nil, stop: StopSignal? = nil) {
         state = Mutex(State(journal: journal))
         self.syncTarget = syncTarget
+        self.stop = stop
     }
 
     /// Records an outcome known before the run (from the journal of an interrupted run).
-    func restore(sequence: Int, failure: SpooledRecord.Failure?) {
-        state.withLock { $0.outcomes.set(sequence, failure: failure) }
+    func restore(sequence: Int, _ outcome: Outcome) {
+        state.withLock { $0.outcomes.set(sequence, outcome) }
     }
 
     /// The outcome of a record, if it has one.
@@ -50,18 +55,20 @@ final class ApplyLedger: Sendable {
             var records: [JournalRecord] = []
             if state.journal != nil { records.reserveCapacity(batch.members.count) }
             for (member, outcome) in zip(batch.members, outcomes) {
-                var failure: SpooledRecord.Failure?
-                if case .failed(let code, let message) = outcome { failure = .init(code: code, message: message) }
-                state.outcomes.set(member.sequence, failure: failure)
-                if let failure {
-                    state.failedByCode[failure.code, default: 0] += 1
+                state.outcomes.set(member.sequence, outcome)
+                if case .failed(let code, let message) = outcome {
+                    state.failedByCode.add(code)
                     state.failedByInput[member.source.input, default: 0] += 1
+                    state.sample.offer(
+                        FailureSample.Entry(
+                            sequence: member.sequence, input: member.source.input, line: member.source.line,
+                            id: member.identifier.id, code: code, message: message))
                 }
                 if state.journal != nil {
                     records.append(
                         JournalRecord(
                             sequence: member.sequence, input: member.source.input, line: member.source.line,
-                            id: member.identifier.id, productArn: member.identifier.productArn, failure: failure))
+                            id: member.identifier.id, productArn: member.identifier.productArn, outcome: outcome))
                 }
             }
             state.batches += 1
@@ -71,7 +78,7 @@ final class ApplyLedger: Sendable {
                 state.written += 1
                 return state.written
             } catch {
-                state.journalError = error
+                fail(&state, error)
                 return nil
             }
         }
@@ -93,9 +100,7 @@ final class ApplyLedger: Sendable {
                 try journal?.syncWritten()
                 synced = written
             } catch {
-                state.withLock { state in
-                    if state.journalError == nil { state.journalError = error }
-                }
+                state.withLock { fail(&$0, error) }
             }
         }
     }
@@ -107,28 +112,47 @@ final class ApplyLedger: Sendable {
             do throws(OutputError) {
                 try journal.appendFailed(records)
             } catch {
-                state.journalError = error
+                fail(&state, error)
             }
         }
     }
 
-    /// Closes the journal with its end entry.
-    func closeJournal(finishedAt: String, interrupted: Bool) throws(OutputError) {
+    /// The first journal error stops the run.
+    private func fail(_ state: inout State, _ error: OutputError) {
+        guard state.journalError == nil else { return }
+        state.journalError = error
+        stop?.request(.journalFailed)
+    }
+
+    /// The journal's write error, if one happened.
+    var journalError: OutputError? {
+        state.withLock { $0.journalError }
+    }
+
+    /// Whether the run has a journal that is still being written.
+    var isJournaling: Bool {
+        state.withLock { $0.journal != nil && $0.journalError == nil }
+    }
+
+    /// Closes the journal with its end entry (after the reports are in place, so that a run killed
+    /// before they are is resumed: nothing is applied again and the reports are rendered).
+    func closeJournal(_ end: JournalEnd) throws(OutputError) {
         let error: OutputError? = state.withLock { state -> OutputError? in
             if let error = state.journalError { return error }
             do throws(OutputError) {
-                try state.journal?.end(finishedAt: finishedAt, interrupted: interrupted)
+                try state.journal?.end(end)
                 try state.journal?.close()
                 return nil
             } catch {
+                state.journalError = error
                 return error
             }
         }
         if let error { throw error }
     }
 
-    /// Failures of applied records, by code and by input.
-    var failures: (byCode: [ErrorCode: Int], byInput: [Int: Int]) {
-        state.withLock { ($0.failedByCode, $0.failedByInput) }
+    /// Failures of applied records, by code and by input, and the first of them.
+    var failures: (byCode: ErrorCounts, byInput: [Int: Int], sample: FailureSample) {
+        state.withLock { ($0.failedByCode, $0.failedByInput, $0.sample) }
     }
 }

@@ -26,10 +26,16 @@ final class BatchDispatcher: @unchecked Sendable {
         self.progress = progress
     }
 
-    /// Starts `batch` as soon as a slot is free and no running batch shares a finding with it.
-    func submit(_ batch: PlannedBatch) {
+    /// Starts `batch` as soon as a slot is free and no running batch shares a finding with it;
+    /// returns false, sending nothing, when `stop` was requested by then.
+    @discardableResult
+    func submit(_ batch: PlannedBatch, unlessStopped stop: StopSignal? = nil) -> Bool {
         condition.lock()
         while running >= concurrency || !gate.canStart(batch.members) { condition.wait() }
+        if stop?.isRequested == true {
+            condition.unlock()
+            return false
+        }
         gate.start(batch.members)
         running += 1
         condition.unlock()
@@ -45,6 +51,7 @@ final class BatchDispatcher: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
         }
+        return true
     }
 
     /// Waits for every submitted batch.

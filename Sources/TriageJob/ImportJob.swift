@@ -19,9 +19,6 @@ public final class ImportJob {
         public var failures: [String] = []
         /// Seconds taken.
         public var seconds = 0.0
-
-        /// 0 when nothing failed, 1 otherwise.
-        public var exitCode: Int32 { failed > 0 ? 1 : 0 }
     }
 
     private let files: [String]

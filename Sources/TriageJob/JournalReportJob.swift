@@ -7,21 +7,30 @@ import Glibc
 
 /// `triage report JOURNAL ...`: the reports of one or more runs, rendered from their journals.
 ///
-/// A journal appended to by `--resume` holds several runs over the same inputs: their records are
-/// merged by sequence number. Several journals (shards, or a series of nightly runs) are merged in
-/// the order given, each keeping its own inputs. Reading a journal holds its records in memory
-/// (about 200 bytes each) to put them in input order.
+/// Rendering one run's journal gives the reports that run wrote, byte for byte: the summary's
+/// times, counts and `remaining` and the JUnit suites' timestamps come from the journal, not from
+/// the clock. A journal appended to by `--resume` holds several runs over the same inputs: their
+/// records are merged by sequence number, and the summary is the last run's (its `startedAt`,
+/// `finishedAt`; `requests` counts every run's). Several journals (shards, or a series of nightly
+/// runs) are merged in the order given, each keeping its own inputs; the summary then spans them.
+/// Reading a journal holds its records in memory (about 200 bytes each) to put them in input order.
 public enum JournalReportJob {
     /// Renders the reports; returns the run summary as `apply` would.
     public static func run(
         journals: [String], reportPath: String?, junitPath: String?, temporaryDirectory: String
     ) throws(JobError) -> RunResult {
         let started = Timestamp.nowMilliseconds()
+        for (option, path) in [("--report", reportPath), ("--junit", junitPath)] {
+            if let path, path != "-" { try RunSetup.checkOutput(path, option: option) }
+        }
         var inputs: [String] = []
         var targets: [String] = []
         var startedAt: String?
+        var finishedAt: String?
+        var inputTimes: [JournalEnd.InputTime] = []
         var requests = 0
         var interrupted = false
+        var remaining = 0
         var merged: [JournalRecord] = []
         for path in journals {
             let runs: [JournalReader.Run]
@@ -30,17 +39,26 @@ public enum JournalReportJob {
             } catch {
                 throw JobError(.badInput, error.message)
             }
-            guard let first = runs.first else { throw JobError(.badInput, "\(path): not a triage journal (no run entry)") }
+            guard let first = runs.first, let last = runs.last else {
+                throw JobError(.badInput, "\(path): not a triage journal (no run entry)")
+            }
             var bySequence: [Int: JournalRecord] = [:]
             for run in runs {
                 requests += run.batches
                 for record in run.readFailures + run.records { bySequence[record.sequence] = record }
             }
-            interrupted = interrupted || runs.last.map { !$0.ended || $0.interrupted } ?? false
+            interrupted = interrupted || !last.ended || last.interrupted
+            remaining += last.end?.remaining ?? 0
             let base = inputs.count
             inputs += first.header.inputs
+            let times = last.end?.inputTimes ?? []
+            inputTimes += first.header.inputs.indices.map { index in
+                index < times.count ? times[index] : .init(startedAt: 0, finishedAt: 0)
+            }
             if !targets.contains(first.header.target) { targets.append(first.header.target) }
-            startedAt = startedAt ?? first.header.startedAt
+            // RFC 3339 UTC with milliseconds, all of one width: text order is time order.
+            startedAt = min(startedAt ?? last.header.startedAt, last.header.startedAt)
+            if let end = last.end?.finishedAt { finishedAt = max(finishedAt ?? end, end) }
             merged += bySequence.keys.sorted().map { sequence in
                 var record = bySequence[sequence]!
                 record.input += base
@@ -52,18 +70,19 @@ public enum JournalReportJob {
         do {
             spool = try RecordSpool(path: spoolPath)
         } catch {
-            throw JobError(.output, "cannot create the record spool: \(error)")
+            throw JobError(.output, "cannot create the record spool in \(temporaryDirectory): \(error)")
         }
         defer { spool.remove() }
         var tally = RunTally(inputCount: inputs.count)
+        tally.setTimes(inputTimes.map { (startedAt: $0.startedAt, finishedAt: $0.finishedAt) })
         do {
             for record in merged {
                 try spool.append(
                     SpooledRecord(
                         input: record.input, line: record.line, id: record.id, productArn: record.productArn,
-                        failure: record.failure))
+                        outcome: record.outcome))
                 tally.countRecord(input: record.input)
-                if let failure = record.failure { tally.countFailure(failure.code, input: record.input) }
+                tally.count(record.outcome, input: record.input)
             }
         } catch {
             throw JobError(.output, "cannot write the record spool: \(error)")
@@ -71,18 +90,21 @@ public enum JournalReportJob {
         let finished = Timestamp.nowMilliseconds()
         let summary = ReportSummary(
             records: tally.records, processed: tally.processed, failed: tally.failed, requests: requests,
-            target: targets.joined(separator: " "), inputs: inputs, startedAt: startedAt ?? Timestamp.rfc3339(milliseconds: started),
-            finishedAt: Timestamp.rfc3339(milliseconds: finished), dryRun: false, errors: tally.sortedErrors,
-            interrupted: interrupted)
+            target: targets.joined(separator: " "), inputs: inputs,
+            startedAt: startedAt ?? Timestamp.rfc3339(milliseconds: started),
+            finishedAt: finishedAt ?? Timestamp.rfc3339(milliseconds: finished), dryRun: false, errors: tally.errors,
+            interrupted: interrupted, remaining: remaining)
         let renderer = ReportRenderer(spool: spool, summary: summary, tally: tally, appliedOutcome: { _ in .processed })
-        let reports: [(kind: String, path: String)]
-        do {
-            reports = try renderer.writeAll(jsonPath: reportPath, junitPath: junitPath)
-        } catch {
-            throw JobError(.output, "\(error)")
-        }
-        return RunResult(
+        var result = RunResult(
             records: summary.records, processed: summary.processed, failed: summary.failed, requests: requests,
-            interrupted: interrupted, seconds: Double(finished - started) / 1000, reports: reports, errors: summary.errors)
+            seconds: Double(finished - started) / 1000, reports: [], errors: summary.errors)
+        result.inputs = inputs
+        result.remaining = remaining
+        do {
+            result.reports = try renderer.writeAll(jsonPath: reportPath, junitPath: junitPath)
+        } catch {
+            result.outputFailures.append("\(error)")
+        }
+        return result
     }
 }

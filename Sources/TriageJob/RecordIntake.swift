@@ -18,13 +18,18 @@ struct RecordIntake {
     private let resumed: ResumePoint?
     private let journaling: Bool
     private var unjournaled: [JournalRecord] = []
-    /// Records read but never sent (an interrupted run), by input.
-    private var discardedByInput: [Int: Int] = [:]
+    /// Records read but never sent (stopped early).
+    private let unsent: UnsentRecords
+    /// The first failures found while reading (and restored from a resumed run's journal).
+    private(set) var sample = FailureSample()
+    /// The spool's write error: the run stops, and no report can be rendered.
+    private(set) var spoolError: OutputError?
 
     init(
         configuration: RunConfiguration, spool: RecordSpool?, ledger: ApplyLedger, resumed: ResumePoint?,
-        inputCount: Int, stop: StopSignal, emit: @escaping (PlannedBatch) -> Void
+        inputCount: Int, stop: StopSignal, unsent: UnsentRecords, emit: @escaping (PlannedBatch) -> Void
     ) {
+        self.unsent = unsent
         self.tally = RunTally(inputCount: inputCount)
         self.planner = BatchPlanner(batchSize: configuration.batchSize, maxOpenGroups: configuration.maxOpenGroups)
         let windowSize = configuration.keyOrderWindow ?? configuration.target?.defaultKeyOrderWindow ?? 0
@@ -38,23 +43,22 @@ struct RecordIntake {
     }
 
     /// Takes one decoded record (several records for a whole-request line).
-    mutating func take(_ record: DecodedRecord, input: Int) throws(JobError) {
+    mutating func take(_ record: DecodedRecord, input: Int) {
         switch record {
         case .malformed(let line, let message):
-            try spoolFailure(input: input, line: line, id: nil, productArn: nil, .init(code: .malformedRecord, message: message))
+            fail(input: input, line: line, id: nil, productArn: nil, .failed(.malformedRecord, message))
         case .inputFailed(let line, let message):
-            try spoolFailure(input: input, line: line, id: nil, productArn: nil, .init(code: .malformedInput, message: message))
+            fail(input: input, line: line, id: nil, productArn: nil, .failed(.malformedInput, message))
         case .checked(let verdicts, let line):
             for verdict in verdicts {
                 switch verdict {
                 case .valid(let identifier, let update):
                     let current = sequence
-                    try spool(
-                        SpooledRecord(
-                            input: input, line: line, id: identifier.id, productArn: identifier.productArn, failure: nil))
-                    if let resumed, resumed.isDone(current) {
+                    spool(SpooledRecord(input: input, line: line, id: identifier.id, productArn: identifier.productArn, outcome: nil))
+                    if let resumed, let outcome = resumed.outcome(current) {
                         // Applied by the interrupted run: its outcome comes from the journal.
-                        if let failure = resumed.failure(current) { tally.countFailure(failure.code, input: input) }
+                        tally.count(outcome, input: input)
+                        offer(current, input: input, line: line, id: identifier.id, outcome)
                     } else {
                         plan(
                             KeyOrderWindow.Entry(
@@ -62,9 +66,9 @@ struct RecordIntake {
                                 source: SourceLocation(input: input, line: line)))
                     }
                 case .invalid(let raw, let issues):
-                    try spoolFailure(
+                    fail(
                         input: input, line: line, id: raw?.id, productArn: raw?.productArn,
-                        .init(code: .invalidInput, message: ValidationIssue.message(issues)))
+                        .failed(.invalidInput, ValidationIssue.message(issues)))
                 }
             }
         }
@@ -99,20 +103,24 @@ struct RecordIntake {
             return true
         }
         self.planner = planner
-        for entry in rest { discardedByInput[entry.source.input, default: 0] += 1 }
+        for entry in rest { unsent.add(1, input: entry.source.input) }
     }
 
-    /// Sends the batches still open (end of input).
+    /// Sends the batches still open (end of input), unless the run was stopped meanwhile.
     mutating func finish() {
         drainWindow()
-        planner.finish(emit: emit)
+        if stop.isRequested {
+            discardOpenBatches()
+        } else {
+            planner.finish(emit: emit)
+        }
     }
 
     /// Drops the batches still open and the decisions not yet planned (interrupted): their
     /// records get no outcome and are left for `--resume`.
     mutating func discardOpenBatches() {
-        for member in planner.discardOpenBatches() { discardedByInput[member.source.input, default: 0] += 1 }
-        for entry in window?.discard() ?? [] { discardedByInput[entry.source.input, default: 0] += 1 }
+        for member in planner.discardOpenBatches() { unsent.add(1, input: member.source.input) }
+        for entry in window?.discard() ?? [] { unsent.add(1, input: entry.source.input) }
     }
 
     /// Failures found while reading that the journal has not got yet.
@@ -121,35 +129,60 @@ struct RecordIntake {
         return unjournaled
     }
 
-    /// Final counts: records with an outcome, failures by code, and the per-input tally the JUnit
-    /// report needs.
-    func counts(ledger: ApplyLedger) -> (records: Int, failed: Int, errors: [(code: String, count: Int)], tally: RunTally) {
+    /// Final counts: records with an outcome, records left without one, failures by code, the
+    /// first failures, and the per-input tally the JUnit report needs.
+    func counts(ledger: ApplyLedger) -> RunCounts {
         let failures = ledger.failures
         var merged = tally
-        for (input, count) in discardedByInput { merged.removeRecords(count, input: input) }
+        var remaining = 0
+        for (input, count) in unsent.counts {
+            merged.removeRecords(count, input: input)
+            remaining += count
+        }
         merged.addFailures(byInput: failures.byInput, byCode: failures.byCode)
-        return (merged.records, merged.failed, merged.sortedErrors, merged)
+        var sample = self.sample
+        sample.merge(failures.sample)
+        return RunCounts(tally: merged, remaining: remaining, sample: sample)
     }
 
-    private mutating func spoolFailure(
-        input: Int, line: Int, id: String?, productArn: String?, _ failure: SpooledRecord.Failure
-    ) throws(JobError) {
+    private mutating func fail(input: Int, line: Int, id: String?, productArn: String?, _ outcome: Outcome) {
         if journaling {
             unjournaled.append(
-                JournalRecord(sequence: sequence, input: input, line: line, id: id, productArn: productArn, failure: failure))
+                JournalRecord(sequence: sequence, input: input, line: line, id: id, productArn: productArn, outcome: outcome))
             if unjournaled.count >= 1000 { ledger.journalFailures(takeUnjournaledFailures()) }
         }
-        try spool(SpooledRecord(input: input, line: line, id: id, productArn: productArn, failure: failure))
-        tally.countFailure(failure.code, input: input)
+        offer(sequence, input: input, line: line, id: id, outcome)
+        spool(SpooledRecord(input: input, line: line, id: id, productArn: productArn, outcome: outcome))
+        tally.count(outcome, input: input)
     }
 
-    private mutating func spool(_ record: SpooledRecord) throws(JobError) {
-        do {
-            try spool?.append(record)
-        } catch {
-            throw JobError(.output, "cannot write the record spool: \(error)")
+    private mutating func offer(_ sequence: Int, input: Int, line: Int, id: String?, _ outcome: Outcome) {
+        guard case .failed(let code, let message) = outcome else { return }
+        sample.offer(.init(sequence: sequence, input: input, line: line, id: id, code: code, message: message))
+    }
+
+    /// Spools a record. A spool that cannot be written stops the run (the reports are made of
+    /// it); the record is still counted, so that what was read adds up.
+    private mutating func spool(_ record: SpooledRecord) {
+        if spoolError == nil, let spool {
+            do throws(OutputError) {
+                try spool.append(record)
+            } catch {
+                spoolError = error
+                stop.request(.spoolFailed)
+            }
         }
         tally.countRecord(input: record.input)
         sequence += 1
     }
+}
+
+/// A run's final counts.
+struct RunCounts {
+    /// Records with an outcome, per input and by code.
+    var tally: RunTally
+    /// Records read but left without an outcome (stopped early).
+    var remaining: Int
+    /// The first failures in input order.
+    var sample: FailureSample
 }

@@ -45,19 +45,10 @@ struct ReportRenderer: Sendable {
         var sequence = 0
         try spool.forEach { record in
             defer { sequence += 1 }
-            let failure: (code: String, message: String)?
-            if let known = record.failure {
-                failure = (known.code.rawValue, known.message)
-            } else {
-                switch appliedOutcome(sequence) {
-                case nil: return
-                case .processed?: failure = nil
-                case .failed(let code, let message)?: failure = (code.rawValue, message)
-                }
-            }
+            guard let outcome = record.outcome ?? appliedOutcome(sequence) else { return }
             let entry = ReportEntry(
                 id: record.id, productArn: record.productArn, input: summary.inputs[record.input],
-                line: record.line, failure: failure)
+                line: record.line, outcome: outcome)
             try body(record.input, entry)
         }
     }
@@ -68,9 +59,9 @@ struct ReportRenderer: Sendable {
         do {
             let writer = JSONReportWriter(output: output)
             try writer.begin(summary)
-            try forEachEntry { _, entry in if entry.failure == nil { try writer.processed(entry) } }
+            try forEachEntry { _, entry in if entry.outcome.isProcessed { try writer.processed(entry) } }
             try writer.beginUnprocessed()
-            try forEachEntry { _, entry in if entry.failure != nil { try writer.unprocessed(entry) } }
+            try forEachEntry { _, entry in if !entry.outcome.isProcessed { try writer.unprocessed(entry) } }
             try writer.finish()
             try output.commit()
         } catch {
@@ -109,8 +100,9 @@ struct ReportRenderer: Sendable {
                     open += 1
                     try openSuite(open)
                 }
-                let failure = entry.failure.map {
-                    JUnitFailure(type: $0.code, message: $0.message, text: "\(entry.input):\(entry.line)")
+                var failure: JUnitFailure?
+                if case .failed(let code, let message) = entry.outcome {
+                    failure = JUnitFailure(type: code.rawValue, message: message, text: "\(entry.input):\(entry.line)")
                 }
                 try writer.testCase(
                     name: entry.id ?? "line \(entry.line)", classname: entry.productArn ?? entry.input, time: 0,

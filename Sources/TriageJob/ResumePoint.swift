@@ -24,9 +24,13 @@ struct ResumePoint: Sendable {
         }
     }
 
+    /// Whether `--resume` found the journal's last run finished, so this run starts afresh.
+    let startsAfresh: Bool
+
     /// Reads the journal when `--resume` is given, the journal exists and its last run did not
-    /// finish; nil otherwise (a finished run's journal is started afresh: a nightly job that
-    /// always passes `--resume` must not skip tonight's records because of last night's run).
+    /// finish (stopped early, killed, or its reports not written); nil when there is nothing to
+    /// resume from. A finished run's journal is started afresh (``startsAfresh``): a nightly job
+    /// that always passes `--resume` must not skip tonight's records because of last night's run.
     init?(_ configuration: RunConfiguration, inputs: [String]) throws(JobError) {
         guard configuration.resume, let path = configuration.journalPath, !configuration.dryRun else { return nil }
         guard access(path, F_OK) == 0 else { return nil }
@@ -36,12 +40,17 @@ struct ResumePoint: Sendable {
         do {
             runs = try JournalReader.read(path: path) { record, applied in
                 // Only applied records are done; failures found while reading are found again.
-                if applied { done.set(record.sequence, failure: record.failure) }
+                if applied { done.set(record.sequence, record.outcome) }
             }
         } catch {
             throw JobError(.badInput, "cannot resume: \(error)")
         }
-        guard let last = runs.last, !last.ended || last.interrupted else { return nil }
+        guard let last = runs.last, !last.finished else {
+            self.batches = 0
+            self.done = OutcomeTable()
+            self.startsAfresh = true
+            return
+        }
         let fingerprints = Self.fingerprints(of: inputs)
         for run in runs where run.header.inputs != inputs || (!run.header.fingerprints.isEmpty && run.header.fingerprints != fingerprints) {
             throw JobError(
@@ -51,20 +60,16 @@ struct ResumePoint: Sendable {
         }
         self.batches = runs.reduce(0) { $0 + $1.batches }
         self.done = done
+        self.startsAfresh = false
     }
 
-    /// Whether the record was applied by an earlier run.
-    func isDone(_ sequence: Int) -> Bool {
-        done.contains(sequence)
-    }
-
-    /// Its failure, if it failed.
-    func failure(_ sequence: Int) -> SpooledRecord.Failure? {
-        done.failure(sequence)
+    /// The outcome of a record applied by an earlier run; nil when it still has to be applied.
+    func outcome(_ sequence: Int) -> Outcome? {
+        done.outcome(sequence)
     }
 
     /// Puts the earlier outcomes into the ledger, for the report.
     func restore(into ledger: ApplyLedger) {
-        for sequence in done.sequences { ledger.restore(sequence: sequence, failure: done.failure(sequence)) }
+        for sequence in done.sequences { ledger.restore(sequence: sequence, done.outcome(sequence)!) }
     }
 }

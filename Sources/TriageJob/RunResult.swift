@@ -1,27 +1,65 @@
+import TriageCore
 import TriageIO
 
-/// What a run did: its summary and the files it wrote.
+/// What a run of `validate`, `apply` or `report` did: its counts, how it ended, and the files it
+/// wrote. The executable decides the exit status from it, once.
 public struct RunResult: Sendable {
-    /// The report summary (counts add up: `records = processed + failed`).
+    /// Why a run stopped before every record had an outcome.
+    public enum Stop: Sendable, Equatable {
+        /// SIGINT or SIGTERM.
+        case signal
+        /// The journal could not be written; nothing more was sent.
+        case journalFailed
+        /// The record spool could not be written; nothing more was sent.
+        case spoolFailed
+    }
+
+    /// Records with an outcome: `records = processed + failed`.
     public var records: Int
     /// Records processed.
     public var processed: Int
     /// Records failed.
     public var failed: Int
-    /// Requests sent or planned.
+    /// Requests sent (or, in a dry run, planned), counting the earlier runs of a resumed one.
     public var requests: Int
-    /// Whether a signal stopped the run early.
-    public var interrupted: Bool
+    /// Requests this run sent to the target (0 in a dry run): whether anything was applied.
+    public var requestsSent: Int = 0
+    /// Records read but left without an outcome because the run stopped early (for `--resume`).
+    public var remaining: Int = 0
+    /// Why the run stopped early; nil when it went to the end of its inputs.
+    public var stop: Stop?
     /// Seconds from start to end.
     public var seconds: Double
     /// Reports written, as (kind, path).
     public var reports: [(kind: String, path: String)]
-    /// Failed records by code, sorted by code.
-    public var errors: [(code: String, count: Int)]
+    /// Failed records by code.
+    public var errors: ErrorCounts
+    /// The first failures in input order, for stderr.
+    public var firstFailures: [FailureSample.Entry] = []
+    /// Input names, as the failures' `input` indexes name them.
+    public var inputs: [String] = []
+    /// Outputs that could not be written (journal, report, spool), one line each, naming the
+    /// file and the reason. Not empty: exit status 4 when requests were sent, 2 otherwise.
+    public var outputFailures: [String] = []
+    /// The run's journal, if it kept one.
+    public var journalPath: String?
+    /// Things the user should know, one line each (e.g. `--resume` starting afresh).
+    public var notes: [String] = []
 
-    /// 0 every record processed; 1 at least one failed; 3 interrupted (`shared/spec/cli.md`).
-    public var exitCode: Int32 {
-        if interrupted { return 3 }
-        return failed > 0 ? 1 : 0
+    /// Whether the run stopped before every record had an outcome.
+    public var interrupted: Bool { stop != nil }
+
+    /// Creates a result.
+    public init(
+        records: Int, processed: Int, failed: Int, requests: Int, seconds: Double,
+        reports: [(kind: String, path: String)], errors: ErrorCounts
+    ) {
+        self.records = records
+        self.processed = processed
+        self.failed = failed
+        self.requests = requests
+        self.seconds = seconds
+        self.reports = reports
+        self.errors = errors
     }
 }

@@ -6,13 +6,14 @@ struct RunTally: Sendable {
     struct PerInput: Sendable {
         var records = 0
         var failed = 0
+        /// Milliseconds since 1970 when reading the input started and ended (0: not known).
         var startedAt: Int64 = 0
         var finishedAt: Int64 = 0
     }
 
     private(set) var records = 0
     private(set) var failed = 0
-    private(set) var errors: [ErrorCode: Int] = [:]
+    private(set) var errors = ErrorCounts()
     private(set) var inputs: [PerInput]
 
     init(inputCount: Int) {
@@ -31,7 +32,12 @@ struct RunTally: Sendable {
     mutating func countFailure(_ code: ErrorCode, input: Int) {
         failed += 1
         inputs[input].failed += 1
-        errors[code, default: 0] += 1
+        errors.add(code)
+    }
+
+    /// Counts a record's outcome when it is a failure.
+    mutating func count(_ outcome: Outcome, input: Int) {
+        if let code = outcome.errorCode { countFailure(code, input: input) }
     }
 
     /// Takes back records that got no outcome (an interrupted run).
@@ -41,19 +47,22 @@ struct RunTally: Sendable {
     }
 
     /// Adds failures counted elsewhere (applied batches): the same failures by input and by code.
-    mutating func addFailures(byInput: [Int: Int], byCode: [ErrorCode: Int]) {
+    mutating func addFailures(byInput: [Int: Int], byCode: ErrorCounts) {
         for (input, count) in byInput {
             failed += count
             inputs[input].failed += count
         }
-        for (code, count) in byCode { errors[code, default: 0] += count }
+        errors.add(byCode)
     }
 
     mutating func markStart(input: Int, at time: Int64) { inputs[input].startedAt = time }
     mutating func markEnd(input: Int, at time: Int64) { inputs[input].finishedAt = time }
 
-    /// Error counts sorted by code.
-    var sortedErrors: [(code: String, count: Int)] {
-        errors.map { (code: $0.key.rawValue, count: $0.value) }.sorted { $0.code < $1.code }
+    /// Sets the reading times of every input (a journal's record of them).
+    mutating func setTimes(_ times: [(startedAt: Int64, finishedAt: Int64)]) {
+        for (index, time) in times.enumerated() where index < inputs.count {
+            inputs[index].startedAt = time.startedAt
+            inputs[index].finishedAt = time.finishedAt
+        }
     }
 }

@@ -5,18 +5,38 @@ import Synchronization
 import Glibc
 #endif
 
-/// SIGINT and SIGTERM ask the run to stop: reading stops, batches in flight finish, the journal
-/// is closed and the run ends with exit status 3. `@unchecked Sendable`: `sources` is touched
-/// only by `install()`/`uninstall()` on the thread that runs the job.
+/// Why a run stops early, and the one mechanism that stops it: reading stops, no new batch is
+/// planned, batches in flight finish, the journal is closed and the records not sent are left
+/// for `--resume`.
+///
+/// SIGINT and SIGTERM request a stop (exit status 3); so does a journal or spool write that
+/// failed (exit status 4: applying without a record of it would lose track of what was done).
+/// The first reason wins. `@unchecked Sendable`: `sources` is touched only by
+/// `install()`/`uninstall()` on the thread that runs the job; the reason is atomic.
 final class StopSignal: @unchecked Sendable {
-    private let requested = Atomic<Bool>(false)
+    /// Why the run stopped.
+    enum Reason: UInt8, Sendable {
+        /// SIGINT or SIGTERM (or a test's request).
+        case signal = 1
+        /// The journal could not be written.
+        case journalFailed = 2
+        /// The record spool (what the reports are made of) could not be written.
+        case spoolFailed = 3
+    }
+
+    private let reason = Atomic<UInt8>(0)
     private var sources: [DispatchSourceSignal] = []
 
     /// Whether a stop was asked for.
-    var isRequested: Bool { requested.load(ordering: .relaxed) }
+    var isRequested: Bool { reason.load(ordering: .relaxed) != 0 }
 
-    /// Asks for a stop (also used by tests).
-    func request() { requested.store(true, ordering: .relaxed) }
+    /// The first reason given, if any.
+    var requestedReason: Reason? { Reason(rawValue: reason.load(ordering: .relaxed)) }
+
+    /// Asks for a stop; the first reason is kept.
+    func request(_ why: Reason = .signal) {
+        _ = reason.compareExchange(expected: 0, desired: why.rawValue, ordering: .relaxed)
+    }
 
     /// Installs the handlers until ``uninstall()``.
     func install() {
@@ -25,7 +45,7 @@ final class StopSignal: @unchecked Sendable {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [self] in request() }
+            source.setEventHandler { [self] in request(.signal) }
             source.resume()
             installed.append(source)
         }

@@ -15,7 +15,7 @@ public final class StoreTarget: BatchTarget {
     /// Opens the store at `path` (it must exist: `triage import` creates it).
     public init(path: String) throws(JobError) {
         try Self.requireExisting(path)
-        if access(path, W_OK) != 0 || access(DecisionJob.directory(of: path), W_OK) != 0 {
+        if access(path, W_OK) != 0 || access(RunSetup.directory(of: path), W_OK) != 0 {
             throw JobError(
                 .target, "store \(path) is read-only (\(String(cString: strerror(errno)))): SQLite must write the file and its -wal beside it")
         }

@@ -14,8 +14,10 @@ struct Triage: ParsableCommand {
         abstract: "Apply security-finding triage decisions in bulk (AWS Security Hub BatchUpdateFindings semantics).",
         discussion: """
             Exit status: 0 every record processed; 1 at least one record failed; 2 nothing applied because of \
-            a usage or set-up error; 3 interrupted by SIGINT/SIGTERM.
+            a usage or set-up error; 3 interrupted by SIGINT/SIGTERM; 4 decisions applied, but the journal or a \
+            report could not be written.
             """,
+        version: "triage 0.5.0",
         subcommands: [
             ApplyCommand.self, ValidateCommand.self, ImportCommand.self, ExportCommand.self, ReportCommand.self,
             GenerateCommand.self,
@@ -38,7 +40,7 @@ enum TriageMain {
             let status = Triage.exitCode(for: error)
             if status == .success { Triage.exit(withError: error) }  // --help, --version
             StandardError.print(Triage.fullMessage(for: error))
-            exit(2)
+            exit(ExitStatus.notDone.rawValue)
         }
         do {
             var command = command
@@ -47,12 +49,12 @@ enum TriageMain {
             exit(status.rawValue)
         } catch let error as JobError {
             StandardError.print("triage: error: \(error.message)")
-            exit(2)
+            exit(ExitStatus.notDone.rawValue)
         } catch {
             let status = Triage.exitCode(for: error)
             if status == .success { Triage.exit(withError: error) }
             StandardError.print(Triage.fullMessage(for: error))
-            exit(2)
+            exit(ExitStatus.notDone.rawValue)
         }
     }
 }

@@ -65,4 +65,32 @@ import TriageTestSupport
             #expect(text.contains("jobs/nightly"))
         }
     }
+
+    /// Without a binary anywhere the nightly job says so in one line, instead of `command not
+    /// found` followed by paths of reports that were never written.
+    @Test func nightlyWithoutABinaryFailsWithOneClearLine() throws {
+        let directory = TestPaths.temporaryDirectory("nightly-nobin")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let jobs = directory.appendingPathComponent("jobs")
+        try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: TestPaths.packageRoot.appendingPathComponent("jobs/nightly"), to: jobs.appendingPathComponent("nightly"))
+        let run = try CommandRun.run(
+            URL(fileURLWithPath: "/bin/bash"), [jobs.appendingPathComponent("nightly").path, "d.ndjson"],
+            environment: ["PATH": "/usr/bin:/bin", "TRIAGE_BIN": ""], directory: directory)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("no triage binary"), "\(run.stderr)")
+        #expect(!run.stdout.contains("reports in"))
+    }
+
+    @Test func installPutsTheBinaryUnderPrefix() throws {
+        let directory = TestPaths.temporaryDirectory("install")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try runJob("install", environment: ["PREFIX": directory.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let installed = directory.appendingPathComponent("bin/triage")
+        #expect(FileManager.default.isExecutableFile(atPath: installed.path))
+        #expect(run.stdout.contains("triage 0."), "\(run.stdout)")
+    }
 }

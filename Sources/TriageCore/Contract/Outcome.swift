@@ -1,4 +1,7 @@
 /// How one record ended: processed, or failed with a code and a message.
+///
+/// The one representation of a record's end, used alike by the record spool, the journal,
+/// `--resume`, the outcome table and the reports.
 public enum Outcome: Hashable, Sendable {
     /// The record was applied (or, in a dry run, is valid).
     case processed
@@ -12,5 +15,17 @@ public enum Outcome: Hashable, Sendable {
     public var isProcessed: Bool {
         if case .processed = self { return true }
         return false
+    }
+
+    /// The failure's code; nil when processed.
+    public var errorCode: ErrorCode? {
+        if case .failed(let code, _) = self { return code }
+        return nil
+    }
+
+    /// The failure's message; nil when processed.
+    public var errorMessage: String? {
+        if case .failed(_, let message) = self { return message }
+        return nil
     }
 }

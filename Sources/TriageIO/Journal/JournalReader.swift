@@ -23,10 +23,15 @@ package enum JournalReader {
         package var readFailures: [JournalRecord] = []
         /// Batch entries.
         package var batches = 0
+        /// The run's `end` entry; nil when it has none (the process was killed).
+        package var end: JournalEnd?
         /// Whether the run wrote its `end` entry.
-        package var ended = false
+        package var ended: Bool { end != nil }
         /// Whether that entry says it was interrupted.
-        package var interrupted = false
+        package var interrupted: Bool { end?.interrupted ?? false }
+        /// Whether the run ended with nothing left to do: every record has its outcome and the
+        /// reports were written. Any other run is continued by `--resume`.
+        package var finished: Bool { end.map { !$0.interrupted && $0.reported } ?? false }
     }
 
     /// Reads every entry of `path`. With `visit`, records are handed to it (with whether they were
@@ -120,9 +125,20 @@ package enum JournalReader {
             if kind == "batch" { runs[runs.count - 1].batches += 1 }
             return true
         case "end":
-            guard !runs.isEmpty else { return false }
-            runs[runs.count - 1].ended = true
-            if case .bool(let interrupted)? = member("interrupted") { runs[runs.count - 1].interrupted = interrupted }
+            guard !runs.isEmpty, case .string(let finishedAt)? = member("finishedAt") else { return false }
+            var end = JournalEnd(finishedAt: finishedAt, interrupted: false)
+            if case .bool(let interrupted)? = member("interrupted") { end.interrupted = interrupted }
+            if case .bool(let reported)? = member("reported") { end.reported = reported }
+            if case .number(let remaining)? = member("remaining") { end.remaining = remaining.intValue ?? 0 }
+            if case .array(let times)? = member("inputTimes") {
+                for time in times {
+                    guard case .array(let pair) = time, pair.count == 2, case .number(let start) = pair[0],
+                        case .number(let finish) = pair[1], let startValue = start.intValue, let finishValue = finish.intValue
+                    else { return false }
+                    end.inputTimes.append(.init(startedAt: Int64(startValue), finishedAt: Int64(finishValue)))
+                }
+            }
+            runs[runs.count - 1].end = end
             return true
         default:
             return false
@@ -136,13 +152,13 @@ package enum JournalReader {
             case .number(let line) = fields[2], let lineValue = line.intValue
         else { return nil }
         func text(_ value: JSONValue) -> String? { if case .string(let text) = value { text } else { nil } }
-        var failure: SpooledRecord.Failure?
+        var outcome = Outcome.processed
         if let code = text(fields[5]) {
             guard let errorCode = ErrorCode(rawValue: code) else { return nil }
-            failure = .init(code: errorCode, message: text(fields[6]) ?? errorCode.defaultMessage)
+            outcome = .failed(errorCode, text(fields[6]) ?? errorCode.defaultMessage)
         }
         return JournalRecord(
             sequence: sequenceValue, input: inputValue, line: lineValue, id: text(fields[3]), productArn: text(fields[4]),
-            failure: failure)
+            outcome: outcome)
     }
 }

@@ -12,17 +12,17 @@ package struct JournalRecord: Sendable, Equatable {
     package var id: String?
     /// `ProductArn`, if the record named one.
     package var productArn: String?
-    /// nil when processed.
-    package var failure: SpooledRecord.Failure?
+    /// How the record ended.
+    package var outcome: Outcome
 
     /// Creates a record.
-    package init(sequence: Int, input: Int, line: Int, id: String?, productArn: String?, failure: SpooledRecord.Failure?) {
+    package init(sequence: Int, input: Int, line: Int, id: String?, productArn: String?, outcome: Outcome) {
         self.sequence = sequence
         self.input = input
         self.line = line
         self.id = id
         self.productArn = productArn
-        self.failure = failure
+        self.outcome = outcome
     }
 }
 

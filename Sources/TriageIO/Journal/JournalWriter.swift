@@ -103,11 +103,17 @@ package final class JournalWriter: @unchecked Sendable {
         try writeEntry(json)
     }
 
-    /// Closes the run: whether it was interrupted, and when it finished.
-    package func end(finishedAt: String, interrupted: Bool) throws(OutputError) {
+    /// Closes the run: how it ended, and when.
+    package func end(_ end: JournalEnd) throws(OutputError) {
         var json: [UInt8] = Array(#"{"kind":"end","finishedAt":"#.utf8)
-        JSONText.appendString(finishedAt, to: &json)
-        json.append(contentsOf: #","interrupted":\#(interrupted)}"#.utf8)
+        JSONText.appendString(end.finishedAt, to: &json)
+        json.append(contentsOf: #","interrupted":\#(end.interrupted),"remaining":\#(end.remaining)"#.utf8)
+        json.append(contentsOf: #","reported":\#(end.reported),"inputTimes":["#.utf8)
+        for (index, time) in end.inputTimes.enumerated() {
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            json.append(contentsOf: "[\(time.startedAt),\(time.finishedAt)]".utf8)
+        }
+        json.append(contentsOf: "]}".utf8)
         try writeEntry(json)
         try output.sync()
     }
@@ -135,9 +141,9 @@ package final class JournalWriter: @unchecked Sendable {
             json.append(UInt8(ascii: ","))
             JSONText.appendScalar(record.productArn.map { .string($0) } ?? .null, to: &json)
             json.append(UInt8(ascii: ","))
-            JSONText.appendScalar(record.failure.map { .string($0.code.rawValue) } ?? .null, to: &json)
+            JSONText.appendScalar(record.outcome.errorCode.map { .string($0.rawValue) } ?? .null, to: &json)
             json.append(UInt8(ascii: ","))
-            JSONText.appendScalar(record.failure.map { .string($0.message) } ?? .null, to: &json)
+            JSONText.appendScalar(record.outcome.errorMessage.map { .string($0) } ?? .null, to: &json)
             json.append(UInt8(ascii: "]"))
         }
         json.append(UInt8(ascii: "]"))

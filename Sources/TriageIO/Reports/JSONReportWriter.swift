@@ -39,10 +39,11 @@ package final class JSONReportWriter {
         member("startedAt", .string(summary.startedAt))
         member("finishedAt", .string(summary.finishedAt))
         out.append(contentsOf: "\"dryRun\": \(summary.dryRun), \"interrupted\": \(summary.interrupted), ".utf8)
+        member("remaining", .integer(summary.remaining))
         out.append(contentsOf: "\"errors\": {".utf8)
-        for (index, entry) in summary.errors.enumerated() {
+        for (index, entry) in summary.errors.sorted.enumerated() {
             if index > 0 { out.append(contentsOf: ", ".utf8) }
-            member(entry.code, .integer(entry.count), last: true)
+            member(entry.code.rawValue, .integer(entry.count), last: true)
         }
         out.append(contentsOf: "}},\n  \"ProcessedFindings\": [".utf8)
         try output.write(out)
@@ -71,7 +72,8 @@ package final class JSONReportWriter {
 
     /// Appends a failed entry.
     package func unprocessed(_ entry: ReportEntry) throws(OutputError) {
-        let failure = entry.failure ?? (code: ErrorCode.internalFailure.rawValue, message: "")
+        let code = entry.outcome.errorCode ?? .internalFailure
+        let message = entry.outcome.errorMessage ?? ""
         try output.withBuffer { out in
             out.append(contentsOf: (first ? "\n    {" : ",\n    {").utf8)
             out.append(contentsOf: "\"FindingIdentifier\": ".utf8)
@@ -85,9 +87,9 @@ package final class JSONReportWriter {
                 out.append(UInt8(ascii: "}"))
             }
             out.append(contentsOf: ", \"ErrorCode\": ".utf8)
-            JSONText.appendString(failure.code, to: &out)
+            JSONText.appendString(code.rawValue, to: &out)
             out.append(contentsOf: ", \"ErrorMessage\": ".utf8)
-            JSONText.appendString(failure.message, to: &out)
+            JSONText.appendString(message, to: &out)
             Self.appendSource(entry, to: &out)
             out.append(UInt8(ascii: "}"))
         }

@@ -6,9 +6,9 @@ import TriageCore
 /// An append-only temporary file of ``SpooledRecord``s in input order, read back once or more to
 /// render reports without holding a million records in memory.
 ///
-/// Encoding per record: flags byte (1 id, 2 productArn, 4 failure), varint input, varint line,
-/// then length-prefixed UTF-8 id and productArn, then the failure code's index in
-/// `ErrorCode.allCases` and the length-prefixed message.
+/// Encoding per record: flags byte (1 id, 2 productArn, 4 outcome), varint input, varint line,
+/// then length-prefixed UTF-8 id and productArn, then the outcome: 0xFF processed, or the failure
+/// code's index in `ErrorCode.allCases` and the length-prefixed message.
 ///
 /// `@unchecked Sendable`: one thread appends; ``forEach(_:)`` only reads the file through a source
 /// of its own, so several readers may run at once once appending is over and ``flush()`` was called.
@@ -31,15 +31,18 @@ package final class RecordSpool: @unchecked Sendable {
             var flags: UInt8 = 0
             if record.id != nil { flags |= 1 }
             if record.productArn != nil { flags |= 2 }
-            if record.failure != nil { flags |= 4 }
+            if record.outcome != nil { flags |= 4 }
             out.append(flags)
             Self.appendVarint(UInt64(record.input), to: &out)
             Self.appendVarint(UInt64(record.line), to: &out)
             if let id = record.id { Self.appendString(id, to: &out) }
             if let productArn = record.productArn { Self.appendString(productArn, to: &out) }
-            if let failure = record.failure {
-                out.append(UInt8(ErrorCode.allCases.firstIndex(of: failure.code)!))
-                Self.appendString(failure.message, to: &out)
+            switch record.outcome {
+            case nil: break
+            case .processed?: out.append(0xFF)
+            case .failed(let code, let message)?:
+                out.append(UInt8(ErrorCode.allCases.firstIndex(of: code)!))
+                Self.appendString(message, to: &out)
             }
         }
         count += 1
@@ -99,7 +102,7 @@ package final class RecordSpool: @unchecked Sendable {
             guard let input = varint(bytes, &offset), let line = varint(bytes, &offset) else { return nil }
             var id: String?
             var productArn: String?
-            var failure: SpooledRecord.Failure?
+            var outcome: Outcome?
             if flags & 1 != 0 {
                 guard let value = string(bytes, &offset) else { return nil }
                 id = value
@@ -112,12 +115,16 @@ package final class RecordSpool: @unchecked Sendable {
                 guard offset < bytes.count else { return nil }
                 let codeIndex = Int(bytes[offset])
                 offset += 1
-                guard codeIndex < ErrorCode.allCases.count else { throw CorruptSpool() }
-                guard let message = string(bytes, &offset) else { return nil }
-                failure = .init(code: ErrorCode.allCases[codeIndex], message: message)
+                if codeIndex == 0xFF {
+                    outcome = .processed
+                } else {
+                    guard codeIndex < ErrorCode.allCases.count else { throw CorruptSpool() }
+                    guard let message = string(bytes, &offset) else { return nil }
+                    outcome = .failed(ErrorCode.allCases[codeIndex], message)
+                }
             }
             let record = SpooledRecord(
-                input: Int(input), line: Int(line), id: id, productArn: productArn, failure: failure)
+                input: Int(input), line: Int(line), id: id, productArn: productArn, outcome: outcome)
             return (record, offset)
         }
 

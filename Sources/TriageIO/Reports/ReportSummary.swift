@@ -1,3 +1,5 @@
+import TriageCore
+
 /// The `summary` of a report (`shared/spec/cli.md`, JSON report).
 package struct ReportSummary: Sendable, Equatable {
     /// Records read; always `processed + failed`.
@@ -18,16 +20,20 @@ package struct ReportSummary: Sendable, Equatable {
     package var finishedAt: String
     /// Whether nothing was applied (`validate`, `apply --dry-run`).
     package var dryRun: Bool
-    /// Failed records by error code, codes sorted by name.
-    package var errors: [(code: String, count: Int)]
-    /// Whether the run was interrupted (SIGINT/SIGTERM) before every record was read.
+    /// Failed records by error code.
+    package var errors: ErrorCounts
+    /// Whether the run stopped early (SIGINT/SIGTERM, or a journal that could not be written):
+    /// some records were left without an outcome, for `--resume`.
     package var interrupted: Bool
+    /// Records read but left without an outcome because the run stopped early (not counted in
+    /// `records`); `--resume` applies exactly these.
+    package var remaining: Int
 
     /// Creates a summary.
     package init(
         records: Int, processed: Int, failed: Int, requests: Int, target: String, inputs: [String],
-        startedAt: String, finishedAt: String, dryRun: Bool, errors: [(code: String, count: Int)],
-        interrupted: Bool = false
+        startedAt: String, finishedAt: String, dryRun: Bool, errors: ErrorCounts,
+        interrupted: Bool = false, remaining: Int = 0
     ) {
         self.records = records
         self.processed = processed
@@ -40,14 +46,7 @@ package struct ReportSummary: Sendable, Equatable {
         self.dryRun = dryRun
         self.errors = errors
         self.interrupted = interrupted
-    }
-
-    package static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.records == rhs.records && lhs.processed == rhs.processed && lhs.failed == rhs.failed
-            && lhs.requests == rhs.requests && lhs.target == rhs.target && lhs.inputs == rhs.inputs
-            && lhs.startedAt == rhs.startedAt && lhs.finishedAt == rhs.finishedAt && lhs.dryRun == rhs.dryRun
-            && lhs.errors.map(\.code) == rhs.errors.map(\.code) && lhs.errors.map(\.count) == rhs.errors.map(\.count)
-            && lhs.interrupted == rhs.interrupted
+        self.remaining = remaining
     }
 }
 
@@ -61,15 +60,15 @@ package struct ReportEntry: Sendable {
     package var input: String
     /// 1-based line.
     package var line: Int
-    /// Error code and message; nil when processed.
-    package var failure: (code: String, message: String)?
+    /// How the record ended.
+    package var outcome: Outcome
 
     /// Creates an entry.
-    package init(id: String?, productArn: String?, input: String, line: Int, failure: (code: String, message: String)?) {
+    package init(id: String?, productArn: String?, input: String, line: Int, outcome: Outcome) {
         self.id = id
         self.productArn = productArn
         self.input = input
         self.line = line
-        self.failure = failure
+        self.outcome = outcome
     }
 }

@@ -1,7 +1,7 @@
 import TriageCore
 
 /// What the report needs of one record, kept on disk in input order while the run goes on:
-/// where it came from, the finding it named, and its failure if it failed before any apply
+/// where it came from, the finding it named, and its outcome if it was decided before any apply
 /// (malformed, invalid). The outcome of applied records is kept apart (``ApplyLedger``-style,
 /// by sequence number) because batches finish out of order.
 package struct SpooledRecord: Sendable, Equatable {
@@ -13,29 +13,16 @@ package struct SpooledRecord: Sendable, Equatable {
     package var id: String?
     /// `ProductArn`, if the record named one.
     package var productArn: String?
-    /// The failure known when the record was read; nil for a valid record.
-    package var failure: Failure?
-
-    /// A failure code and message.
-    package struct Failure: Sendable, Equatable {
-        /// The code.
-        package var code: ErrorCode
-        /// The message.
-        package var message: String
-
-        /// Creates a failure.
-        package init(code: ErrorCode, message: String) {
-            self.code = code
-            self.message = message
-        }
-    }
+    /// The outcome known when the record was read (malformed, invalid, or processed in a dry
+    /// run); nil when the outcome comes from applying it (kept by sequence number elsewhere).
+    package var outcome: Outcome?
 
     /// Creates a record.
-    package init(input: Int, line: Int, id: String?, productArn: String?, failure: Failure?) {
+    package init(input: Int, line: Int, id: String?, productArn: String?, outcome: Outcome?) {
         self.input = input
         self.line = line
         self.id = id
         self.productArn = productArn
-        self.failure = failure
+        self.outcome = outcome
     }
 }

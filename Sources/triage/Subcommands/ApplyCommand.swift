@@ -68,7 +68,7 @@ struct ApplyCommand: ParsableCommand {
             configuration.concurrency = concurrency
         }
         let result = try DecisionJob(configuration: configuration).run()
-        RunSummaryLine.print(result, verb: dryRun ? "validate" : "apply")
-        throw ExitCode(result.exitCode)
+        RunSummaryLine.print(result, verb: dryRun ? "validate" : "apply", quiet: options.quiet)
+        throw ExitCode(ExitStatus.of(result).rawValue)
     }
 }

@@ -47,6 +47,7 @@ struct GenerateCommand: ParsableCommand {
             let writer = try LineFileWriter(path: path, gzipLevel: gzipLevel)
             for index in 0..<findings { try writer.writeLine(data.findingJSON(index)) }
             try writer.commit()
+            StandardError.print("triage generate: \(RunSummaryLine.counted(findings, "finding")) written to \(path)")
         }
         if let path = decisionsOutput {
             let writer = try LineFileWriter(path: path, gzipLevel: gzipLevel)
@@ -57,6 +58,7 @@ struct GenerateCommand: ParsableCommand {
                 for index in 0..<decisions { try writer.writeLine(data.decisionLine(index, mix: mix)) }
             }
             try writer.commit()
+            StandardError.print("triage generate: \(RunSummaryLine.counted(decisions, "decision")) written to \(path)")
         }
     }
 }

@@ -37,6 +37,6 @@ struct ImportCommand: ParsableCommand {
             "triage import: \(result.created + result.updated) imported (\(result.created) new, \(result.updated) updated), "
                 + "\(result.ignored) ignored, \(result.failed) failed into \(storeOption.path)"
                 + String(format: " in %.2f s", result.seconds))
-        throw ExitCode(result.exitCode)
+        throw ExitCode(ExitStatus.of(result).rawValue)
     }
 }

@@ -31,6 +31,6 @@ struct ReportCommand: ParsableCommand {
         let result = try JournalReportJob.run(
             journals: journals, reportPath: report, junitPath: junit, temporaryDirectory: temporary)
         RunSummaryLine.print(result, verb: "report")
-        throw ExitCode(result.failed > 0 ? 1 : 0)
+        throw ExitCode(ExitStatus.of(result).rawValue)
     }
 }

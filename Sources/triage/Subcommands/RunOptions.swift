@@ -33,6 +33,9 @@ struct RunOptions: ParsableArguments {
             valueName: "N"))
     var sortWindow: Int?
 
+    @Flag(help: "Do not list the first failures on stderr (the summary line stays).")
+    var quiet = false
+
     @Option(help: "Progress line on stderr: auto (only on a terminal), always or never.")
     var progress: ProgressChoice = .auto
 

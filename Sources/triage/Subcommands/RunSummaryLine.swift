@@ -1,23 +1,79 @@
 import Foundation
 import TriageJob
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// The one-line summary on stderr, plus where the reports went.
+/// What a run tells the person who started it, on stderr: the first failures as
+/// `FILE:LINE: Code: message`, the one-line summary, how an early stop can be continued, what
+/// could not be written, and where the reports went.
 enum RunSummaryLine {
-    static func print(_ result: RunResult, verb: String) {
-        var line = "triage \(verb): \(result.records) records, \(result.processed) processed, \(result.failed) failed"
+    static func print(_ result: RunResult, verb: String, quiet: Bool = false) {
+        if !quiet { printFailures(result, verb: verb) }
+        for note in result.notes { StandardError.print("triage \(verb): \(note)") }
+        var line = "triage \(verb): \(counted(result.records, "record")), \(result.processed) processed, \(result.failed) failed"
         if !result.errors.isEmpty {
-            line += " (" + result.errors.map { "\($0.code) \($0.count)" }.joined(separator: ", ") + ")"
+            line += " (" + result.errors.sorted.map { "\($0.code.rawValue) \($0.count)" }.joined(separator: ", ") + ")"
         }
-        line += ", \(result.requests) requests" + (verb == "validate" ? " planned" : "")
+        line += ", " + counted(result.requests, "request") + (verb == "validate" ? " planned" : "")
         line += String(format: " in %.2f s", result.seconds)
-        if result.interrupted { line += "; interrupted" }
         StandardError.print(line)
+        if result.remaining > 0 || result.interrupted {
+            StandardError.print("triage \(verb): " + stopLine(result))
+        }
+        for failure in result.outputFailures { StandardError.print("triage \(verb): error: \(failure)") }
+        if !result.outputFailures.isEmpty, result.requestsSent > 0 { StandardError.print("triage \(verb): " + continueLine(result)) }
         for report in result.reports where report.path != "-" {
             StandardError.print("triage \(verb): \(report.kind) written to \(report.path)")
         }
+    }
+
+    /// The first failures in input order, then how many more there are.
+    private static func printFailures(_ result: RunResult, verb: String) {
+        for entry in result.firstFailures {
+            let input = entry.input < result.inputs.count ? result.inputs[entry.input] : "input \(entry.input + 1)"
+            var text = "\(input == "-" ? "<stdin>" : input):\(entry.line): \(entry.code.rawValue): \(entry.message)"
+            // The API's fixed messages ("Finding Not Found") do not say which finding.
+            if entry.message == entry.code.defaultMessage, let id = entry.id { text += " (Id \(id))" }
+            StandardError.print(text)
+        }
+        let more = result.failed - result.firstFailures.count
+        if more > 0 {
+            let hint =
+                result.reports.contains { $0.kind == "report" } ? "see the report" : "write them all with --report PATH"
+            StandardError.print("… and \(more) more; \(hint)")
+        }
+    }
+
+    private static func stopLine(_ result: RunResult) -> String {
+        let why =
+            switch result.stop {
+            case .journalFailed?: "stopped because the journal could not be written"
+            case .spoolFailed?: "stopped because the record spool could not be written"
+            case .signal?, nil: "interrupted"
+            }
+        var line = "\(why): \(counted(result.remaining, "record")) read were left without an outcome"
+        if let journal = result.journalPath, result.stop != .journalFailed {
+            line += "; run the same command with --resume to continue (journal \(journal))"
+        } else if result.journalPath == nil {
+            line += " and, without --journal, the run cannot be resumed"
+        }
+        return line
+    }
+
+    private static func continueLine(_ result: RunResult) -> String {
+        let applied = "\(counted(result.requestsSent, "request")) were applied"
+        guard let journal = result.journalPath else {
+            return "\(applied) and there is no journal of them; "
+                + "after fixing the cause, running the same decisions again gives the same final state"
+        }
+        if result.stop == .journalFailed || result.outputFailures.contains(where: { $0.hasPrefix("the journal") }) {
+            return "\(applied); the journal \(journal) records them up to its last entry: once the cause is fixed, "
+                + "run the same command with --resume (what it re-sends leaves the same values; a Note gets a new UpdatedAt)"
+        }
+        return "\(applied) and recorded in the journal \(journal): render the reports with "
+            + "'triage report \(journal) --report PATH', or run the same command with --resume once the cause is fixed"
+    }
+
+    /// "1 record", "2 records".
+    static func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 }

@@ -17,7 +17,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let result = try DecisionJob(configuration: options.configuration(dryRun: true)).run()
-        RunSummaryLine.print(result, verb: "validate")
-        throw ExitCode(result.exitCode)
+        RunSummaryLine.print(result, verb: "validate", quiet: options.quiet)
+        throw ExitCode(ExitStatus.of(result).rawValue)
     }
 }

@@ -1,0 +1,95 @@
+import TriageCore
+import TriageIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything a run prepares before the first record is read, in the order that keeps "nothing
+/// was done" true when it fails (exit status 2): inputs checked, every output path checked, the
+/// journal read for `--resume` and opened, the record spool created.
+struct RunSetup {
+    let startedAt: Int64
+    let catalog: InputCatalog
+    let targetName: String
+    /// What an interrupted run's journal says is done (nil: nothing to resume).
+    let resumed: ResumePoint?
+    /// Whether `--resume` found the journal's last run finished and started afresh.
+    let startedAfresh: Bool
+    let ledger: ApplyLedger
+    /// The record spool the reports are rendered from; nil when no report is asked for.
+    let spool: RecordSpool?
+
+    init(_ configuration: RunConfiguration, stop: StopSignal) throws(JobError) {
+        startedAt = Timestamp.nowMilliseconds()
+        catalog = try InputCatalog(configuration)
+        targetName = configuration.target?.name ?? "none (dry run)"
+        let journalPath = configuration.dryRun ? nil : configuration.journalPath
+        for (option, path) in [("--report", configuration.reportPath), ("--junit", configuration.junitPath), ("--journal", journalPath)] {
+            if let path, path != "-" { try Self.checkOutput(path, option: option) }
+        }
+        let resume = try ResumePoint(configuration, inputs: catalog.entries.map(\.name))
+        startedAfresh = resume?.startsAfresh ?? false
+        resumed = startedAfresh ? nil : resume
+
+        var journal: JournalWriter?
+        if let journalPath {
+            do {
+                let writer = try JournalWriter(path: journalPath, fresh: resumed == nil)
+                try writer.begin(
+                    JournalHeader(
+                        inputs: catalog.entries.map(\.name), fingerprints: ResumePoint.fingerprints(of: catalog.entries.map(\.name)),
+                        target: targetName, batchSize: configuration.batchSize,
+                        startedAt: Timestamp.rfc3339(milliseconds: startedAt)))
+                journal = writer
+            } catch {
+                throw JobError(.output, "cannot write the journal: \(error)")
+            }
+        }
+        var syncTarget: (@Sendable () throws(JobError) -> Void)?
+        if let target = configuration.target {
+            syncTarget = { () throws(JobError) in try target.syncApplied() }
+        }
+        ledger = ApplyLedger(journal: journal, syncTarget: syncTarget, stop: stop)
+        resumed?.restore(into: ledger)
+
+        // Reports are rendered from a spool of every record in input order; without a report
+        // there is nothing to spool.
+        if configuration.reportPath != nil || configuration.junitPath != nil {
+            let path = "\(configuration.temporaryDirectory)/triage-spool-\(getpid())-\(startedAt).bin"
+            do {
+                spool = try RecordSpool(path: path)
+            } catch {
+                throw JobError(.output, "cannot create the record spool in \(configuration.temporaryDirectory): \(error)")
+            }
+        } else {
+            spool = nil
+        }
+    }
+
+    /// An output path must be writable before anything is applied: a report that can only fail
+    /// after the store changed would turn "nothing done" into "done, not recorded".
+    static func checkOutput(_ path: String, option: String) throws(JobError) {
+        var status = stat()
+        if stat(path, &status) == 0 {
+            if (status.st_mode & S_IFMT) == S_IFDIR {
+                throw JobError(.output, "\(path): is a directory; \(option) needs a file path")
+            }
+            if access(path, W_OK) != 0 {
+                throw JobError(.output, "\(path): cannot write \(option) there (\(String(cString: strerror(errno))))")
+            }
+            if (status.st_mode & S_IFMT) != S_IFREG { return }
+        }
+        let directory = directory(of: path)
+        if access(directory, W_OK) != 0 {
+            throw JobError(.output, "\(path): cannot write \(option) there (\(directory): \(String(cString: strerror(errno))))")
+        }
+    }
+
+    /// The directory a file path names its file in (`.` for a bare name).
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let directory = String(path[..<slash])
+        return directory.isEmpty ? "/" : directory
+    }
+}
