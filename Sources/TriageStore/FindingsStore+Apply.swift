@@ -8,22 +8,23 @@ extension FindingsStore {
     /// member of `batch`, in the members' order.
     ///
     /// Rows are visited in key order (adjacent keys share pages), each with a single `UPDATE`
-    /// (``UpdateFunction``). Per member: `FindingNotFound` when no finding has the key;
-    /// `DuplicatedFindingIdentifier` for a key that appeared earlier in the batch (*Choice*: the
-    /// one with the lowest `sequence`, then position, is applied); `InvalidInput` when the merged
-    /// `UserDefinedFields` would exceed 50 pairs; `FindingSizeExceeded` past 240 KB;
-    /// `InternalFailure` when a stored row cannot be decoded. `sequence` is the caller's record
-    /// number; it only orders duplicates.
+    /// (``UpdateFunction``). Per member: `FindingNotFound` when no finding has the key (compared
+    /// byte for byte); `DuplicatedFindingIdentifier` for a key with the same bytes as one earlier
+    /// in the batch (*Choice*: the one with the lowest `sequence`, then position, is applied);
+    /// `InvalidInput` when the merged `UserDefinedFields` would exceed 50 pairs;
+    /// `FindingSizeExceeded` past 240 KB; `InternalFailure` when a stored row cannot be decoded.
+    /// `sequence` is the caller's record number; it only orders duplicates.
     /// - Parameter now: `Note.UpdatedAt`, RFC 3339 UTC with milliseconds.
     /// - Throws: ``StoreError`` when the transaction fails as a whole (nothing is applied).
     package func apply(
         batch: [(sequence: Int, identifier: FindingIdentifier)], update: FindingUpdate, now: String
     ) throws(StoreError) -> [Outcome] {
         var outcomes = [Outcome](repeating: .processed, count: batch.count)
+        // Byte order (the store's key order), so that only the same bytes are duplicates.
         let order = batch.indices.sorted { left, right in
-            let (a, b) = (batch[left], batch[right])
-            if a.identifier != b.identifier { return a.identifier < b.identifier }
-            return (a.sequence, left) < (b.sequence, right)
+            let keys = FindingIdentifier.byteOrder(batch[left].identifier, batch[right].identifier)
+            if keys != 0 { return keys < 0 }
+            return (batch[left].sequence, left) < (batch[right].sequence, right)
         }
         let function = updateFunction
         try write("applying a batch") { db in
@@ -44,7 +45,7 @@ extension FindingsStore {
             var previous: FindingIdentifier?
             for index in order {
                 let identifier = batch[index].identifier
-                if identifier == previous {
+                if let previous, FindingIdentifier.byteOrder(identifier, previous) == 0 {
                     outcomes[index] = .failed(.duplicatedFindingIdentifier)
                     continue
                 }

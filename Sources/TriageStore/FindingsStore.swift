@@ -13,7 +13,8 @@ import Glibc
 /// One connection owned by one serial queue (a GRDB `DatabaseQueue`): calls from several threads
 /// are serialised, each call is one transaction. The file runs in WAL mode with
 /// `synchronous=NORMAL` (a commit survives a process crash; the last commits may be lost on power
-/// failure). Layout: ``StoreSchema``.
+/// failure). Layout: ``StoreSchema``. Keys and text are bound and read byte for byte
+/// (``RawStatement``), and compared and ordered in byte order, SQLite's `BINARY` collation.
 package final class FindingsStore: Sendable {
     /// The SQLite file.
     package let path: String
@@ -121,24 +122,37 @@ package final class FindingsStore: Sendable {
     }
 
     /// The stored finding as composed ASFF JSON (compact, one line), or `nil` if there is none.
+    /// The key is matched byte for byte (`Id`s that differ after a NUL are different findings).
     package func finding(_ identifier: FindingIdentifier) throws(StoreError) -> [UInt8]? {
         try read("reading a finding") { db in
-            let row = try Row.fetchOne(
+            let statement = try RawStatement(
                 db,
                 sql: """
                     SELECT f.customer_state, f.owned, d.body FROM finding f
                     JOIN finding_document d ON d.document_id = f.document_id
-                    WHERE f.product_arn = ? AND f.id = ?
-                    """, arguments: [identifier.productArn, identifier.id])
-            guard let row else { return nil }
+                    WHERE f.product_arn = ?1 AND f.id = ?2
+                    """)
+            defer { statement.finalize() }
+            statement.bind(identifier.productArn, at: 1)
+            statement.bind(identifier.id, at: 2)
+            let result = statement.step()
+            guard result == SQLITE_ROW else {
+                if result == SQLITE_DONE { return nil }
+                throw statement.error(result)
+            }
             var out: [UInt8] = []
-            try Self.compose(row: row, into: &out)
+            try statement.withBlob(at: 0) { state in
+                try statement.withBlob(at: 2) { body in
+                    try Self.compose(state: state, owned: statement.int(at: 1), provider: body, into: &out)
+                }
+            }
             return out
         }
     }
 
     /// Calls `body` with each stored finding as composed ASFF JSON (compact, no newline), sorted
-    /// by (`ProductArn`, `Id`) in byte order, inside one read transaction. Memory stays flat: one
+    /// by (`ProductArn`, `Id`) in byte order (SQLite's `BINARY` collation compares the whole
+    /// bytes, NULs included), inside one read transaction. Memory stays flat: one
     /// finding at a time. An error thrown by `body` stops the export and is rethrown as is.
     package func exportAll(_ body: ([UInt8]) throws -> Void) throws {
         do {
@@ -153,7 +167,15 @@ package final class FindingsStore: Sendable {
                 var out: [UInt8] = []
                 while let row = try rows.next() {
                     out.removeAll(keepingCapacity: true)
-                    try Self.compose(row: row, into: &out)
+                    try row.withUnsafeData(atIndex: 0) { state in
+                        try row.withUnsafeData(atIndex: 2) { provider in
+                            try StoreBytes.withBytes(state) { state in
+                                try StoreBytes.withBytes(provider) { provider in
+                                    try Self.compose(state: state, owned: row[1], provider: provider, into: &out)
+                                }
+                            }
+                        }
+                    }
                     try body(out)
                 }
             }
@@ -162,17 +184,12 @@ package final class FindingsStore: Sendable {
         }
     }
 
-    /// Composes a row of (`customer_state`, `owned`, `body`).
-    private static func compose(row: Row, into out: inout [UInt8]) throws {
-        let owned = OwnedFields(rawValue: row[1])
-        let state = try row.withUnsafeData(atIndex: 0) { data in
-            try StoreBytes.withBytes(data) { bytes in try CustomerState(encoded: bytes, owned: owned) }
-        }
-        try row.withUnsafeData(atIndex: 2) { data in
-            try StoreBytes.withBytes(data) { bytes in
-                try FindingComposer.compose(provider: bytes, state: state, into: &out)
-            }
-        }
+    /// Composes a finding from its stored `customer_state`, `owned` and document `body`.
+    private static func compose(
+        state: UnsafeRawBufferPointer, owned: Int, provider: UnsafeRawBufferPointer, into out: inout [UInt8]
+    ) throws {
+        let state = try CustomerState(encoded: state, owned: OwnedFields(rawValue: owned))
+        try FindingComposer.compose(provider: provider, state: state, into: &out)
     }
 
     /// Runs `body` in a read transaction, mapping failures to ``StoreError``.
