@@ -37,7 +37,7 @@ import TriageStore
                     update: FindingUpdate(confidence: round % 101), now: "2026-11-25T00:00:00.000Z")
                 #expect(outcomes.allSatisfy { $0 == .processed })
                 let size = (try? FileManager.default.attributesOfItem(atPath: path.path + "-wal")[.size] as? Int) ?? 0
-                maxWAL = max(maxWAL, size ?? 0)
+                maxWAL = max(maxWAL, size)
             }
             try store.syncCommitted()
             // A second connection sees every commit, and the file is sound.
