@@ -27,7 +27,9 @@ public final class ImportJob {
     private let pageSize: Int?
 
     /// Imports `files` (`-` is stdin) into the store at `storePath` (created if missing, with
-    /// SQLite pages of `pageSize` bytes when given).
+    /// SQLite pages of `pageSize` bytes when given). *Choice*: a 0-byte file, or an SQLite
+    /// database without any schema, is initialised as a new store (`touch x.sqlite` then
+    /// `import`); another application's database is refused before anything is written to it.
     public init(files: [String], storePath: String, chunkSize: Int = 500, pageSize: Int? = nil) {
         self.files = files
         self.storePath = storePath
@@ -54,7 +56,7 @@ public final class ImportJob {
             if let pageSize { options.pageSize = pageSize }
             store = try FindingsStore(path: storePath, options: options)
         } catch {
-            throw JobError(.target, "store \(storePath): \(error.message)")
+            throw StoreTarget.jobError(error, path: storePath)
         }
         var result = Result()
         for (file, source) in sources {
@@ -106,16 +108,17 @@ public final class ImportJob {
 /// `triage export`: the store's findings as NDJSON sorted by (`ProductArn`, `Id`).
 public enum ExportJob {
     /// Writes every finding to `output` (`-` = stdout; gzip when the name ends in `.gz`);
-    /// returns how many.
+    /// returns how many. The store is opened read-only and never written; a missing, 0-byte or
+    /// foreign file is refused (exit status 2).
     public static func run(storePath: String, output: String) throws(JobError) -> Int {
         try StoreTarget.requireExisting(storePath)
         let store: FindingsStore
         do {
             var options = StoreOptions()
-            options.readOnly = true
+            options.access = .readOnly
             store = try FindingsStore(path: storePath, options: options)
         } catch {
-            throw JobError(.target, "store \(storePath): \(error.message)")
+            throw StoreTarget.jobError(error, path: storePath)
         }
         let writer: LineFileWriter
         do {

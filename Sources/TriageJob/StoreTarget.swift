@@ -1,3 +1,4 @@
+import Synchronization
 import TriageCore
 import TriageIO
 import TriageStore
@@ -6,20 +7,39 @@ import TriageStore
 import Glibc
 #endif
 
-/// The embedded SQLite findings store as a batch target: one transaction per batch.
+/// The embedded SQLite findings store as a batch target: one transaction per batch; or, as a
+/// rehearsal, the same batches through the same statements in one transaction that is rolled
+/// back, counting what would change (``RehearsalTally``).
 public final class StoreTarget: BatchTarget {
     private let store: FindingsStore
     /// `store:<path>`.
     public let name: String
+    /// Whether this is a rehearsal: nothing is ever committed to the store.
+    public let isRehearsal: Bool
+    /// What the rehearsal's batches changed so far (stays empty in a real run).
+    private let tally = Mutex(RehearsalTally())
 
-    /// Opens the store at `path` (it must exist: `triage import` creates it).
-    public init(path: String) throws(JobError) {
+    /// Opens the store at `path`, which must exist and be a findings store (`triage import`
+    /// creates one); the file is inspected read-only before anything writes to it.
+    ///
+    /// With `rehearsal`, batches are applied exactly as in a real run, through the same
+    /// statements, with the same outcomes (`FindingNotFound`, `InvalidInput` for too many
+    /// `UserDefinedFields`, `FindingSizeExceeded`, duplicates), inside one transaction on the
+    /// store's single connection, so a batch sees what earlier batches of the run did. That
+    /// transaction is rolled back by ``finishRehearsal()`` (or when the target goes away):
+    /// nothing reaches the file or its WAL. It holds the store's write lock until then, and the
+    /// pages it changes stay in memory.
+    /// - Throws: ``JobError`` `target` (exit status 2): no file, an empty one, another
+    ///   application's database, a read-only store, or one that cannot be opened; the same for a
+    ///   rehearsal as for a real run.
+    public init(path: String, rehearsal: Bool = false) throws(JobError) {
         try Self.requireExisting(path)
         if access(path, W_OK) != 0 || access(RunSetup.directory(of: path), W_OK) != 0 {
             throw JobError(
                 .target, "store \(path) is read-only (\(String(cString: strerror(errno)))): SQLite must write the file and its -wal beside it")
         }
         var options = StoreOptions()
+        options.access = rehearsal ? .rehearsal : .update
         // The page cache counts towards the resident set. Decisions come in key order (the sort
         // window), so the pages being updated are few at any time: 8 MiB measured as fast as 48.
         options.cacheSizeKiB = 8 * 1024
@@ -31,21 +51,38 @@ public final class StoreTarget: BatchTarget {
         do {
             store = try FindingsStore(path: path, options: options)
         } catch {
-            throw JobError(.target, "store \(path): \(error.message)")
+            throw Self.jobError(error, path: path)
         }
         name = "store:\(path)"
+        isRehearsal = rehearsal
     }
 
-    /// `apply` and `export` need a store that `import` made; a missing file is a set-up error,
-    /// not an empty store.
+    /// `apply` and `export` need a store that `import` made; a missing or 0-byte file is a set-up
+    /// error, not an empty store.
     static func requireExisting(_ path: String) throws(JobError) {
         var status = stat()
         guard stat(path, &status) == 0 else {
-            throw JobError(.target, "no findings store at \(path) (create one with: triage import FILE --store \(path))")
+            throw JobError(
+                .target, "no findings store at \(path) (create one with: triage import FILE --store \(path))")
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
             throw JobError(.target, "\(path) is not a findings store file")
         }
+        guard status.st_size > 0 else { throw emptyStore(path) }
+    }
+
+    /// The set-up error for a store that failed to open: one line naming the file.
+    static func jobError(_ error: StoreError, path: String) -> JobError {
+        switch error.code {
+        case .empty: emptyStore(path)
+        case .notAStore: JobError(.target, error.message)
+        default: JobError(.target, "store \(path): \(error.message)")
+        }
+    }
+
+    private static func emptyStore(_ path: String) -> JobError {
+        JobError(
+            .target, "\(path) is empty, not a findings store (create one with: triage import FILE --store \(path))")
     }
 
     /// SQLite has one writer, but while one batch holds it others finish their journal entries
@@ -58,7 +95,8 @@ public final class StoreTarget: BatchTarget {
     /// (README, "Performance"), for about 34 MB of memory.
     public var defaultKeyOrderWindow: Int { 262_144 }
 
-    /// Syncs the store's WAL: every committed batch is then durable.
+    /// Syncs the store's WAL: every committed batch is then durable (nothing to do in a
+    /// rehearsal, which commits nothing).
     public func syncApplied() throws(JobError) {
         do {
             try store.syncCommitted()
@@ -67,16 +105,39 @@ public final class StoreTarget: BatchTarget {
         }
     }
 
-    /// Applies a batch in one transaction; a failed transaction fails each of its records with
+    /// Applies a batch in one transaction (in a rehearsal, one savepoint of the rehearsal's
+    /// transaction, counted in the tally); a failed transaction fails each of its records with
     /// `InternalFailure` (nothing of it applied).
     public func apply(_ batch: PlannedBatch) -> [Outcome] {
         let now = Timestamp.rfc3339(milliseconds: Timestamp.nowMilliseconds())
+        let members = batch.members.map { (sequence: $0.sequence, identifier: $0.identifier) }
         do {
-            return try store.apply(
-                batch: batch.members.map { (sequence: $0.sequence, identifier: $0.identifier) }, update: batch.update.update,
-                now: now)
+            guard isRehearsal else { return try store.apply(batch: members, update: batch.update.update, now: now) }
+            let (outcomes, changes) = try store.applyCountingChanges(
+                batch: members, update: batch.update.update, now: now)
+            tally.withLock { $0.add(changes) }
+            return outcomes
         } catch {
             return Array(repeating: .failed(.internalFailure, "store: \(error.message)"), count: batch.members.count)
+        }
+    }
+
+    /// What the rehearsal would change, counted over the batches applied so far; `nil` for a
+    /// real run. Read it once the job has finished.
+    public var rehearsalSummary: RehearsalTally? {
+        isRehearsal ? tally.withLock { $0 } : nil
+    }
+
+    /// Ends a rehearsal: rolls its transaction back and closes the store (the target applies
+    /// nothing after this). Call it once the job has finished; it does nothing for a real run or
+    /// when called again. Dropping the target rolls back too.
+    /// - Throws: ``JobError`` `target` when SQLite fails to roll back or close; nothing was
+    ///   committed either way.
+    public func finishRehearsal() throws(JobError) {
+        do {
+            try store.finishRehearsal()
+        } catch {
+            throw JobError(.target, "store \(store.path): \(error.message)")
         }
     }
 }

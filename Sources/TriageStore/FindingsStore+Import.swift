@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import TriageCore
 
 extension FindingsStore {
@@ -7,30 +8,13 @@ extension FindingsStore {
     ///
     /// Each element is the raw JSON of one finding object (any whitespace; it is kept byte for
     /// byte). A rejected finding does not stop the others. Findings are not limited to 100 per
-    /// call here: the caller chooses the transaction size.
+    /// call here: the caller chooses the transaction size. Keys and other text are bound with
+    /// their length (``RawStatement``): `Id`s that differ only after a NUL are two findings.
     /// - Throws: ``StoreError`` when the transaction fails as a whole (nothing is imported).
     package func `import`(findings: [[UInt8]]) throws(StoreError) -> [ImportOutcome] {
         try write("importing findings") { db in
-            let select = try db.cachedStatement(
-                sql: """
-                    SELECT updated_at, record_state, compliance_status, owned, customer_state, document_id
-                    FROM finding WHERE product_arn = ? AND id = ?
-                    """)
-            let insertDocument = try db.cachedStatement(sql: "INSERT INTO finding_document (body) VALUES (?)")
-            let updateDocument = try db.cachedStatement(
-                sql: "UPDATE finding_document SET body = ? WHERE document_id = ?")
-            let insertFinding = try db.cachedStatement(
-                sql: """
-                    INSERT INTO finding (product_arn, id, aws_account_id, region, workflow_status, record_state,
-                        compliance_status, updated_at, document_id, provider_bytes, owned, customer_state)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            let updateFinding = try db.cachedStatement(
-                sql: """
-                    UPDATE finding SET aws_account_id = ?, region = ?, workflow_status = ?, record_state = ?,
-                        compliance_status = ?, updated_at = ?, provider_bytes = ?, customer_state = ?
-                    WHERE product_arn = ? AND id = ?
-                    """)
+            let statements = try ImportStatements(db)
+            defer { statements.finalize() }
             return try findings.map { bytes in
                 let provider: ProviderFinding
                 do {
@@ -38,44 +22,127 @@ extension FindingsStore {
                 } catch let failure as ImportFailure {
                     return .failed(id: failure.id, code: failure.code, message: failure.message)
                 }
-                let identifier = provider.identifier
-                let existing = try Row.fetchOne(select, arguments: [identifier.productArn, identifier.id])
                 do {
-                    guard let existing else {
-                        let stored = try ImportRules.newFinding(provider)
-                        try insertDocument.execute(arguments: [StoreBytes.data(stored.document)])
-                        try insertFinding.execute(
-                            arguments: [
-                                identifier.productArn, identifier.id, provider.awsAccountId, provider.region,
-                                stored.state.workflowStatus, stored.recordState, provider.complianceStatus,
-                                provider.updatedAt, db.lastInsertedRowID, stored.providerBytes,
-                                stored.state.owned.rawValue,
-                                StoreBytes.data(stored.state.encoded),
-                            ])
-                        return .created(identifier)
-                    }
-                    let storedUpdatedAt: String = existing[0]
-                    if let previous = FindingTimestamp(storedUpdatedAt), provider.updatedInstant <= previous {
-                        return .ignored(identifier)
-                    }
-                    let owned = OwnedFields(rawValue: existing[3])
-                    let previousState = try existing.withUnsafeData(atIndex: 4) { data in
-                        try StoreBytes.withBytes(data) { buffer in try CustomerState(encoded: buffer, owned: owned) }
-                    }
-                    let stored = try ImportRules.reimport(
-                        provider, over: previousState, recordState: existing[1], complianceStatus: existing[2])
-                    try updateDocument.execute(arguments: [StoreBytes.data(stored.document), existing[5] as Int64])
-                    try updateFinding.execute(
-                        arguments: [
-                            provider.awsAccountId, provider.region, stored.state.workflowStatus, stored.recordState,
-                            provider.complianceStatus, provider.updatedAt, stored.providerBytes,
-                            StoreBytes.data(stored.state.encoded), identifier.productArn, identifier.id,
-                        ])
-                    return .updated(identifier)
+                    return try Self.import(provider, with: statements)
                 } catch let failure as ImportFailure {
                     return .failed(id: failure.id, code: failure.code, message: failure.message)
                 }
             }
         }
+    }
+
+    /// Stores one checked finding: new, a later version of a stored one, or ignored.
+    private static func `import`(_ provider: ProviderFinding, with statements: ImportStatements) throws
+        -> ImportOutcome
+    {
+        let identifier = provider.identifier
+        guard let existing = try statements.existing(identifier) else {
+            let stored = try ImportRules.newFinding(provider)
+            let insertDocument = statements.insertDocument
+            insertDocument.bind(blob: stored.document, at: 1)
+            try insertDocument.execute()
+            let insert = statements.insertFinding
+            insert.bind(identifier.productArn, at: 1)
+            insert.bind(identifier.id, at: 2)
+            insert.bind(provider.awsAccountId, at: 3)
+            insert.bind(provider.region, at: 4)
+            insert.bind(stored.state.workflowStatus, at: 5)
+            insert.bind(stored.recordState, at: 6)
+            insert.bind(provider.complianceStatus, at: 7)
+            insert.bind(provider.updatedAt, at: 8)
+            insert.bind(insertDocument.lastInsertedRowID, at: 9)
+            insert.bind(stored.providerBytes, at: 10)
+            insert.bind(stored.state.owned.rawValue, at: 11)
+            insert.bind(blob: stored.state.encoded, at: 12)
+            try insert.execute()
+            return .created(identifier)
+        }
+        if let previous = FindingTimestamp(existing.updatedAt), provider.updatedInstant <= previous {
+            return .ignored(identifier)
+        }
+        let stored = try ImportRules.reimport(
+            provider, over: existing.state, recordState: existing.recordState,
+            complianceStatus: existing.complianceStatus)
+        let updateDocument = statements.updateDocument
+        updateDocument.bind(blob: stored.document, at: 1)
+        updateDocument.bind(existing.documentID, at: 2)
+        try updateDocument.execute()
+        let update = statements.updateFinding
+        update.bind(provider.awsAccountId, at: 1)
+        update.bind(provider.region, at: 2)
+        update.bind(stored.state.workflowStatus, at: 3)
+        update.bind(stored.recordState, at: 4)
+        update.bind(provider.complianceStatus, at: 5)
+        update.bind(provider.updatedAt, at: 6)
+        update.bind(stored.providerBytes, at: 7)
+        update.bind(blob: stored.state.encoded, at: 8)
+        update.bind(identifier.productArn, at: 9)
+        update.bind(identifier.id, at: 10)
+        try update.execute()
+        return .updated(identifier)
+    }
+}
+
+/// The statements of one import transaction, prepared once for all its findings.
+private struct ImportStatements {
+    /// What a re-import needs of the stored finding.
+    struct Existing {
+        var updatedAt: String
+        var recordState: String
+        var complianceStatus: String?
+        var state: CustomerState
+        var documentID: Int
+    }
+
+    let select: RawStatement
+    let insertDocument: RawStatement
+    let updateDocument: RawStatement
+    let insertFinding: RawStatement
+    let updateFinding: RawStatement
+
+    init(_ db: Database) throws {
+        select = try RawStatement(
+            db,
+            sql: """
+                SELECT updated_at, record_state, compliance_status, owned, customer_state, document_id
+                FROM finding WHERE product_arn = ?1 AND id = ?2
+                """)
+        insertDocument = try RawStatement(db, sql: "INSERT INTO finding_document (body) VALUES (?1)")
+        updateDocument = try RawStatement(db, sql: "UPDATE finding_document SET body = ?1 WHERE document_id = ?2")
+        insertFinding = try RawStatement(
+            db,
+            sql: """
+                INSERT INTO finding (product_arn, id, aws_account_id, region, workflow_status, record_state,
+                    compliance_status, updated_at, document_id, provider_bytes, owned, customer_state)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                """)
+        updateFinding = try RawStatement(
+            db,
+            sql: """
+                UPDATE finding SET aws_account_id = ?1, region = ?2, workflow_status = ?3, record_state = ?4,
+                    compliance_status = ?5, updated_at = ?6, provider_bytes = ?7, customer_state = ?8
+                WHERE product_arn = ?9 AND id = ?10
+                """)
+    }
+
+    func finalize() {
+        for statement in [select, insertDocument, updateDocument, insertFinding, updateFinding] { statement.finalize() }
+    }
+
+    /// The stored finding with `identifier`, or `nil`.
+    func existing(_ identifier: FindingIdentifier) throws -> Existing? {
+        select.bind(identifier.productArn, at: 1)
+        select.bind(identifier.id, at: 2)
+        defer { select.reset() }
+        let result = select.step()
+        guard result == SQLITE_ROW else {
+            if result == SQLITE_DONE { return nil }
+            throw select.error(result)
+        }
+        let owned = OwnedFields(rawValue: select.int(at: 3))
+        let state = try select.withBlob(at: 4) { bytes in try CustomerState(encoded: bytes, owned: owned) }
+        return Existing(
+            updatedAt: select.text(at: 0) ?? "", recordState: select.text(at: 1) ?? "ACTIVE",
+            complianceStatus: select.text(at: 2), state: state, documentID: select.int(at: 5))
     }
 }

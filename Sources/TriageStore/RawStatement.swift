@@ -1,9 +1,14 @@
 import GRDB
 import GRDBSQLite
 
-/// A prepared statement used through SQLite's C API on the hot paths, where GRDB's `Row` and
-/// `StatementArguments` would copy every value. Finalized by ``finalize()``; lives within one
-/// database access (one transaction).
+/// A prepared statement used through SQLite's C API, wherever the store binds or reads text.
+///
+/// Text goes in and comes out with its length, byte for byte: a finding's `Id` may hold any
+/// character, NUL included, and GRDB binds a `String` as a C string (`sqlite3_bind_text` with
+/// length -1) and reads one with `String(cString:)`, both of which stop at the first NUL. So the
+/// store never passes text through GRDB's `StatementArguments` or `Row`; it also avoids their
+/// copies on the hot paths. Finalized by ``finalize()``; lives within one database access (one
+/// transaction).
 struct RawStatement {
     /// `SQLITE_TRANSIENT`: SQLite copies the bound bytes.
     static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -41,6 +46,24 @@ struct RawStatement {
         }
     }
 
+    /// Binds an integer to parameter `index` (1-based); `nil` binds NULL.
+    func bind(_ value: Int?, at index: Int32) {
+        guard let value else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        bind(value, at: index)
+    }
+
+    /// Binds `bytes` as a blob to parameter `index` (1-based); SQLite copies them.
+    func bind(blob bytes: [UInt8], at index: Int32) {
+        bytes.withUnsafeBytes { buffer in
+            // A non-null pointer even for no bytes: a null one would bind NULL, not an empty blob.
+            let start = buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)
+            _ = sqlite3_bind_blob(handle, index, start, Int32(buffer.count), Self.transient)
+        }
+    }
+
     /// Binds two texts (without copying them) to parameters `firstIndex` and `secondIndex`, runs
     /// the statement to completion and resets it; returns SQLite's result code.
     func run(binding first: String, at firstIndex: Int32, _ second: String, at secondIndex: Int32) -> Int32 {
@@ -63,6 +86,43 @@ struct RawStatement {
         sqlite3_reset(handle)
         return result
     }
+
+    /// Advances to the next row: `SQLITE_ROW`, `SQLITE_DONE` or an error code. The statement keeps
+    /// its row (and the columns their bytes) until the next step or ``reset()``.
+    func step() -> Int32 { sqlite3_step(handle) }
+
+    /// Resets the statement for another run (bindings are kept until they are replaced).
+    func reset() { sqlite3_reset(handle) }
+
+    /// Column `index` (0-based) of the current row as text, all its bytes; `nil` for NULL.
+    func text(at index: Int32) -> String? {
+        guard sqlite3_column_type(handle, index) != SQLITE_NULL else { return nil }
+        // The pointer first, then the length (SQLite's rule: the text conversion may change it).
+        let start = sqlite3_column_text(handle, index)
+        let count = Int(sqlite3_column_bytes(handle, index))
+        guard let start, count > 0 else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
+    }
+
+    /// Column `index` (0-based) of the current row as an integer (0 for NULL).
+    func int(at index: Int32) -> Int { Int(sqlite3_column_int64(handle, index)) }
+
+    /// Calls `body` with the bytes of column `index` (0-based) of the current row as a blob, in
+    /// place; valid only inside `body`.
+    func withBlob<T>(at index: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        let start = sqlite3_column_blob(handle, index)
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return try body(UnsafeRawBufferPointer(start: count > 0 ? start : nil, count: count))
+    }
+
+    /// Runs the statement to completion and resets it; throws SQLite's error unless it is done.
+    func execute() throws {
+        let result = run()
+        guard result == SQLITE_DONE else { throw error(result) }
+    }
+
+    /// The row id of the last row inserted on the connection.
+    var lastInsertedRowID: Int { Int(sqlite3_last_insert_rowid(connection)) }
 
     /// Rows changed by the last completed statement on the connection.
     var changes: Int { Int(sqlite3_changes(connection)) }

@@ -9,7 +9,8 @@ import GRDB
 package struct StoreError: Error, CustomStringConvertible {
     /// What went wrong, for callers that branch on it (the CLI maps all of them to exit status 2).
     package enum Code: String, Sendable {
-        /// The file cannot be opened or created (missing directory, permissions).
+        /// The file cannot be opened or created (missing directory, permissions), or it is missing
+        /// where an existing store is needed.
         case cannotOpen = "CannotOpen"
         /// The file or its directory is read-only.
         case readOnly = "ReadOnly"
@@ -17,6 +18,9 @@ package struct StoreError: Error, CustomStringConvertible {
         case corrupt = "Corrupt"
         /// An SQLite database of another application.
         case notAStore = "NotAStore"
+        /// A 0-byte file, or an SQLite database without any schema, where an existing store is
+        /// needed (`apply`, `export`).
+        case empty = "Empty"
         /// The store was written by a newer triage (unknown schema migrations).
         case newerSchema = "NewerSchema"
         /// The disk is full.

@@ -1,8 +1,36 @@
 /// How the findings store opens its SQLite file. The defaults suit a batch run on a machine with a
 /// few GiB of memory; the page cache and the memory map count towards the resident set size.
 package struct StoreOptions: Sendable {
-    /// Open without writing (no migration; `import` and `apply` fail with `ReadOnly`).
-    package var readOnly = false
+    /// What opening may do to the file, and what the connection may do after.
+    ///
+    /// Whatever the access, the file is first inspected read-only (``StoreProbe``): another
+    /// application's database, a damaged file or a newer store is refused before anything is
+    /// written to it.
+    package enum Access: Sendable, Equatable {
+        /// `import`: creates the file when it is missing and initialises an empty one (0 bytes, or
+        /// an SQLite database without any schema); migrates an older store; WAL mode.
+        case create
+        /// `apply`: the file must already be a findings store (a missing or empty one is refused:
+        /// `CannotOpen`, `Empty`); migrates an older store; WAL mode.
+        case update
+        /// `export`: nothing is ever written; the file must be an up-to-date findings store.
+        case readOnly
+        /// A rehearsal of `apply` (`--dry-run` against the store): like ``update``, but every
+        /// change stays in one transaction, begun at open and rolled back by
+        /// ``FindingsStore/finishRehearsal()`` (or when the store goes away), so the batches see
+        /// each other's changes as in a real run and the file never does. No migration (the store
+        /// must be up to date), no change of journal mode, no checkpoint; the page cache does not
+        /// spill, so the pages changed stay in memory until the rollback.
+        case rehearsal
+    }
+
+    /// What opening may do; ``Access/create`` by default.
+    package var access = Access.create
+    /// Open without writing (``Access/readOnly``; setting `false` means ``Access/create``).
+    package var readOnly: Bool {
+        get { access == .readOnly }
+        set { access = newValue ? .readOnly : .create }
+    }
     /// SQLite page cache, in KiB (`PRAGMA cache_size = -N`). Default 256 MiB.
     package var cacheSizeKiB = 256 * 1024
     /// Bytes of the file SQLite reads through `mmap` (`PRAGMA mmap_size`). Default 0 (off): with

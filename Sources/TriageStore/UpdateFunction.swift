@@ -22,6 +22,11 @@ final class UpdateFunction: @unchecked Sendable {
     var now = ""
     /// The code of the last failed call, cleared by the caller.
     var failure: ErrorCode?
+    /// When counting changes: the members the batch's update sets; `nil` otherwise.
+    var countedMembers: [UpdatedMember]?
+    /// When counting: after a successful call, bit `i` set when the finding already had
+    /// `countedMembers[i]` as the update sets it.
+    var alreadySo: UInt64 = 0
 
     /// Registers the function on `connection`; the connection keeps `self` alive.
     func register(on connection: OpaquePointer) throws {
@@ -59,6 +64,12 @@ final class UpdateFunction: @unchecked Sendable {
         case .failure(let code):
             fail(context, code)
         case .success(let next):
+            if let members = countedMembers {
+                alreadySo = 0
+                for (index, member) in members.enumerated() where member.isAlreadySo(before: state, after: next) {
+                    alreadySo |= 1 << UInt64(index)
+                }
+            }
             next.encoded.withUnsafeBytes { bytes in
                 sqlite3_result_blob(context, bytes.baseAddress, Int32(bytes.count), RawStatement.transient)
             }
