@@ -17,26 +17,28 @@ struct ReportRenderer: Sendable {
     /// interrupted run never sent it): such a record is left out of the report.
     let appliedOutcome: @Sendable (Int) -> Outcome?
 
-    /// Writes the reports asked for, the JSON and the JUnit one at the same time (each reads the
-    /// spool on its own); returns them as (kind, path).
-    func writeAll(jsonPath: String?, junitPath: String?) throws -> [(kind: String, path: String)] {
+    /// Writes the reports asked for, the JSON and the JUnit one at the same time (each walks the
+    /// spool on its own); returns them as (kind, path). A report that fails leaves no temporary
+    /// file (and the file it would have replaced as it was); the error of the first report asked
+    /// for that failed is thrown, naming that report's path.
+    func writeAll(jsonPath: String?, junitPath: String?) throws(OutputError) -> [(kind: String, path: String)] {
         try spool.flush()
         let jobs: [(kind: String, path: String)] = [("report", jsonPath), ("junit", junitPath)].compactMap { kind, path in
             path.map { (kind, $0) }
         }
-        let failures = Mutex<[String]>([])
+        let failures = Mutex<[Int: OutputError]>([:])
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            do {
+            do throws(OutputError) {
                 if jobs[index].kind == "report" {
                     try writeJSON(to: jobs[index].path)
                 } else {
                     try writeJUnit(to: jobs[index].path)
                 }
             } catch {
-                failures.withLock { $0.append("\(error)") }
+                failures.withLock { $0[index] = error }
             }
         }
-        if let failure = failures.withLock({ $0.first }) { throw OutputError(path: jobs[0].path, reason: failure) }
+        if let failure = failures.withLock({ $0.min { $0.key < $1.key }?.value }) { throw failure }
         return jobs
     }
 
@@ -53,8 +55,8 @@ struct ReportRenderer: Sendable {
         }
     }
 
-    /// Writes the JSON report atomically (`-` = stdout).
-    func writeJSON(to path: String) throws {
+    /// Writes the JSON report by ``OutputPath``'s rule (`-` = stdout).
+    func writeJSON(to path: String) throws(OutputError) {
         let output = try FileOutput(path: path)
         do {
             let writer = JSONReportWriter(output: output)
@@ -66,15 +68,15 @@ struct ReportRenderer: Sendable {
             try output.commit()
         } catch {
             output.discard()
-            throw error
+            throw Self.outputError(error, path: path)
         }
     }
 
-    /// Writes the JUnit report atomically: one suite per input.
-    func writeJUnit(to path: String) throws {
-        let temporary = "\(path).tmp-\(getpid())"
+    /// Writes the JUnit report by ``OutputPath``'s rule: one suite per input.
+    func writeJUnit(to path: String) throws(OutputError) {
+        let output = try FileOutput(path: path)
         do {
-            let writer = try JUnitWriter(path: temporary)
+            let writer = try JUnitWriter(output: output)
             let hostname = Self.hostname()
             var open = -1
             func openSuite(_ input: Int) throws {
@@ -115,12 +117,20 @@ struct ReportRenderer: Sendable {
             }
             if open >= 0 { try closeSuite() }
             try writer.finish()
-            guard rename(temporary, path) == 0 else {
-                throw OutputError(path: path, reason: "cannot rename into place: \(String(cString: strerror(errno)))")
-            }
+            try output.commit()
         } catch {
-            unlink(temporary)
-            throw error
+            output.discard()
+            throw Self.outputError(error, path: path)
+        }
+    }
+
+    /// `error` as the output error of the report at `path`: the output's own error when it has
+    /// one (`PATH: write failed: No space left on device`), else the error's text.
+    private static func outputError(_ error: any Error, path: String) -> OutputError {
+        switch error {
+        case let error as OutputError: error
+        case let error as JUnitWriterError: error.output ?? OutputError(path: path, reason: error.message)
+        default: OutputError(path: path, reason: "\(error)")
         }
     }
 

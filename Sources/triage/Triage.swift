@@ -28,6 +28,7 @@ struct Triage: ParsableCommand {
 @main
 enum TriageMain {
     static func main() {
+        signal(SIGPIPE, SIG_IGN)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .info

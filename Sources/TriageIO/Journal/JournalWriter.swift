@@ -30,8 +30,11 @@ package final class JournalWriter: @unchecked Sendable {
         }
     }
 
-    /// Truncates `path` after its last line feed (nothing when it ends with one or is missing).
+    /// Truncates `path` after its last line feed (nothing when it ends with one, is missing, or
+    /// is not a regular file: a journal on a device or FIFO is only ever written to).
     static func cutTornTail(_ path: String) throws(OutputError) {
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return }
         let fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
         guard fd >= 0 else { return }
         defer { Glibc.close(fd) }

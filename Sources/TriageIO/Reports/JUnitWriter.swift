@@ -1,7 +1,8 @@
 import CLibXML2
 
-/// Streams a JUnit XML report to a file with libxml2's `xmlTextWriter`; memory stays flat
-/// whatever the number of test cases (output goes to the file in chunks of about 4 KB).
+/// Streams a JUnit XML report to a ``FileOutput`` with libxml2's `xmlTextWriter`; memory stays flat
+/// whatever the number of test cases (libxml2 hands over chunks of about 4 KB, the output writes
+/// them out a MiB at a time).
 ///
 /// The report validates against the strict windyroad `JUnit.xsd` and Jenkins xunit `junit-10.xsd`:
 /// `<testsuites>` without attributes; per suite `name package id timestamp hostname tests failures
@@ -17,6 +18,11 @@ import CLibXML2
 /// calls ``beginSuite(_:)``. Calls must come in the order `beginSuite`, `testCase`*, `endSuite`, ...,
 /// `finish`; a write error (disk full) is thrown by the call that hits it, or by ``finish()`` at the
 /// latest, and every later call throws it again. Not thread-safe: use it from one thread at a time.
+///
+/// ``init(output:)`` writes to the caller's output, which the caller commits or discards after
+/// ``finish()``; ``init(path:)`` opens the path by ``OutputPath``'s rule (atomic replacement of a
+/// regular file, in place for a device or FIFO), commits it in ``finish()`` and discards it when
+/// the writer is dropped unfinished.
 package final class JUnitWriter {
     private enum State {
         case betweenSuites
@@ -31,14 +37,32 @@ package final class JUnitWriter {
 
     private let path: String
     private let file: JUnitOutputFile
+    /// Whether ``finish()`` commits the output (and `deinit` discards it).
+    private let ownsOutput: Bool
     private var writer: xmlTextWriterPtr?
     private var state = State.betweenSuites
 
-    /// Creates or truncates the file at `path` and writes the XML declaration and `<testsuites>`.
-    package init(path: String) throws(JUnitWriterError) {
+    /// Opens `path` (see the type's notes) and writes the XML declaration and `<testsuites>`.
+    package convenience init(path: String) throws(JUnitWriterError) {
+        let output: FileOutput
+        do throws(OutputError) {
+            output = try FileOutput(path: path)
+        } catch {
+            throw JUnitWriterError(.open, "cannot create the file", output: error)
+        }
+        try self.init(output: output, owned: true)
+    }
+
+    /// Writes the XML declaration and `<testsuites>` to `output`, which the caller commits.
+    package convenience init(output: FileOutput) throws(JUnitWriterError) {
+        try self.init(output: output, owned: false)
+    }
+
+    private init(output: FileOutput, owned: Bool) throws(JUnitWriterError) {
         _ = Self.libxml2Ready
-        self.path = path
-        file = try JUnitOutputFile(path: path)
+        self.path = output.path
+        file = JUnitOutputFile(output: output)
+        ownsOutput = owned
         let context = Unmanaged.passUnretained(file).toOpaque()
         let output = xmlOutputBufferCreateIO(
             { context, buffer, length in
@@ -63,8 +87,10 @@ package final class JUnitWriter {
     }
 
     deinit {
-        // An unfinished report is left truncated; `file` closes the descriptor.
         if let writer { xmlFreeTextWriter(writer) }
+        // An unfinished report of its own is discarded, the old file (if any) left as it was; a
+        // no-op once committed.
+        if ownsOutput { file.output.discard() }
     }
 
     /// Writes `<testsuite ...>` and its `<properties>`; throws `.invalidSuite` for a malformed timestamp.
@@ -130,18 +156,23 @@ package final class JUnitWriter {
         state = .betweenSuites
     }
 
-    /// Writes `</testsuites>`, flushes and closes the file; write and close errors (disk full) surface here.
+    /// Writes `</testsuites>` and writes everything out (an output of its own is committed:
+    /// synced, closed and renamed into place); write and close errors (disk full) surface here.
     package func finish() throws(JUnitWriterError) {
         let writer = try ready(for: "finish", inSuite: false)
         try check(xmlTextWriterEndDocument(writer))
         // Freeing the writer flushes libxml2's last buffered bytes into `file`.
         xmlFreeTextWriter(writer)
         self.writer = nil
-        if let error = file.writeError {
-            throw fail(JUnitWriterError(.write, path: path, "cannot write", systemError: error))
+        if let error = file.flush() {
+            throw fail(JUnitWriterError(.write, "cannot write", output: error))
         }
-        if let error = file.closeDescriptor() {
-            throw fail(JUnitWriterError(.close, path: path, "cannot close", systemError: error))
+        if ownsOutput {
+            do throws(OutputError) {
+                try file.output.commit()
+            } catch {
+                throw fail(JUnitWriterError(.close, "cannot close", output: error))
+            }
         }
         state = .finished
     }
@@ -165,7 +196,7 @@ package final class JUnitWriter {
     /// Throws (and makes the writer fail from now on) if the last write failed or libxml2 returned -1.
     private func check(_ result: Int32) throws(JUnitWriterError) {
         if let error = file.writeError {
-            throw fail(JUnitWriterError(.write, path: path, "cannot write", systemError: error))
+            throw fail(JUnitWriterError(.write, "cannot write", output: error))
         }
         if result < 0 {
             throw fail(JUnitWriterError(.libxml, path: path, "libxml2's text writer failed"))

@@ -8,11 +8,12 @@
 package struct JUnitWriterError: Error, CustomStringConvertible {
     /// What went wrong.
     package enum Code: String, Sendable {
-        /// The file could not be created or truncated.
+        /// The file could not be opened or its temporary file created.
         case open
         /// Writing failed (disk full, I/O error); later calls report the same error.
         case write
-        /// Closing the file failed (the last bytes may not have reached the disk).
+        /// Closing, syncing or renaming the file into place failed (the last bytes may not have
+        /// reached the disk).
         case close
         /// libxml2's writer refused a call (out of memory).
         case libxml
@@ -30,6 +31,9 @@ package struct JUnitWriterError: Error, CustomStringConvertible {
     package var message: String
     /// The `errno` of a failed system call, if any.
     package var systemError: Int32?
+    /// The output's own error, for `.open`, `.write` and `.close`: the path as named and the
+    /// reason (`write failed: No space left on device`), as every other output reports it.
+    package var output: OutputError?
 
     /// `JUnit report PATH: MESSAGE`.
     package var description: String { "JUnit report \(path): \(message)" }
@@ -43,5 +47,12 @@ package struct JUnitWriterError: Error, CustomStringConvertible {
         } else {
             self.message = message
         }
+    }
+
+    /// An output failure as code `code`, described as `message: <strerror> (errno N)`.
+    init(_ code: Code, _ message: String, output: OutputError) {
+        self.init(code, path: output.path, message, systemError: output.systemError)
+        if output.systemError == nil { self.message = "\(message): \(output.reason)" }
+        self.output = output
     }
 }

@@ -6,23 +6,38 @@ import TriageCore
 /// An append-only temporary file of ``SpooledRecord``s in input order, read back once or more to
 /// render reports without holding a million records in memory.
 ///
+/// The file is unlinked as soon as it is open: it lives on through its descriptor and goes away
+/// with it, so a run that is killed (SIGKILL, a crash) leaves nothing in `$TMPDIR`. Readers walk
+/// it through the same descriptor with `pread`, each at an offset of its own.
+///
 /// Encoding per record: flags byte (1 id, 2 productArn, 4 outcome), varint input, varint line,
 /// then length-prefixed UTF-8 id and productArn, then the outcome: 0xFF processed, or the failure
 /// code's index in `ErrorCode.allCases` and the length-prefixed message.
 ///
-/// `@unchecked Sendable`: one thread appends; ``forEach(_:)`` only reads the file through a source
-/// of its own, so several readers may run at once once appending is over and ``flush()`` was called.
+/// `@unchecked Sendable`: one thread appends; ``forEach(_:)`` only reads (`pread`, no shared
+/// offset), so several walks may run at once once appending is over and ``flush()`` was called;
+/// ``remove()`` comes after the last walk.
 package final class RecordSpool: @unchecked Sendable {
-    /// The spool file.
+    /// Where the spool was created; the name is gone once the spool is open.
     package let path: String
+    private let descriptor: Int32
     private let output: FileOutput
+    private var removed = false
     /// Records appended so far.
     package private(set) var count = 0
 
-    /// Creates (truncates) the spool file at `path`.
+    /// Creates the spool file at `path` (which must not exist) and unlinks it at once.
     package init(path: String) throws(OutputError) {
         self.path = path
-        self.output = try FileOutput(path: path, atomic: false)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw OutputError(path: path, "cannot create", errno: errno) }
+        unlink(path)
+        self.descriptor = descriptor
+        self.output = FileOutput(descriptor: descriptor, path: path)
+    }
+
+    deinit {
+        if !removed { Glibc.close(descriptor) }
     }
 
     /// Appends a record.
@@ -53,26 +68,33 @@ package final class RecordSpool: @unchecked Sendable {
         try output.flush()
     }
 
-    /// Flushes and closes; the file stays until ``remove()``.
+    /// Flushes; the spool stays readable until ``remove()``.
     package func close() throws(OutputError) {
-        try output.commit()
+        try output.flush()
     }
 
-    /// Deletes the file.
+    /// Closes the descriptor, which frees the file's space (its name went at creation).
     package func remove() {
+        guard !removed else { return }
+        removed = true
         output.discard()
-        unlink(path)
+        Glibc.close(descriptor)
     }
 
     /// Reads the records back in order, calling `body` for each (call ``flush()`` after the last
-    /// append first).
+    /// append first). Walks may run concurrently.
     package func forEach(_ body: (SpooledRecord) throws -> Void) throws {
-        let source = try FileByteSource(path: path)
         var decoder = Decoder()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var offset: off_t = 0
         while true {
-            let count = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw OutputError(path: path, "cannot read the record spool", errno: errno)
+            }
             if count == 0 { break }
+            offset += off_t(count)
             try decoder.feed(chunk[0..<count], body)
         }
     }
