@@ -11,19 +11,32 @@ package final class FileByteSource: ByteSource {
     private let fileDescriptor: Int32
     private let closeOnDeinit: Bool
 
+    /// Whether the descriptor is a regular file (by `fstat`): such a file can be opened again and
+    /// gives the same bytes; a pipe, FIFO, socket or terminal gives its bytes once.
+    package let isRegularFile: Bool
+
     /// Opens `path` read-only; a missing file, a directory or no permission throws `.unreadable` with the OS reason.
-    package init(path: String) throws(InputError) {
+    package convenience init(path: String) throws(InputError) {
+        try self.init(path: Array(path.utf8))
+    }
+
+    /// Opens the path given by its bytes (not necessarily UTF-8) read-only; errors as for a String path.
+    ///
+    /// Opening a FIFO waits in `open(2)` until it has a writer.
+    package init(path: [UInt8]) throws(InputError) {
         let descriptor = POSIXCalls.openForReading(path)
         guard descriptor >= 0 else {
             throw InputError(kind: .unreadable, message: "cannot open: \(POSIXCalls.errorText(errno))")
         }
         var status = stat()
-        if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
+        let known = fstat(descriptor, &status) == 0
+        if known && (status.st_mode & S_IFMT) == S_IFDIR {
             close(descriptor)
             throw InputError(kind: .unreadable, message: "cannot open: \(POSIXCalls.errorText(EISDIR))")
         }
+        isRegularFile = known && (status.st_mode & S_IFMT) == S_IFREG
         #if os(Linux)
-            _ = posix_fadvise(descriptor, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+            if isRegularFile { _ = posix_fadvise(descriptor, 0, 0, Int32(POSIX_FADV_SEQUENTIAL)) }
         #endif
         self.fileDescriptor = descriptor
         self.closeOnDeinit = true
@@ -33,6 +46,8 @@ package final class FileByteSource: ByteSource {
     package init(fileDescriptor: Int32, closeOnDeinit: Bool) {
         self.fileDescriptor = fileDescriptor
         self.closeOnDeinit = closeOnDeinit
+        var status = stat()
+        isRegularFile = fstat(fileDescriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
     }
 
     deinit {
