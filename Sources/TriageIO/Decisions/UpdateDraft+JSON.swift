@@ -178,7 +178,7 @@ extension UpdateDraft {
         for member in object {
             let field = "\(path).\(member.key)"
             if !allowed.contains(member.key) {
-                reject(field, "is not a member of \(path) (members: \(allowed.sorted().joined(separator: ", ")))")
+                reject(field, DecisionMembers.unknownNestedMemberProblem(member.key, path: path, allowed: allowed.sorted()))
             } else if seen.contains(member.key) {
                 reject(field, "is given twice")
             } else if case .null = member.value {
