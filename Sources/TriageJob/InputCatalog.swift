@@ -29,8 +29,9 @@ final class InputCatalog: @unchecked Sendable {
     }
 
     private(set) var entries: [Entry] = []
-    /// The opened sources of inputs that cannot be opened again, by entry index, until read.
-    private var kept: [Int: PeekableSource] = [:]
+    /// The opened sources of inputs that cannot be opened again (with their descriptors), by
+    /// entry index, until read.
+    private var kept: [Int: (source: PeekableSource, file: FileByteSource)] = [:]
     private let maxLineBytes: Int
 
     init(_ configuration: RunConfiguration) throws(JobError) {
@@ -62,7 +63,7 @@ final class InputCatalog: @unchecked Sendable {
                     (try? source.peek(maxLineBytes + (64 << 10))) ?? [], name: path.displayName,
                     maxLineBytes: maxLineBytes)
             }
-            if !opened.canReopen { kept[index] = source }
+            if !opened.canReopen { kept[index] = (source, opened.file) }
             entries.append(Entry(path: path, format: format))
         }
     }
@@ -108,8 +109,12 @@ final class InputCatalog: @unchecked Sendable {
     }
 
     /// Opens input `index` for reading: the source kept from the check, or the file opened again.
-    func open(_ index: Int) -> Result<ByteSource, InputError> {
-        if let source = kept.removeValue(forKey: index) { return .success(source) }
+    /// A kept source (a pipe, FIFO, stdin) gives up waiting for bytes once `stopWaiting` is true.
+    func open(_ index: Int, stopWaiting: @escaping () -> Bool = { false }) -> Result<ByteSource, InputError> {
+        if let (source, file) = kept.removeValue(forKey: index) {
+            file.stopWaiting = stopWaiting
+            return .success(source)
+        }
         do {
             return .success(try InputOpener.open(entries[index].path).source)
         } catch {

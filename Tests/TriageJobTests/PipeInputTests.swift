@@ -100,4 +100,25 @@ import Glibc
         let status = run.wait(seconds: 20)
         #expect(status == 128 + SIGTERM, "status \(status.map(String.init) ?? "none: hung and killed")")
     }
+
+    /// A writer that stays but stops writing: SIGTERM still ends the run (status 3, interrupted)
+    /// instead of waiting for the next byte.
+    @Test func sigtermEndsARunWaitingOnAStalledFIFO() throws {
+        let directory = TestPaths.temporaryDirectory("fifo-stalled")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.ndjson.write(to: directory.appendingPathComponent("d.ndjson"), atomically: true, encoding: .utf8)
+        let fifo = directory.appendingPathComponent("stalled.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let run = try BackgroundTriage(["validate", fifo], in: directory)
+        // `exec sleep` keeps the FIFO open in the same process, which the deadline below kills.
+        let writer = try BackgroundTriage(
+            ["-c", #"exec > "$0"; cat d.ndjson; exec sleep 60"#, fifo], in: directory,
+            executable: URL(fileURLWithPath: "/bin/sh"))
+        defer { _ = writer.wait(seconds: 0) }
+        usleep(1_500_000)  // the records are read; the run now waits for more
+        kill(run.processIdentifier, SIGTERM)
+        let status = run.wait(seconds: 15)
+        #expect(status == 3, "status \(status.map(String.init) ?? "none: hung and killed"); \(run.stderr)")
+        #expect(run.stderr.contains("interrupted"), "\(run.stderr)")
+    }
 }

@@ -15,6 +15,11 @@ package final class FileByteSource: ByteSource {
     /// gives the same bytes; a pipe, FIFO, socket or terminal gives its bytes once.
     package let isRegularFile: Bool
 
+    /// Asked every 200 ms while a read of anything but a regular file (a pipe, FIFO, terminal)
+    /// waits for bytes; when it returns true the read gives up with `.readFailed`, so that a stop
+    /// (SIGTERM) is not held up by a writer that stays silent. Nil: reads wait as long as it takes.
+    package var stopWaiting: (() -> Bool)?
+
     /// Opens `path` read-only; a missing file, a directory or no permission throws `.unreadable` with the OS reason.
     package convenience init(path: String) throws(InputError) {
         try self.init(path: Array(path.utf8))
@@ -57,12 +62,24 @@ package final class FileByteSource: ByteSource {
     /// One `read(2)` of up to `buffer.count` bytes; an OS error throws `.readFailed` with the OS reason.
     package func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        if let stopWaiting, !isRegularFile { try waitForBytes(unless: stopWaiting) }
         while true {
             let count = POSIXCalls.read(fileDescriptor, base, buffer.count)
             if count >= 0 { return count }
             let code = errno
             if code == EINTR { continue }
             throw InputError(kind: .readFailed, message: "read failed: \(POSIXCalls.errorText(code))")
+        }
+    }
+
+    /// Returns once the descriptor is readable (or at its end, or in error: `read(2)` then says
+    /// which); throws when `stop` returns true while nothing comes.
+    private func waitForBytes(unless stop: () -> Bool) throws(InputError) {
+        var entry = pollfd(fd: fileDescriptor, events: Int16(POLLIN), revents: 0)
+        while true {
+            let ready = poll(&entry, 1, 200)
+            if ready > 0 || (ready < 0 && errno != EINTR) { return }
+            if stop() { throw InputError(kind: .readFailed, message: "reading stopped") }
         }
     }
 }

@@ -8,6 +8,8 @@ package enum InputOpener {
         /// the opened descriptor, not by its name), not standard input. Anything else (a pipe, a
         /// FIFO, `/dev/stdin`, `/dev/fd/N`, a character device) must be read from this `source`.
         package var canReopen: Bool
+        /// The opened descriptor under `source` (for ``FileByteSource/stopWaiting``).
+        package var file: FileByteSource
     }
 
     /// The gzip magic number (RFC 1952 ID1 ID2).
@@ -31,7 +33,7 @@ package enum InputOpener {
         } else {
             file = try FileByteSource(path: path.bytes)
         }
-        return Opened(source: try open(source: file), canReopen: file.isRegularFile && !path.isStandardInput)
+        return Opened(source: try open(source: file), canReopen: file.isRegularFile && !path.isStandardInput, file: file)
     }
 
     /// Sniffs the first two bytes of `source` like `open(path:)`; reads at most 2 bytes before returning.
