@@ -6,7 +6,8 @@ import TriageTestSupport
 /// binary; every record still has exactly one outcome.
 @Suite struct FormatHintCommandTests {
     static let csv = "Id,ProductArn,Confidence\n" + (0..<10).map { "f\($0),p,\($0)" }.joined(separator: "\n") + "\n"
-    static let ndjson = (0..<10).map { #"{"Id":"f\#($0)","ProductArn":"p","Confidence":\#($0)}"# }.joined(separator: "\n") + "\n"
+    static let ndjson =
+        (0..<10).map { #"{"Id":"f\#($0)","ProductArn":"p","Confidence":\#($0)}"# }.joined(separator: "\n") + "\n"
 
     @Test func csvNamedNDJSONSaysTryFormatCSVOnce() throws {
         let directory = TestPaths.temporaryDirectory("hint")
@@ -34,7 +35,8 @@ import TriageTestSupport
         }
         // Standard input only when it is read: a run that exits without reading it would break the pipe.
         let run = try CommandRun.triage(
-            ["validate"] + arguments + ["--report", "r.json"], stdin: arguments.contains("-") ? Data(Self.ndjson.utf8) : nil,
+            ["validate"] + arguments + ["--report", "r.json"],
+            stdin: arguments.contains("-") ? Data(Self.ndjson.utf8) : nil,
             directory: directory)
         #expect(run.status == 2)
         #expect(run.stderr.contains("(this input looks like NDJSON: try --format ndjson)"), "\(run.stderr)")

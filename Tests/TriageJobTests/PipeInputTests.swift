@@ -3,7 +3,7 @@ import Testing
 import TriageTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Inputs that are not regular files (pipes, FIFOs, `/dev/stdin`, process substitution) are
@@ -12,15 +12,18 @@ import Glibc
     static let recordCount = 2_000
 
     /// 2,000 valid NDJSON decisions, about 200 KiB: more than the 64 KiB the format check peeks.
-    static let ndjson: String = (0..<recordCount).map {
-        #"{"Id":"finding-\#($0)","ProductArn":"arn:aws:securityhub:us-east-1::product/aws/securityhub","#
-            + #""Confidence":\#($0 % 101),"UserDefinedFields":{"ticket":"SEC-\#($0)"}}"#
-    }.joined(separator: "\n") + "\n"
+    static let ndjson: String =
+        (0..<recordCount).map {
+            #"{"Id":"finding-\#($0)","ProductArn":"arn:aws:securityhub:us-east-1::product/aws/securityhub","#
+                + #""Confidence":\#($0 % 101),"UserDefinedFields":{"ticket":"SEC-\#($0)"}}"#
+        }.joined(separator: "\n") + "\n"
 
     /// The same decisions as CSV.
     static let csv: String =
         "Id,ProductArn,Confidence,UserDefinedFields.ticket\n"
-        + (0..<recordCount).map { "finding-\($0),arn:aws:securityhub:us-east-1::product/aws/securityhub,\($0 % 101),SEC-\($0)" }
+        + (0..<recordCount).map {
+            "finding-\($0),arn:aws:securityhub:us-east-1::product/aws/securityhub,\($0 % 101),SEC-\($0)"
+        }
         .joined(separator: "\n") + "\n"
 
     static func records(_ run: CommandRun) throws -> Int {

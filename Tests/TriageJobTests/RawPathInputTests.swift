@@ -17,7 +17,8 @@ import TriageTestSupport
     static func sources(_ run: CommandRun) throws -> [String] {
         let report = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
         expectCountsAddUp(report)
-        let entries = (report["ProcessedFindings"] as! [[String: Any]]) + (report["UnprocessedFindings"] as! [[String: Any]])
+        let entries =
+            (report["ProcessedFindings"] as! [[String: Any]]) + (report["UnprocessedFindings"] as! [[String: Any]])
         return entries.map {
             let source = $0["source"] as! [String: Any]
             return "\(source["input"]!):\(source["line"]!)"

@@ -29,7 +29,8 @@ package struct CSVDecisionLayout: Sendable {
     ]
 
     /// The fixed columns by lower-cased name.
-    static let names: [String: Column] = Dictionary(uniqueKeysWithValues: known.map { ($0.name.lowercased(), $0.column) })
+    static let names: [String: Column] = Dictionary(
+        uniqueKeysWithValues: known.map { ($0.name.lowercased(), $0.column) })
 
     private static let userDefinedFieldsPrefix = "UserDefinedFields."
 

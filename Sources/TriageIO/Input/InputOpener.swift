@@ -33,7 +33,8 @@ package enum InputOpener {
         } else {
             file = try FileByteSource(path: path.bytes)
         }
-        return Opened(source: try open(source: file), canReopen: file.isRegularFile && !path.isStandardInput, file: file)
+        let canReopen = file.isRegularFile && !path.isStandardInput
+        return Opened(source: try open(source: file), canReopen: canReopen, file: file)
     }
 
     /// Sniffs the first two bytes of `source` like `open(path:)`; reads at most 2 bytes before returning.

@@ -36,7 +36,8 @@ package struct InputPath: Sendable, Equatable {
                 offset += encoded.count
             case .error(let length):
                 for byte in bytes[offset..<offset + length] {
-                    text += "\\x" + String(byte >> 4, radix: 16, uppercase: true)
+                    text +=
+                        "\\x" + String(byte >> 4, radix: 16, uppercase: true)
                         + String(byte & 0x0F, radix: 16, uppercase: true)
                 }
                 offset += length

@@ -1,5 +1,6 @@
 import Testing
 import TriageCore
+
 @testable import TriageIO
 
 /// An input whose first records all fail to parse and that looks like the other format says
@@ -12,7 +13,8 @@ import TriageCore
     func csvReadAsNDJSONHintsOnceOnTheFirstFailure(chunk: Int) throws {
         let results = try verdicts(decodeAll(Self.csv, format: .ndjson, chunk: chunk))
         #expect(results.count == 9)
-        #expect(results[0] == "malformed 1 invalid JSON: byte 1: unexpected character 'I' (expected a value)" + Self.hint)
+        #expect(
+            results[0] == "malformed 1 invalid JSON: byte 1: unexpected character 'I' (expected a value)" + Self.hint)
         #expect(results.dropFirst().allSatisfy { $0.hasPrefix("malformed") && !$0.contains("--format") })
         #expect(results.map { $0.split(separator: " ")[1] } == (1...9).map { Substring("\($0)") })
     }
@@ -25,7 +27,9 @@ import TriageCore
     }
 
     @Test func fiveFailuresThenAGoodRecordHint() throws {
-        let text = "Id,ProductArn,Confidence\n" + (0..<4).map { "f\($0),p,1\n" }.joined() + #"{"Id":"a","ProductArn":"p","Confidence":1}"#
+        let text =
+            "Id,ProductArn,Confidence\n" + (0..<4).map { "f\($0),p,1\n" }.joined()
+            + #"{"Id":"a","ProductArn":"p","Confidence":1}"#
         let results = try verdicts(decodeAll(text, format: .ndjson))
         #expect(results.count == 6)
         #expect(results[0].hasSuffix(Self.hint))
@@ -53,7 +57,8 @@ import TriageCore
         let block = LineBlock(
             bytes: bytes, lines: [LineSpan(start: 0, end: 13, number: 1), LineSpan(start: 14, end: 17, number: 2)])
         try decoder.decode(.lines(block)) { records.append($0) }
-        try decoder.decode(.failed(InputError(kind: .truncatedGzip, message: "gzip stream is truncated"), lastLine: 2)) {
+        try decoder.decode(.failed(InputError(kind: .truncatedGzip, message: "gzip stream is truncated"), lastLine: 2))
+        {
             records.append($0)
         }
         try decoder.finish { records.append($0) }

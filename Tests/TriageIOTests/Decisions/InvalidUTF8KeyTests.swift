@@ -1,5 +1,6 @@
 import Testing
 import TriageCore
+
 @testable import TriageIO
 
 /// Invalid UTF-8 anywhere in an NDJSON line (top-level keys included) makes the line
@@ -7,7 +8,8 @@ import TriageCore
 /// scanning fast path or the full parser.
 @Suite struct InvalidUTF8KeyTests {
     /// `line` with `bad` put where `@` stands; the expected verdict names the 1-based offset of `@`.
-    static func check(_ line: String, _ bad: [UInt8], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    static func check(_ line: String, _ bad: [UInt8], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
+    {
         let marker = Array(line.utf8).firstIndex(of: UInt8(ascii: "@"))!
         var bytes = Array(line.utf8)
         bytes.replaceSubrange(marker...marker, with: bad)
@@ -64,8 +66,10 @@ import TriageCore
     /// A bad key after a good record with the same update: the cache of verdicts does not hide it.
     @Test func aCachedUpdateDoesNotHideABadKey() throws {
         var bytes = Array(#"{"Id":"a","ProductArn":"p","Confidence":5}"#.utf8) + [0x0A]
-        bytes += Array(#"{"Id":"a","ProductArn":"p","Confidence":5,"#.utf8) + [0x22, 0xFF, 0x22] + Array(":1}".utf8) + [0x0A]
-        #expect(try verdicts(Self.decodeBytes(bytes)) == ["valid 1 a", "malformed 2 invalid JSON: byte 44: invalid UTF-8"])
+        bytes +=
+            Array(#"{"Id":"a","ProductArn":"p","Confidence":5,"#.utf8) + [0x22, 0xFF, 0x22] + Array(":1}".utf8) + [0x0A]
+        #expect(
+            try verdicts(Self.decodeBytes(bytes)) == ["valid 1 a", "malformed 2 invalid JSON: byte 44: invalid UTF-8"])
     }
 
     /// Keys that are valid UTF-8 but not ASCII are unknown members, not malformed.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TriageIO
 
 /// The pure nearest-name rule behind every "did you mean".

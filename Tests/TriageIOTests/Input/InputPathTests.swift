@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TriageIO
 
 #if canImport(Glibc)
@@ -27,8 +28,12 @@ import Testing
     static func asReceived(_ raw: [[UInt8]]) -> [String] { raw.map { String(decoding: $0, as: UTF8.self) } }
 
     @Test func argumentsMapBackToTheirBytes() throws {
-        let fe = Array("a".utf8) + [0xFE], ff = Array("a".utf8) + [0xFF], real = Array("a\u{FFFD}".utf8)
-        let raw: [[UInt8]] = [Array("validate".utf8), Array("--report".utf8), Array("r.json".utf8), ff, real, fe, Array("x.csv".utf8)]
+        let fe = Array("a".utf8) + [0xFE]
+        let ff = Array("a".utf8) + [0xFF]
+        let real = Array("a\u{FFFD}".utf8)
+        let raw: [[UInt8]] = [
+            Array("validate".utf8), Array("--report".utf8), Array("r.json".utf8), ff, real, fe, Array("x.csv".utf8),
+        ]
         let inputs = Array(Self.asReceived(raw)[3...])
         let paths = try InputPath.resolving(inputs, argumentBytes: raw).get()
         #expect(paths.map(\.bytes) == [ff, real, fe, Array("x.csv".utf8)])
@@ -37,7 +42,8 @@ import Testing
     }
 
     @Test func anOptionValueThatReadsAlikeMakesTheInputAmbiguous() throws {
-        let fe = Array("a".utf8) + [0xFE], ff = Array("a".utf8) + [0xFF]
+        let fe = Array("a".utf8) + [0xFE]
+        let ff = Array("a".utf8) + [0xFF]
         let raw: [[UInt8]] = [Array("validate".utf8), Array("--junit".utf8), fe, ff]
         let result = InputPath.resolving([Self.asReceived(raw)[3]], argumentBytes: raw)
         guard case .failure(let ambiguous) = result else {
