@@ -25,7 +25,7 @@ extension DecisionJob {
         for index in catalog.entries.indices {
             if stop.isRequested { return }
             channel.send(.start(index))
-            switch catalog.open(index) {
+            switch catalog.open(index, stopWaiting: { stop.isRequested }) {
             case .failure(let error):
                 channel.send(.piece(index, .failed(error, lastLine: 0)))
             case .success(let source):

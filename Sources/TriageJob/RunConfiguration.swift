@@ -10,6 +10,11 @@ public struct RunConfiguration: Sendable {
 
     /// Input paths in order; `-` is standard input.
     public var inputs: [String]
+    /// The process's command-line arguments after the program name, as the operating system
+    /// passed them (``commandLineArgumentBytes``), so that inputs whose names are not UTF-8
+    /// (`inputs` holds U+FFFD for their ill-formed bytes) open by their real bytes; nil when the
+    /// inputs do not come from the command line (then each opens by its UTF-8).
+    public var argumentBytes: [[UInt8]]?
     /// `--format`.
     public var format: FormatChoice = .auto
     /// `--batch-size`, 1...100.
@@ -41,6 +46,11 @@ public struct RunConfiguration: Sendable {
     public var maxLineBytes: Int = 1 << 20
     /// Directory for temporary files (the record spool).
     public var temporaryDirectory: String = "/tmp"
+
+    /// This process's command-line arguments after the program name, byte for byte.
+    public static func commandLineArgumentBytes() -> [[UInt8]] {
+        InputPath.processArgumentBytes()
+    }
 
     /// Creates a configuration.
     public init(inputs: [String]) {

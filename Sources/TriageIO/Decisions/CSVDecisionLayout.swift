@@ -19,13 +19,20 @@ package struct CSVDecisionLayout: Sendable {
         case userDefinedField(String)
     }
 
-    static let names: [String: Column] = [
-        "id": .id, "productarn": .productArn, "workflow.status": .workflowStatus,
-        "verificationstate": .verificationState, "severity.label": .severityLabel,
-        "severity.normalized": .severityNormalized, "severity.product": .severityProduct,
-        "confidence": .confidence, "criticality": .criticality, "note.text": .noteText,
-        "note.updatedby": .noteUpdatedBy, "types": .types, "relatedfindings": .relatedFindings,
+    /// The fixed columns as the README names them, in that order.
+    static let known: [(name: String, column: Column)] = [
+        ("Id", .id), ("ProductArn", .productArn), ("Workflow.Status", .workflowStatus),
+        ("VerificationState", .verificationState), ("Severity.Label", .severityLabel),
+        ("Severity.Normalized", .severityNormalized), ("Severity.Product", .severityProduct),
+        ("Confidence", .confidence), ("Criticality", .criticality), ("Note.Text", .noteText),
+        ("Note.UpdatedBy", .noteUpdatedBy), ("Types", .types), ("RelatedFindings", .relatedFindings),
     ]
+
+    /// The fixed columns by lower-cased name.
+    static let names: [String: Column] = Dictionary(
+        uniqueKeysWithValues: known.map { ($0.name.lowercased(), $0.column) })
+
+    private static let userDefinedFieldsPrefix = "UserDefinedFields."
 
     let columns: [Column]
 
@@ -43,8 +50,8 @@ package struct CSVDecisionLayout: Sendable {
             let column: Column
             if let known = Self.names[lowered] {
                 column = known
-            } else if lowered.hasPrefix("userdefinedfields."), name.count > "UserDefinedFields.".count {
-                column = .userDefinedField(String(name.dropFirst("UserDefinedFields.".count)))
+            } else if lowered.hasPrefix("userdefinedfields."), name.count > Self.userDefinedFieldsPrefix.count {
+                column = .userDefinedField(String(name.dropFirst(Self.userDefinedFieldsPrefix.count)))
             } else {
                 unknown.append(name)
                 continue
@@ -55,12 +62,13 @@ package struct CSVDecisionLayout: Sendable {
             columns.append(column)
         }
         if !unknown.isEmpty {
-            let shown = unknown.map { TextRules.quote($0) }.joined(separator: ", ")
+            let shown = unknown.map { name in
+                TextRules.quote(name) + (Self.suggestion(for: name).map { " (did you mean \($0)?)" } ?? "")
+            }
             throw CSVHeaderError(
                 message:
-                    "unknown column\(unknown.count == 1 ? "" : "s") \(shown); columns are Id, ProductArn, Workflow.Status, "
-                    + "VerificationState, Severity.Label, Severity.Normalized, Severity.Product, Confidence, Criticality, "
-                    + "Note.Text, Note.UpdatedBy, Types, RelatedFindings and UserDefinedFields.<key>")
+                    "unknown column\(unknown.count == 1 ? "" : "s") \(shown.joined(separator: ", ")); columns are "
+                    + Self.known.map(\.name).joined(separator: ", ") + " and UserDefinedFields.<key>")
         }
         if !repeated.isEmpty {
             throw CSVHeaderError(message: "column \(repeated.map { TextRules.quote($0) }.joined(separator: ", ")) given twice")
@@ -69,6 +77,17 @@ package struct CSVDecisionLayout: Sendable {
             throw CSVHeaderError(message: "the header has no \(name) column")
         }
         self.columns = columns
+    }
+
+    /// The column an unknown header name most likely meant (``NameSuggestion``): a fixed column, or
+    /// `UserDefinedFields.<key>` for a near miss of the prefix (`UserDefinedField.ticket`).
+    static func suggestion(for name: String) -> String? {
+        if let dot = name.firstIndex(of: "."), name.index(after: dot) < name.endIndex,
+            NameSuggestion.nearest(to: String(name[..<dot]), among: ["UserDefinedFields"]) != nil
+        {
+            return Self.userDefinedFieldsPrefix + name[name.index(after: dot)...]
+        }
+        return NameSuggestion.nearest(to: name, among: known.map(\.name))
     }
 
     /// Decodes one row (exactly ``width`` cells) into a draft.

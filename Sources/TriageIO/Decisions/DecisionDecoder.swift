@@ -14,10 +14,12 @@ package enum DecodedRecord: Sendable {
 
 /// The decoding stage for one input: turns ``InputPiece``s into ``DecodedRecord``s in order.
 ///
-/// NDJSON: blank lines are skipped; each other line must be one JSON object. CSV: the first
-/// non-empty row is the header (an unusable header throws ``CSVHeaderError``, fatal for the
-/// run); rows of all-empty cells are skipped; a row with another number of cells than the header
-/// is malformed.
+/// NDJSON: blank lines are skipped; each other line must be one JSON object; when the first
+/// records all fail and the input looks like CSV, the first failure says so
+/// (``MisreadFormatProbe``). CSV: the first non-empty row is the header (one that cannot be
+/// tokenized or used throws ``CSVHeaderError``, fatal for the run, with a hint when the input
+/// starts like NDJSON); rows of all-empty cells are skipped; a row with another number of cells
+/// than the header is malformed.
 package struct DecisionDecoder {
     /// The input's format.
     package let format: DecisionFormat
@@ -29,6 +31,14 @@ package struct DecisionDecoder {
     private var headerError: CSVHeaderError?
     /// The last line a record was seen on (CSV), for input failures.
     private var lastLine = 0
+    /// NDJSON: holds the first failures back to say once if the input looks like CSV.
+    private var probe = MisreadFormatProbe()
+    /// CSV: what the first bytes say the input is (``DecisionFormat/sniff(_:)``), for a hint when
+    /// the header cannot be used; nil until a byte other than whitespace and the BOM was seen.
+    private var contentFormat: DecisionFormat?
+    /// CSV: leading bytes seen while `contentFormat` is nil, and how many of them matched the BOM.
+    private var leadingBytes = 0
+    private var byteOrderMarkMatched = 0
 
     /// Creates a decoder. `lines` may be shared by the decoders of one thread (its cache of
     /// checked updates then serves every input); `defaultNoteAuthor` is `--updated-by`.
@@ -52,14 +62,17 @@ package struct DecisionDecoder {
         case .lines(let block):
             block.bytes.withUnsafeBytes { bytes in
                 for span in block.lines {
-                    if let record = decodeLine(bytes, span) { emit(record) }
+                    guard let record = decodeLine(bytes, span) else { continue }
+                    probe.take(record, line: UnsafeRawBufferPointer(rebasing: bytes[span.start..<span.end]), emit: emit)
                 }
             }
         case .bytes(let chunk):
+            if contentFormat == nil { noteLeadingBytes(chunk) }
             var events: [CSVEvent] = []
             chunk.withUnsafeBytes { bytes in tokenizer.feed(bytes) { events.append($0) } }
             for event in events { try handle(event, emit: emit) }
         case .failed(let error, let lastLine):
+            probe.flush(emit: emit)
             let line = format == .ndjson ? lastLine : self.lastLine
             emit(.inputFailed(line: line + 1, message: "\(error.message) after line \(line)"))
         }
@@ -67,6 +80,7 @@ package struct DecisionDecoder {
 
     /// Ends the input (emits a final CSV record without a line end).
     package mutating func finish(emit: (DecodedRecord) -> Void) throws(CSVHeaderError) {
+        probe.flush(emit: emit)
         guard format == .csv else { return }
         var events: [CSVEvent] = []
         tokenizer.finish { events.append($0) }
@@ -89,6 +103,8 @@ package struct DecisionDecoder {
         switch event {
         case .malformed(let line, let reason):
             lastLine = line
+            // The first row is the header, whatever it holds: one that cannot be read is unusable.
+            guard layout != nil else { throw headerFailure("the header row cannot be read: \(reason)") }
             emit(.malformed(line: line, message: reason))
         case .record(let fields, let line):
             lastLine = line
@@ -98,8 +114,7 @@ package struct DecisionDecoder {
                 do {
                     layout = try CSVDecisionLayout(header: fields)
                 } catch {
-                    headerError = error
-                    throw error
+                    throw headerFailure(error.message)
                 }
                 return
             }
@@ -108,6 +123,35 @@ package struct DecisionDecoder {
                 return
             }
             emit(.checked(layout.draft(cells: fields).validate(defaultNoteAuthor: defaultNoteAuthor), line: line))
+        }
+    }
+
+    /// The header error for `message`, kept (it is thrown again by later events), with a hint
+    /// when the input starts like NDJSON.
+    private mutating func headerFailure(_ message: String) -> CSVHeaderError {
+        if let headerError { return headerError }
+        let hint = contentFormat == .ndjson ? " (this input looks like NDJSON: try --format ndjson)" : ""
+        let error = CSVHeaderError(message: message + hint)
+        headerError = error
+        return error
+    }
+
+    /// Finds the first byte of a CSV input that is not whitespace or its BOM, and what it says.
+    private mutating func noteLeadingBytes(_ chunk: [UInt8]) {
+        let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+        for byte in chunk {
+            defer { leadingBytes += 1 }
+            if leadingBytes < 3, byteOrderMarkMatched == leadingBytes, byte == byteOrderMark[leadingBytes] {
+                byteOrderMarkMatched += 1
+                continue
+            }
+            if byteOrderMarkMatched > 0 && byteOrderMarkMatched < 3 {
+                contentFormat = .csv  // a BOM cut short: its bytes were data
+                return
+            }
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { continue }
+            contentFormat = DecisionFormat.sniff([byte])
+            return
         }
     }
 }

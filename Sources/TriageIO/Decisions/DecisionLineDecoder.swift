@@ -9,9 +9,11 @@ import Glibc
 /// Millions of decisions usually share a handful of updates. The fast path scans a line's
 /// top-level members without building a tree: it reads `Id` and `ProductArn`, validates every
 /// other member's JSON while skipping it, and looks the raw bytes of those update members up in
-/// a cache of verdicts. Anything unusual (a whole-request line, escapes in keys, a duplicated
-/// member, a non-string identifier, invalid JSON) takes the slow path: the full parser and
-/// ``UpdateDraft/init(decisionObject:)``, which give the same verdicts and the precise messages.
+/// a cache of verdicts. Anything unusual (a whole-request line, escapes or non-ASCII bytes in
+/// keys, a duplicated member, a non-string identifier, invalid JSON or UTF-8) takes the slow
+/// path: the full parser and ``UpdateDraft/init(decisionObject:)``, which give the same verdicts
+/// and the precise messages. The fast path never words a problem of its own: whatever it cannot
+/// read, the full parser reports.
 /// Not thread-safe: one decoder per thread.
 package final class DecisionLineDecoder {
     /// What a line holds.
@@ -98,7 +100,10 @@ package final class DecisionLineDecoder {
             while keyEnd < line.count {
                 let byte = line[keyEnd]
                 if byte == UInt8(ascii: "\"") { break }
-                if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+                // Escapes, control characters and non-ASCII bytes go to the full parser, which
+                // validates keys as it validates every other string (invalid UTF-8 in a key is
+                // then malformed at its offset, as in a value); known keys are plain ASCII.
+                if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { return nil }
                 keyEnd &+= 1
             }
             guard keyEnd < line.count else { return nil }
@@ -142,7 +147,7 @@ package final class DecisionLineDecoder {
             guard Self.skipWhitespace(line, index &+ 1) == line.count else { return nil }
             break
         }
-        let verdict = cachedVerdict()
+        guard let verdict = cachedVerdict() else { return nil }
         return CheckedDecision.combining(RawIdentifier(id: id, productArn: productArn), update: verdict)
     }
 
@@ -173,8 +178,9 @@ package final class DecisionLineDecoder {
         return value
     }
 
-    /// The verdict on `updateBytes` (the update members' raw JSON, comma-separated).
-    private func cachedVerdict() -> UpdateVerdict {
+    /// The verdict on `updateBytes` (the update members' raw JSON, comma-separated); nil when
+    /// they do not read as an object (then the line takes the slow path, which says why).
+    private func cachedVerdict() -> UpdateVerdict? {
         var hasher = Hasher()
         updateBytes.withUnsafeBytes { hasher.combine(bytes: $0) }
         let hash = hasher.finalize()
@@ -184,12 +190,8 @@ package final class DecisionLineDecoder {
         var object: [UInt8] = [UInt8(ascii: "{")]
         object.append(contentsOf: updateBytes)
         object.append(UInt8(ascii: "}"))
-        let verdict: UpdateVerdict
-        if case .object(let members)? = try? JSONParser.parse(object) {
-            verdict = UpdateDraft(decisionObject: members).checkUpdate(defaultNoteAuthor: defaultNoteAuthor)
-        } else {
-            verdict = .invalid([ValidationIssue(field: "", problem: "the update members could not be read")])
-        }
+        guard case .object(let members)? = try? JSONParser.parse(object) else { return nil }
+        let verdict = UpdateDraft(decisionObject: members).checkUpdate(defaultNoteAuthor: defaultNoteAuthor)
         if cacheCount >= cacheCapacity {
             cache.removeAll(keepingCapacity: true)
             cacheCount = 0

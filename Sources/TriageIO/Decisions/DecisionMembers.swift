@@ -11,29 +11,31 @@ package enum DecisionMembers {
     /// Top-level names a record may have.
     static let recordMembers: [String] = ["Id", "ProductArn", "FindingIdentifiers"] + Limits.updateMembers
 
+    /// What a top-level name may have been meant as: a member, or a nested field written flat
+    /// (`WorkflowStatus` for `Workflow.Status`).
+    static let suggestions: [String] =
+        recordMembers + [
+            "Workflow.Status", "Severity.Label", "Severity.Normalized", "Severity.Product", "Note.Text",
+            "Note.UpdatedBy",
+        ]
+
     /// Why an unknown top-level member is rejected, with a hint where one is likely.
     package static func unknownMemberProblem(_ name: String) -> String {
         if notUpdatable.contains(name) {
             return "is not updatable through BatchUpdateFindings"
         }
-        if let hint = suggestion(for: name) {
+        if let hint = NameSuggestion.nearest(to: name, among: suggestions) {
             return "is not a member of a decision record (did you mean \(hint)?)"
         }
         return "is not a member of a decision record"
     }
 
-    /// A likely intended name: same letters ignoring case and separators, or a nested field
-    /// written flat (`WorkflowStatus` for `Workflow.Status`).
-    static func suggestion(for name: String) -> String? {
-        let folded = fold(name)
-        let candidates = recordMembers + [
-            "Workflow.Status", "Severity.Label", "Severity.Normalized", "Severity.Product", "Note.Text",
-            "Note.UpdatedBy",
-        ]
-        return candidates.first { fold($0) == folded }
-    }
-
-    private static func fold(_ name: String) -> String {
-        String(name.lowercased().filter { $0.isLetter || $0.isNumber })
+    /// Why an unknown member of the nested object at `path` is rejected: the nearest allowed
+    /// member (`Workflow.Stauts`: did you mean `Workflow.Status`), else the list of members.
+    package static func unknownNestedMemberProblem(_ name: String, path: String, allowed: [String]) -> String {
+        if let hint = NameSuggestion.nearest(to: name, among: allowed) {
+            return "is not a member of \(path) (did you mean \(path).\(hint)?)"
+        }
+        return "is not a member of \(path) (members: \(allowed.joined(separator: ", ")))"
     }
 }

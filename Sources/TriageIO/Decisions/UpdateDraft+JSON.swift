@@ -178,7 +178,8 @@ extension UpdateDraft {
         for member in object {
             let field = "\(path).\(member.key)"
             if !allowed.contains(member.key) {
-                reject(field, "is not a member of \(path) (members: \(allowed.sorted().joined(separator: ", ")))")
+                let problem = DecisionMembers.unknownNestedMemberProblem(member.key, path: path, allowed: allowed.sorted())
+                reject(field, problem)
             } else if seen.contains(member.key) {
                 reject(field, "is given twice")
             } else if case .null = member.value {

@@ -1,5 +1,17 @@
 /// Opens an input by path or wraps a source, decompressing gzip when the content says so.
 package enum InputOpener {
+    /// An opened input.
+    package struct Opened {
+        /// Its bytes, decompressed when the content is gzip.
+        package var source: ByteSource
+        /// Whether opening the same path again gives the same bytes: a regular file (by `fstat` on
+        /// the opened descriptor, not by its name), not standard input. Anything else (a pipe, a
+        /// FIFO, `/dev/stdin`, `/dev/fd/N`, a character device) must be read from this `source`.
+        package var canReopen: Bool
+        /// The opened descriptor under `source` (for ``FileByteSource/stopWaiting``).
+        package var file: FileByteSource
+    }
+
     /// The gzip magic number (RFC 1952 ID1 ID2).
     private static let gzipMagic: [UInt8] = [0x1f, 0x8b]
 
@@ -8,13 +20,21 @@ package enum InputOpener {
     ///
     /// Open errors are `.unreadable` with the OS reason; stdin is not closed when the source is released.
     package static func open(path: String) throws(InputError) -> ByteSource {
-        let file: ByteSource
-        if path == "-" {
+        try open(InputPath(path)).source
+    }
+
+    /// Opens an input by its path's bytes ("-" = stdin) like `open(path:)`, and tells whether it can
+    /// be opened again. Opening a FIFO waits until it has a writer; reading the gzip magic waits for
+    /// the first bytes of a pipe.
+    package static func open(_ path: InputPath) throws(InputError) -> Opened {
+        let file: FileByteSource
+        if path.isStandardInput {
             file = FileByteSource(fileDescriptor: 0, closeOnDeinit: false)
         } else {
-            file = try FileByteSource(path: path)
+            file = try FileByteSource(path: path.bytes)
         }
-        return try open(source: file)
+        let canReopen = file.isRegularFile && !path.isStandardInput
+        return Opened(source: try open(source: file), canReopen: canReopen, file: file)
     }
 
     /// Sniffs the first two bytes of `source` like `open(path:)`; reads at most 2 bytes before returning.

@@ -15,6 +15,23 @@ enum POSIXCalls {
         return descriptor
     }
 
+    /// `open(2)` of the path given by its bytes (not necessarily UTF-8), like the String form;
+    /// a path holding a NUL byte cannot be named to the OS: -1 with `errno` = `EINVAL`.
+    static func openForReading(_ path: [UInt8]) -> Int32 {
+        guard !path.contains(0) else {
+            errno = EINVAL
+            return -1
+        }
+        let terminated = path + [0]
+        var descriptor: Int32
+        repeat {
+            descriptor = terminated.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_RDONLY | O_CLOEXEC) }
+            }
+        } while descriptor < 0 && errno == EINTR
+        return descriptor
+    }
+
     /// `read(2)`; the count or -1 with `errno` set.
     static func read(_ descriptor: Int32, _ base: UnsafeMutableRawPointer, _ count: Int) -> Int {
         #if canImport(Glibc)

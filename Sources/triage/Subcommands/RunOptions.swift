@@ -61,6 +61,7 @@ struct RunOptions: ParsableArguments {
     /// The run's configuration.
     func configuration(dryRun: Bool) -> RunConfiguration {
         var configuration = RunConfiguration(inputs: inputs.isEmpty ? ["-"] : inputs)
+        configuration.argumentBytes = RunConfiguration.commandLineArgumentBytes()
         configuration.format = format
         configuration.reportPath = report
         configuration.junitPath = junit

@@ -72,7 +72,7 @@ func verdicts(_ records: [DecodedRecord], author: String? = nil) -> [String] {
             try verdicts(decodeAll(text, format: .ndjson)) == [
                 "valid 1 a",
                 "invalid 2 Confidence: is given twice",
-                "invalid 3 Workflow.State: is not a member of Workflow (members: Status)",
+                "invalid 3 Workflow.State: is not a member of Workflow (did you mean Workflow.Status?)",
                 "invalid 4 Confidence: 50.0 is not an integer",
                 "invalid 5 Severity.Product: 1e400 is not a finite number",
                 "invalid 6 RecordState: is not updatable through BatchUpdateFindings",
