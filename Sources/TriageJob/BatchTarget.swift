@@ -17,6 +17,9 @@ public protocol BatchTarget: AnyObject, Sendable {
     func syncApplied() throws(JobError)
     /// Applies one batch and returns one outcome per member, in the members' order.
     func apply(_ batch: PlannedBatch) -> [Outcome]
+    /// In a rehearsal (`apply --dry-run` against the store), what would change so far; nil for
+    /// a target that applies for real.
+    var rehearsalChanges: [RehearsalTally.Entry]? { get }
 }
 
 extension BatchTarget {
@@ -25,4 +28,7 @@ extension BatchTarget {
 
     /// Input order: a remote service gains nothing from key order.
     public var defaultKeyOrderWindow: Int { 0 }
+
+    /// Not a rehearsal.
+    public var rehearsalChanges: [RehearsalTally.Entry]? { nil }
 }

@@ -11,12 +11,16 @@ extension DecisionJob {
         let counts = intake.counts(ledger: setup.ledger)
         let interrupted = !readAll || counts.remaining > 0
         let requests = (setup.resumed?.batches ?? 0) + sent
-        let summary = ReportSummary(
+        var summary = ReportSummary(
             records: counts.tally.records, processed: counts.tally.processed, failed: counts.tally.failed,
             requests: requests, target: setup.targetName, inputs: setup.catalog.entries.map(\.name),
             startedAt: Timestamp.rfc3339(milliseconds: setup.startedAt),
             finishedAt: Timestamp.rfc3339(milliseconds: finishedAt), dryRun: configuration.dryRun,
             errors: counts.tally.errors, interrupted: interrupted, remaining: counts.remaining)
+        let changes = configuration.target?.rehearsalChanges
+        summary.wouldChange = changes?.map {
+            ReportSummary.Change(member: $0.member, value: $0.value, findings: $0.findings, alreadySo: $0.alreadySo)
+        }
 
         var outputFailures: [String] = []
         if let error = setup.ledger.journalError {
@@ -66,6 +70,7 @@ extension DecisionJob {
                 }
         }
         result.firstFailures = counts.sample.entries
+        result.wouldChange = changes?.map(\.line)
         result.inputs = summary.inputs
         result.outputFailures = outputFailures
         result.journalPath = configuration.dryRun ? nil : configuration.journalPath

@@ -43,6 +43,9 @@ public struct RunResult: Sendable {
     public var outputFailures: [String] = []
     /// The run's journal, if it kept one.
     public var journalPath: String?
+    /// In a rehearsal, what would change, one line per member and value
+    /// (`Workflow.Status → SUPPRESSED: 340 findings, already so: 12`); nil otherwise.
+    public var wouldChange: [String]?
     /// Things the user should know, one line each (e.g. `--resume` starting afresh).
     public var notes: [String] = []
 

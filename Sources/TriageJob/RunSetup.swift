@@ -70,19 +70,10 @@ struct RunSetup {
     /// An output path must be writable before anything is applied: a report that can only fail
     /// after the store changed would turn "nothing done" into "done, not recorded".
     static func checkOutput(_ path: String, option: String) throws(JobError) {
-        var status = stat()
-        if stat(path, &status) == 0 {
-            if (status.st_mode & S_IFMT) == S_IFDIR {
-                throw JobError(.output, "\(path): is a directory; \(option) needs a file path")
-            }
-            if access(path, W_OK) != 0 {
-                throw JobError(.output, "\(path): cannot write \(option) there (\(String(cString: strerror(errno))))")
-            }
-            if (status.st_mode & S_IFMT) != S_IFREG { return }
-        }
-        let directory = directory(of: path)
-        if access(directory, W_OK) != 0 {
-            throw JobError(.output, "\(path): cannot write \(option) there (\(directory): \(String(cString: strerror(errno))))")
+        do {
+            try OutputPath.check(path, kind: String(option.dropFirst(2)), inPlace: option == "--journal")
+        } catch {
+            throw JobError(.output, "\(error)")
         }
     }
 

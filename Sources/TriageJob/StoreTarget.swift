@@ -128,6 +128,9 @@ public final class StoreTarget: BatchTarget {
         isRehearsal ? tally.withLock { $0 } : nil
     }
 
+    /// The rehearsal's changes so far, for the report; nil for a real run.
+    public var rehearsalChanges: [RehearsalTally.Entry]? { rehearsalSummary?.entries }
+
     /// Ends a rehearsal: rolls its transaction back and closes the store (the target applies
     /// nothing after this). Call it once the job has finished; it does nothing for a real run or
     /// when called again. Dropping the target rolls back too.

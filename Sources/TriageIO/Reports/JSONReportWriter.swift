@@ -45,7 +45,20 @@ package final class JSONReportWriter {
             if index > 0 { out.append(contentsOf: ", ".utf8) }
             member(entry.code.rawValue, .integer(entry.count), last: true)
         }
-        out.append(contentsOf: "}},\n  \"ProcessedFindings\": [".utf8)
+        out.append(UInt8(ascii: "}"))
+        if let changes = summary.wouldChange {
+            out.append(contentsOf: ", \"wouldChange\": [".utf8)
+            for (index, change) in changes.enumerated() {
+                out.append(contentsOf: (index > 0 ? ", {" : "{").utf8)
+                member("member", .string(change.member))
+                member("value", change.value.map { .string($0) } ?? .null)
+                member("findings", .integer(change.findings))
+                member("alreadySo", .integer(change.alreadySo), last: true)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(contentsOf: "},\n  \"ProcessedFindings\": [".utf8)
         try output.write(out)
         first = true
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TriageIO
 import TriageJob
 
 /// `triage apply`: read → validate → batch → apply → report.
@@ -29,7 +30,9 @@ struct ApplyCommand: ParsableCommand {
     @Option(help: "Where updates go: store (the embedded SQLite store) or securityhub.")
     var target: Target = .store
 
-    @Flag(name: .customLong("dry-run"), help: "Validate and plan batches; apply nothing (same as validate).")
+    @Flag(
+        name: .customLong("dry-run"),
+        help: "Rehearse against the store: the outcomes a real run would have, what would change; nothing is written.")
     var dryRun = false
 
     @Option(help: "Durable run journal (default: next to --report as REPORT.journal, else none).")
@@ -53,22 +56,30 @@ struct ApplyCommand: ParsableCommand {
         }
     }
 
+    /// `--journal`, else `REPORT.journal` beside a report that is a file (not `-`, a device or
+    /// a FIFO such as `/dev/null`, beside which no journal belongs).
     private var journalPath: String? {
         if let journal { return journal }
-        if let report = options.report, report != "-" { return report + ".journal" }
+        if let report = options.report, report != "-", (try? OutputPath.resolve(report))?.isDirect != true {
+            return report + ".journal"
+        }
         return nil
     }
 
     func run() throws {
         var configuration = options.configuration(dryRun: dryRun)
+        // A dry run against the store is a rehearsal: every batch applied as in a real run, in a
+        // transaction that is rolled back, so the outcomes are a real run's and nothing is written.
+        let store = try StoreTarget(path: storeOption.path, rehearsal: dryRun)
+        configuration.target = store
+        configuration.concurrency = concurrency
         if !dryRun {
-            configuration.target = try StoreTarget(path: storeOption.path)
             configuration.journalPath = journalPath
             configuration.resume = resume
-            configuration.concurrency = concurrency
         }
         let result = try DecisionJob(configuration: configuration).run()
-        RunSummaryLine.print(result, verb: dryRun ? "validate" : "apply", quiet: options.quiet)
+        try store.finishRehearsal()
+        RunSummaryLine.print(result, verb: dryRun ? "apply --dry-run" : "apply", quiet: options.quiet)
         throw ExitCode(ExitStatus.of(result).rawValue)
     }
 }

@@ -12,9 +12,13 @@ enum RunSummaryLine {
         if !result.errors.isEmpty {
             line += " (" + result.errors.sorted.map { "\($0.code.rawValue) \($0.count)" }.joined(separator: ", ") + ")"
         }
-        line += ", " + counted(result.requests, "request") + (verb == "validate" ? " planned" : "")
+        line += ", " + counted(result.requests, "request") + (verb == "validate" || verb.hasSuffix("--dry-run") ? " planned" : "")
         line += String(format: " in %.2f s", result.seconds)
         StandardError.print(line)
+        if let changes = result.wouldChange {
+            StandardError.print("triage \(verb): nothing was written; a real run would change:" + (changes.isEmpty ? " nothing" : ""))
+            for change in changes { StandardError.print("  \(change)") }
+        }
         if result.remaining > 0 || result.interrupted {
             StandardError.print("triage \(verb): " + stopLine(result))
         }

@@ -32,7 +32,7 @@ struct RecordSpoolTests {
         let records = (0..<50_000).map { index in
             SpooledRecord(
                 input: index % 3, line: index + 1, id: "finding-\(index)", productArn: index % 7 == 0 ? nil : "arn:p",
-                failure: index % 11 == 0 ? .init(code: .invalidInput, message: "bad \(index)") : nil)
+                outcome: index % 11 == 0 ? Outcome.failed(.invalidInput, "bad \(index)") : nil)
         }
         for record in records { try spool.append(record) }
         try spool.flush()
