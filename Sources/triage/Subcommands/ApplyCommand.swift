@@ -16,8 +16,11 @@ struct ApplyCommand: ParsableCommand {
 
             Examples:
               triage import samples/findings.ndjson.gz --store findings.sqlite
-              triage apply samples/decisions.ndjson.gz --store findings.sqlite --report out/report.json --junit out/junit.xml
-              triage apply decisions.csv.gz --journal run.journal --resume --report out/report.json
+              triage apply samples/decisions.ndjson.gz --store findings.sqlite \\
+                --report out/report.json --junit out/junit.xml
+              triage apply --dry-run decisions.csv --store findings.sqlite
+              triage apply decisions.csv.gz --journal run.journal --resume \\
+                --report out/report.json
             """)
 
     enum Target: String, ExpressibleByArgument, CaseIterable {

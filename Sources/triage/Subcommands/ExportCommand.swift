@@ -8,7 +8,8 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write the store's findings as NDJSON, sorted by ProductArn and Id.",
         discussion: """
             Example:
-              triage export --store findings.sqlite --output findings-after.ndjson.gz
+              triage export --store findings.sqlite \\
+                --output findings-after.ndjson.gz
             """)
 
     @OptionGroup var storeOption: StoreOption

@@ -14,7 +14,8 @@ struct GenerateCommand: ParsableCommand {
 
             Examples:
               triage generate --findings 1000 --findings-output findings.ndjson.gz \\
-                              --decisions 1000 --decisions-output decisions.ndjson.gz --invalid-per-mille 10
+                --decisions 1000 --decisions-output decisions.ndjson.gz \\
+                --invalid-per-mille 10
             """)
 
     @Option(help: "Number of findings in the synthetic store.") var findings: Int = 1000

@@ -9,7 +9,8 @@ struct ReportCommand: ParsableCommand {
         abstract: "Render (and merge) run journals into JSON and JUnit reports.",
         discussion: """
             Example:
-              triage report out/report.json.journal --report out/again.json --junit out/again.xml
+              triage report out/report.json.journal \\
+                --report out/again.json --junit out/again.xml
             """)
 
     @Argument(help: "Journals written by apply --journal.")

@@ -9,7 +9,8 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Validate decisions and plan batches; apply nothing.",
         discussion: """
             Examples:
-              triage validate samples/decisions.ndjson.gz --report out/report.json --junit out/junit.xml
+              triage validate samples/decisions.ndjson.gz \\
+                --report out/report.json --junit out/junit.xml
               zcat decisions.ndjson.gz | triage validate - --report -
             """)
 
