@@ -47,14 +47,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        .target(name: "TriageTestSupport", dependencies: ["TriageCore", "TriageIO", "CLibXML2"], path: "Tests/TriageTestSupport"),
+        .target(
+            name: "TriageTestSupport", dependencies: ["TriageCore", "TriageIO", "CLibXML2"],
+            path: "Tests/TriageTestSupport"),
         .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore", "TriageTestSupport"]),
         .testTarget(
             name: "TriageStoreTests",
-            dependencies: ["TriageStore", "TriageCore", "TriageTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "TriageStore", "TriageCore", "TriageTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "TriageIOTests", dependencies: ["TriageIO", "TriageCore", "TriageTestSupport", "CLibXML2"]),
         .testTarget(
-            name: "TriageJobTests", dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageStore", "TriageTestSupport", "triage"],
+            name: "TriageJobTests",
+            dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageStore", "TriageTestSupport", "triage"],
             exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

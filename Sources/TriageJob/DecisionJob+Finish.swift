@@ -18,9 +18,7 @@ extension DecisionJob {
             finishedAt: Timestamp.rfc3339(milliseconds: finishedAt), dryRun: configuration.dryRun,
             errors: counts.tally.errors, interrupted: interrupted, remaining: counts.remaining)
         let changes = configuration.target?.rehearsalChanges
-        summary.wouldChange = changes?.map {
-            ReportSummary.Change(member: $0.member, value: $0.value, findings: $0.findings, alreadySo: $0.alreadySo)
-        }
+        summary.wouldChange = changes
 
         var outputFailures: [String] = []
         if let error = setup.ledger.journalError {
@@ -38,7 +36,8 @@ extension DecisionJob {
                         configuration.target == nil ? .processed : ledger.outcome(sequence)
                     })
                 do {
-                    reports = try renderer.writeAll(jsonPath: configuration.reportPath, junitPath: configuration.junitPath)
+                    reports = try renderer.writeAll(
+                        jsonPath: configuration.reportPath, junitPath: configuration.junitPath)
                 } catch {
                     outputFailures.append("\(error)")
                 }
@@ -47,7 +46,8 @@ extension DecisionJob {
         let reported = outputFailures.isEmpty
         if setup.ledger.isJournaling {
             let end = JournalEnd(
-                finishedAt: summary.finishedAt, interrupted: interrupted, remaining: counts.remaining, reported: reported,
+                finishedAt: summary.finishedAt, interrupted: interrupted, remaining: counts.remaining,
+                reported: reported,
                 inputTimes: counts.tally.inputs.map { .init(startedAt: $0.startedAt, finishedAt: $0.finishedAt) })
             do {
                 try setup.ledger.closeJournal(end)

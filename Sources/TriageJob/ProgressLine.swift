@@ -53,7 +53,9 @@ final class ProgressLine: @unchecked Sendable {
         var line = "triage \(verb): \(read) records read (\(Int(Double(read) / seconds))/s)"
         let sent = batchesSent.load(ordering: .relaxed)
         if sent > 0 {
-            line += verb == "validate" ? ", \(sent) requests planned" : ", \(batchesDone.load(ordering: .relaxed))/\(sent) requests done"
+            line +=
+                verb == "validate"
+                ? ", \(sent) requests planned" : ", \(batchesDone.load(ordering: .relaxed))/\(sent) requests done"
         }
         line += ", \(Int(seconds)) s"
         Self.write(inPlace ? "\r\u{1B}[K" + line : line + "\n")

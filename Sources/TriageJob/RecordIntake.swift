@@ -54,7 +54,10 @@ struct RecordIntake {
                 switch verdict {
                 case .valid(let identifier, let update):
                     let current = sequence
-                    spool(SpooledRecord(input: input, line: line, id: identifier.id, productArn: identifier.productArn, outcome: nil))
+                    spool(
+                        SpooledRecord(
+                            input: input, line: line, id: identifier.id, productArn: identifier.productArn, outcome: nil
+                        ))
                     if let resumed, let outcome = resumed.outcome(current) {
                         // Applied by the interrupted run: its outcome comes from the journal.
                         tally.count(outcome, input: input)
@@ -148,7 +151,8 @@ struct RecordIntake {
     private mutating func fail(input: Int, line: Int, id: String?, productArn: String?, _ outcome: Outcome) {
         if journaling {
             unjournaled.append(
-                JournalRecord(sequence: sequence, input: input, line: line, id: id, productArn: productArn, outcome: outcome))
+                JournalRecord(
+                    sequence: sequence, input: input, line: line, id: id, productArn: productArn, outcome: outcome))
             if unjournaled.count >= 1000 { ledger.journalFailures(takeUnjournaledFailures()) }
         }
         offer(sequence, input: input, line: line, id: id, outcome)

@@ -1,3 +1,4 @@
+import TriageCore
 import TriageStore
 
 /// What a rehearsal (`apply --dry-run` against the store) would change: for each member an
@@ -10,36 +11,7 @@ import TriageStore
 /// are not counted here; the report lists them.
 public struct RehearsalTally: Sendable, Equatable {
     /// One member and value, and its counts.
-    public struct Entry: Sendable, Equatable {
-        /// The dotted ASFF path, e.g. `Workflow.Status`, `Severity.Label`, `Note`,
-        /// `UserDefinedFields`.
-        public var member: String
-        /// The value set (`SUPPRESSED`, `HIGH`, `70`); `nil` for `Note`, `Types`,
-        /// `UserDefinedFields` and `RelatedFindings`, which are counted without a value.
-        public var value: String?
-        /// Findings the member would be set on.
-        public var findings: Int
-        /// Of those, findings that already had it as set (0 for `Note`, which is always stamped
-        /// anew).
-        public var alreadySo: Int
-
-        /// Creates an entry.
-        public init(member: String, value: String?, findings: Int, alreadySo: Int) {
-            self.member = member
-            self.value = value
-            self.findings = findings
-            self.alreadySo = alreadySo
-        }
-
-        /// `Workflow.Status → SUPPRESSED: 340 findings, already so: 12`; `Note: 5 findings`.
-        public var line: String {
-            var line = member
-            if let value { line += " → \(value)" }
-            line += ": \(findings) finding\(findings == 1 ? "" : "s")"
-            if member != UpdatedMember.Path.note.name { line += ", already so: \(alreadySo)" }
-            return line
-        }
-    }
+    public typealias Entry = MemberChange
 
     private var counts: [UpdatedMember: (findings: Int, alreadySo: Int)] = [:]
     /// Decisions whose update would be applied (processed outcomes).

@@ -23,7 +23,8 @@ struct ReportRenderer: Sendable {
     /// for that failed is thrown, naming that report's path.
     func writeAll(jsonPath: String?, junitPath: String?) throws(OutputError) -> [(kind: String, path: String)] {
         try spool.flush()
-        let jobs: [(kind: String, path: String)] = [("report", jsonPath), ("junit", junitPath)].compactMap { kind, path in
+        let jobs: [(kind: String, path: String)] = [("report", jsonPath), ("junit", junitPath)].compactMap {
+            kind, path in
             path.map { (kind, $0) }
         }
         let failures = Mutex<[Int: OutputError]>([:])
@@ -86,7 +87,8 @@ struct ReportRenderer: Sendable {
                     JUnitSuite(
                         name: summary.inputs[input], package: "triage", id: input,
                         timestamp: JUnitSuite.timestamp(
-                            unixSeconds: (counts.startedAt == 0 ? Timestamp.nowMilliseconds() : counts.startedAt) / 1000),
+                            unixSeconds: (counts.startedAt == 0 ? Timestamp.nowMilliseconds() : counts.startedAt) / 1000
+                        ),
                         hostname: hostname, tests: counts.records, failures: counts.failed, errors: 0,
                         time: seconds,
                         properties: [

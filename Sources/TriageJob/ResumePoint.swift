@@ -14,12 +14,17 @@ struct ResumePoint: Sendable {
     /// Outcomes of the records applied by earlier runs.
     private let done: OutcomeTable
 
-    /// The inputs' fingerprints as the journal keeps them: `<size>:<mtime>` per file, empty for
-    /// standard input.
-    static func fingerprints(of inputs: [String]) -> [String] {
-        inputs.map { name in
+    /// The inputs' fingerprints as the journal keeps them: `<size>:<mtime>` per regular file
+    /// (stat by the path's bytes, so names that are not UTF-8 count too), empty for standard
+    /// input, pipes and other inputs that are read once.
+    static func fingerprints(of inputs: [InputPath]) -> [String] {
+        inputs.map { path in
             var status = stat()
-            guard name != "-", stat(name, &status) == 0 else { return "" }
+            guard !path.isStandardInput else { return "" }
+            let found = (path.bytes + [0]).withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { stat($0.baseAddress!, &status) == 0 }
+            }
+            guard found, (status.st_mode & S_IFMT) == S_IFREG else { return "" }
             return "\(status.st_size):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
         }
     }
@@ -31,7 +36,7 @@ struct ResumePoint: Sendable {
     /// finish (stopped early, killed, or its reports not written); nil when there is nothing to
     /// resume from. A finished run's journal is started afresh (``startsAfresh``): a nightly job
     /// that always passes `--resume` must not skip tonight's records because of last night's run.
-    init?(_ configuration: RunConfiguration, inputs: [String]) throws(JobError) {
+    init?(_ configuration: RunConfiguration, inputs: [String], paths: [InputPath]) throws(JobError) {
         guard configuration.resume, let path = configuration.journalPath, !configuration.dryRun else { return nil }
         guard access(path, F_OK) == 0 else { return nil }
         // Records are visited, not kept: a journal of millions of records reads in flat memory.
@@ -51,12 +56,16 @@ struct ResumePoint: Sendable {
             self.startsAfresh = true
             return
         }
-        let fingerprints = Self.fingerprints(of: inputs)
-        for run in runs where run.header.inputs != inputs || (!run.header.fingerprints.isEmpty && run.header.fingerprints != fingerprints) {
+        let fingerprints = Self.fingerprints(of: paths)
+        for run in runs
+        where run.header.inputs != inputs
+            || (!run.header.fingerprints.isEmpty && run.header.fingerprints != fingerprints)
+        {
             throw JobError(
                 .usage,
                 "cannot resume: \(path) records an interrupted run over \(run.header.inputs.joined(separator: " ")) "
-                    + "as they were then (size and modification time); these inputs differ. Run without --resume to start afresh")
+                    + "as they were then (size and modification time); these inputs differ. Run without --resume to start afresh"
+            )
         }
         self.batches = runs.reduce(0) { $0 + $1.batches }
         self.done = done

@@ -25,10 +25,13 @@ struct RunSetup {
         catalog = try InputCatalog(configuration)
         targetName = configuration.target?.name ?? "none (dry run)"
         let journalPath = configuration.dryRun ? nil : configuration.journalPath
-        for (option, path) in [("--report", configuration.reportPath), ("--junit", configuration.junitPath), ("--journal", journalPath)] {
+        for (option, path) in [
+            ("--report", configuration.reportPath), ("--junit", configuration.junitPath), ("--journal", journalPath),
+        ] {
             if let path, path != "-" { try Self.checkOutput(path, option: option) }
         }
-        let resume = try ResumePoint(configuration, inputs: catalog.entries.map(\.name))
+        let resume = try ResumePoint(
+            configuration, inputs: catalog.entries.map(\.name), paths: catalog.entries.map(\.path))
         startedAfresh = resume?.startsAfresh ?? false
         resumed = startedAfresh ? nil : resume
 
@@ -38,7 +41,8 @@ struct RunSetup {
                 let writer = try JournalWriter(path: journalPath, fresh: resumed == nil)
                 try writer.begin(
                     JournalHeader(
-                        inputs: catalog.entries.map(\.name), fingerprints: ResumePoint.fingerprints(of: catalog.entries.map(\.name)),
+                        inputs: catalog.entries.map(\.name),
+                        fingerprints: ResumePoint.fingerprints(of: catalog.entries.map(\.path)),
                         target: targetName, batchSize: configuration.batchSize,
                         startedAt: Timestamp.rfc3339(milliseconds: startedAt)))
                 journal = writer
@@ -60,7 +64,8 @@ struct RunSetup {
             do {
                 spool = try RecordSpool(path: path)
             } catch {
-                throw JobError(.output, "cannot create the record spool in \(configuration.temporaryDirectory): \(error)")
+                throw JobError(
+                    .output, "cannot create the record spool in \(configuration.temporaryDirectory): \(error)")
             }
         } else {
             spool = nil

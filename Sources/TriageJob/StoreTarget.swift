@@ -36,7 +36,9 @@ public final class StoreTarget: BatchTarget {
         try Self.requireExisting(path)
         if access(path, W_OK) != 0 || access(RunSetup.directory(of: path), W_OK) != 0 {
             throw JobError(
-                .target, "store \(path) is read-only (\(String(cString: strerror(errno)))): SQLite must write the file and its -wal beside it")
+                .target,
+                "store \(path) is read-only (\(String(cString: strerror(errno)))): SQLite must write the file and its -wal beside it"
+            )
         }
         var options = StoreOptions()
         options.access = rehearsal ? .rehearsal : .update

@@ -14,7 +14,8 @@ func plan(
     return batches
 }
 
-let statuses: [CanonicalUpdate] = (WorkflowStatus.allCases.map { FindingUpdate(workflowStatus: $0) }
+let statuses: [CanonicalUpdate] =
+    (WorkflowStatus.allCases.map { FindingUpdate(workflowStatus: $0) }
     + [FindingUpdate(confidence: 0), FindingUpdate(confidence: 1)]).map(CanonicalUpdate.init)
 
 @Suite struct BatchPlannerTests {
@@ -76,7 +77,9 @@ let statuses: [CanonicalUpdate] = (WorkflowStatus.allCases.map { FindingUpdate(w
 
 @Suite struct InFlightFindingsTests {
     func members(_ ids: [String]) -> [BatchMember] {
-        ids.enumerated().map { BatchMember(sequence: $0.offset, identifier: FindingIdentifier(id: $0.element, productArn: "p")) }
+        ids.enumerated().map {
+            BatchMember(sequence: $0.offset, identifier: FindingIdentifier(id: $0.element, productArn: "p"))
+        }
     }
 
     @Test func aBatchWaitsForRunningBatchesThatShareAFinding() {

@@ -15,7 +15,9 @@ import TriageTestSupport
         var window = KeyOrderWindow(capacity: max(1, entries.count))
         for entry in entries { window.append(entry) }
         var out: [KeyOrderWindow.Entry] = []
-        let rest = window.drain { out.append($0); return true }
+        let rest = window.drain {
+            out.append($0); return true
+        }
         #expect(rest.isEmpty)
         #expect(window.count == 0)
         return out
@@ -23,7 +25,9 @@ import TriageTestSupport
 
     @Test func sortsByProductArnThenIdInByteOrder() {
         // Byte order, not String order: "Z" (0x5A) < "a" (0x61) < "é" (0xC3 0xA9); a prefix first.
-        let ids = ["b", "a", "é", "Z", "ab", "a-long-identifier-past-eight-bytes-2", "a-long-identifier-past-eight-bytes-1"]
+        let ids = [
+            "b", "a", "é", "Z", "ab", "a-long-identifier-past-eight-bytes-2", "a-long-identifier-past-eight-bytes-1",
+        ]
         var entries = ids.enumerated().map { Self.entry($0.offset, $0.element) }
         entries.append(Self.entry(7, "a", arn: "arn:o"))
         let out = Self.drained(entries).map { "\($0.identifier.productArn) \($0.identifier.id)" }

@@ -4,7 +4,9 @@ import TriageCore
 /// A valid draft for one finding with a workflow change, to vary one member at a time.
 func baseDraft(_ configure: (inout UpdateDraft) -> Void = { _ in }) -> UpdateDraft {
     var draft = UpdateDraft()
-    draft.identifiers = [RawIdentifier(id: "finding-1", productArn: "arn:aws:securityhub:us-east-1::product/aws/securityhub")]
+    draft.identifiers = [
+        RawIdentifier(id: "finding-1", productArn: "arn:aws:securityhub:us-east-1::product/aws/securityhub")
+    ]
     draft.workflowStatus = "SUPPRESSED"
     configure(&draft)
     return draft
@@ -44,7 +46,9 @@ func text(_ count: Int, _ unit: String = "é") -> String { String(repeating: uni
 
     @Test func missingIdentifierMembersAreNamed() {
         #expect(problems(baseDraft { $0.identifiers = [RawIdentifier(id: nil, productArn: "p")] }) == "Id: is required")
-        #expect(problems(baseDraft { $0.identifiers = [RawIdentifier(id: "i", productArn: nil)] }) == "ProductArn: is required")
+        #expect(
+            problems(baseDraft { $0.identifiers = [RawIdentifier(id: "i", productArn: nil)] })
+                == "ProductArn: is required")
     }
 
     @Test(arguments: [(512, true), (513, false), (1, true), (0, false)])
@@ -69,14 +73,23 @@ func text(_ count: Int, _ unit: String = "é") -> String { String(repeating: uni
 
     @Test func noteNonBlankIsUnanchored() {
         // `.*\S.*` unanchored: one non-whitespace character anywhere, multi-line allowed.
-        #expect(problems(baseDraft { $0.hasNote = true; $0.noteText = "\n\n  x\n"; $0.noteUpdatedBy = "b" }) == nil)
         #expect(
-            problems(baseDraft { $0.hasNote = true; $0.noteText = " \n\t "; $0.noteUpdatedBy = "b" })
+            problems(
+                baseDraft {
+                    $0.hasNote = true; $0.noteText = "\n\n  x\n"; $0.noteUpdatedBy = "b"
+                }) == nil)
+        #expect(
+            problems(
+                baseDraft {
+                    $0.hasNote = true; $0.noteText = " \n\t "; $0.noteUpdatedBy = "b"
+                })
                 == "Note.Text: must contain a non-whitespace character")
     }
 
     @Test func noteNeedsBothMembersUnlessDefaultAuthorGiven() {
-        let draft = baseDraft { $0.hasNote = true; $0.noteText = "checked" }
+        let draft = baseDraft {
+            $0.hasNote = true; $0.noteText = "checked"
+        }
         #expect(problems(draft) == "Note.UpdatedBy: is required when Note is present (or give --updated-by)")
         #expect(problems(draft, author: "nightly-job") == nil)
         if case .valid(_, let update) = draft.validate(defaultNoteAuthor: "nightly-job")[0] {
@@ -84,7 +97,11 @@ func text(_ count: Int, _ unit: String = "é") -> String { String(repeating: uni
         } else {
             Issue.record("expected valid")
         }
-        #expect(problems(baseDraft { $0.hasNote = true; $0.noteUpdatedBy = "b" }) == "Note.Text: is required when Note is present")
+        #expect(
+            problems(
+                baseDraft {
+                    $0.hasNote = true; $0.noteUpdatedBy = "b"
+                }) == "Note.Text: is required when Note is present")
     }
 
     @Test(arguments: [(0, true), (100, true), (101, false), (-1, false), (50, true)])
@@ -92,11 +109,16 @@ func text(_ count: Int, _ unit: String = "é") -> String { String(repeating: uni
         #expect((problems(baseDraft { $0.confidence = value }) == nil) == valid)
         #expect((problems(baseDraft { $0.criticality = value }) == nil) == valid)
         #expect((problems(baseDraft { $0.severityNormalized = value }) == nil) == valid)
-        if !valid { #expect(problems(baseDraft { $0.confidence = value }) == "Confidence: \(value) is out of range 0 to 100") }
+        if !valid {
+            #expect(problems(baseDraft { $0.confidence = value }) == "Confidence: \(value) is out of range 0 to 100")
+        }
     }
 
     @Test func zeroValuesAreKept() {
-        let update = validUpdate(baseDraft { $0.workflowStatus = nil; $0.confidence = 0; $0.criticality = 0; $0.severityNormalized = 0 })
+        let update = validUpdate(
+            baseDraft {
+                $0.workflowStatus = nil; $0.confidence = 0; $0.criticality = 0; $0.severityNormalized = 0
+            })
         #expect(update?.confidence == 0)
         #expect(update?.criticality == 0)
         #expect(update?.severity?.normalized == 0)
@@ -110,7 +132,8 @@ func text(_ count: Int, _ unit: String = "é") -> String { String(repeating: uni
                 == #"Workflow.Status: "CLOSED" is not one of NEW, NOTIFIED, RESOLVED, SUPPRESSED"#)
         #expect(
             problems(baseDraft { $0.verificationState = "false_positive" })
-                == #"VerificationState: "false_positive" is not one of UNKNOWN, TRUE_POSITIVE, FALSE_POSITIVE, BENIGN_POSITIVE"#)
+                == #"VerificationState: "false_positive" is not one of UNKNOWN, TRUE_POSITIVE, FALSE_POSITIVE, BENIGN_POSITIVE"#
+        )
         #expect(
             problems(baseDraft { $0.severityLabel = "SEVERE" })
                 == #"Severity.Label: "SEVERE" is not one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL"#)
@@ -148,7 +171,8 @@ func text(_ count: Int, _ unit: String = "é") -> String { String(repeating: uni
 
     @Test(arguments: [("ticket-id_1=+@./:", true), ("ticket id", false), ("clé", false), ("a,b", false)])
     func userDefinedKeyCharacters(key: String, valid: Bool) {
-        #expect((problems(baseDraft { $0.userDefinedFields = [UserDefinedField(key: key, value: "v")] }) == nil) == valid)
+        #expect(
+            (problems(baseDraft { $0.userDefinedFields = [UserDefinedField(key: key, value: "v")] }) == nil) == valid)
     }
 
     @Test(arguments: [(1024, true), (1025, false)])
@@ -200,7 +224,13 @@ func text(_ count: Int, _ unit: String = "é") -> String { String(repeating: uni
     }
 
     @Test func allIssuesAreReportedTogether() {
-        let message = problems(baseDraft { $0.workflowStatus = "X"; $0.confidence = 101 })
-        #expect(message == #"Confidence: 101 is out of range 0 to 100; Workflow.Status: "X" is not one of NEW, NOTIFIED, RESOLVED, SUPPRESSED"#)
+        let message = problems(
+            baseDraft {
+                $0.workflowStatus = "X"; $0.confidence = 101
+            })
+        #expect(
+            message
+                == #"Confidence: 101 is out of range 0 to 100; Workflow.Status: "X" is not one of NEW, NOTIFIED, RESOLVED, SUPPRESSED"#
+        )
     }
 }

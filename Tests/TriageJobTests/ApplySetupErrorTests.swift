@@ -10,7 +10,10 @@ import TriageTestSupport
         let directory = TestPaths.temporaryDirectory("setup")
         try Self.decision.write(to: directory.appendingPathComponent("d.ndjson"), atomically: true, encoding: .utf8)
         let imported = try CommandRun.triage(
-            ["import", TestPaths.packageRoot.appendingPathComponent("samples/findings.ndjson.gz").path, "--store", "s.sqlite"],
+            [
+                "import", TestPaths.packageRoot.appendingPathComponent("samples/findings.ndjson.gz").path, "--store",
+                "s.sqlite",
+            ],
             directory: directory)
         #expect(imported.status == 0, "\(imported.stderr)")
         return directory
@@ -26,7 +29,8 @@ import TriageTestSupport
     @Test func missingStore() throws {
         let directory = try prepare()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let run = try CommandRun.triage(["apply", "d.ndjson", "--store", "missing.sqlite", "--report", "r.json"], directory: directory)
+        let run = try CommandRun.triage(
+            ["apply", "d.ndjson", "--store", "missing.sqlite", "--report", "r.json"], directory: directory)
         expectSetUpError(run, mentions: "no findings store at missing.sqlite")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("r.json").path))
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("missing.sqlite").path))
@@ -36,10 +40,13 @@ import TriageTestSupport
         let directory = try prepare()
         defer { try? FileManager.default.removeItem(at: directory) }
         expectSetUpError(
-            try CommandRun.triage(["apply", "d.ndjson", "--store", "."], directory: directory), mentions: "not a findings store")
-        try "not sqlite at all".write(to: directory.appendingPathComponent("junk.sqlite"), atomically: true, encoding: .utf8)
+            try CommandRun.triage(["apply", "d.ndjson", "--store", "."], directory: directory),
+            mentions: "not a findings store")
+        try "not sqlite at all".write(
+            to: directory.appendingPathComponent("junk.sqlite"), atomically: true, encoding: .utf8)
         expectSetUpError(
-            try CommandRun.triage(["apply", "d.ndjson", "--store", "junk.sqlite"], directory: directory), mentions: "junk.sqlite")
+            try CommandRun.triage(["apply", "d.ndjson", "--store", "junk.sqlite"], directory: directory),
+            mentions: "junk.sqlite")
     }
 
     @Test func readOnlyStoreAppliesNothing() throws {

@@ -2,7 +2,7 @@ import Foundation
 import TriageTestSupport
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// The real `triage` binary (or a shell driving it) started in the background, so that a test

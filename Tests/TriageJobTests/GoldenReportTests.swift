@@ -28,12 +28,14 @@ import TriageTestSupport
         let inputURL = directory.appendingPathComponent("decisions.ndjson")
         try Self.input.write(to: inputURL, atomically: true, encoding: .utf8)
         let reportURL = directory.appendingPathComponent("report.json")
-        let run = try CommandRun.triage(["validate", "decisions.ndjson", "--report", reportURL.path], directory: directory)
+        let run = try CommandRun.triage(
+            ["validate", "decisions.ndjson", "--report", reportURL.path], directory: directory)
         #expect(run.status == 1, "\(run.stderr)")
         let actual = Self.masked(try String(contentsOf: reportURL, encoding: .utf8))
         let golden = TestPaths.packageRoot.appendingPathComponent("Tests/TriageJobTests/Golden/validate-report.json")
         if ProcessInfo.processInfo.environment["TRIAGE_RECORD_GOLDEN"] == "1" {
-            try FileManager.default.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
             try actual.write(to: golden, atomically: true, encoding: .utf8)
         }
         let expected = try String(contentsOf: golden, encoding: .utf8)

@@ -55,13 +55,15 @@ import TriageTestSupport
         let run = try runJob("nightly", ["\(samples)/decisions.ndjson.gz"], environment: environment)
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stdout.contains("triage exit status 1"))
-        let reports = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("reports").path)
+        let reports = try FileManager.default.contentsOfDirectory(
+            atPath: directory.appendingPathComponent("reports").path)
         #expect(reports.contains("nightly.journal"))
         #expect(reports.contains { $0.hasPrefix("report-") && $0.hasSuffix(".json") })
         #expect(reports.contains { $0.hasPrefix("junit-") && $0.hasSuffix(".xml") })
         // The cron and systemd definitions call this script.
         for definition in ["cron/triage-nightly.cron", "systemd/triage-nightly.service"] {
-            let text = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("jobs/\(definition)"), encoding: .utf8)
+            let text = try String(
+                contentsOf: TestPaths.packageRoot.appendingPathComponent("jobs/\(definition)"), encoding: .utf8)
             #expect(text.contains("jobs/nightly"))
         }
     }
@@ -74,7 +76,8 @@ import TriageTestSupport
         let jobs = directory.appendingPathComponent("jobs")
         try FileManager.default.createDirectory(at: jobs, withIntermediateDirectories: true)
         try FileManager.default.copyItem(
-            at: TestPaths.packageRoot.appendingPathComponent("jobs/nightly"), to: jobs.appendingPathComponent("nightly"))
+            at: TestPaths.packageRoot.appendingPathComponent("jobs/nightly"), to: jobs.appendingPathComponent("nightly")
+        )
         let run = try CommandRun.run(
             URL(fileURLWithPath: "/bin/bash"), [jobs.appendingPathComponent("nightly").path, "d.ndjson"],
             environment: ["PATH": "/usr/bin:/bin", "TRIAGE_BIN": ""], directory: directory)

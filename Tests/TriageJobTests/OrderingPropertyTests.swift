@@ -14,7 +14,8 @@ import TriageTestSupport
 
     /// Order-sensitive updates: later ones overwrite, UDFs merge, severities derive.
     static let updates = [
-        #""Workflow":{"Status":"SUPPRESSED"}"#, #""Workflow":{"Status":"RESOLVED"}"#, #""Workflow":{"Status":"NOTIFIED"}"#,
+        #""Workflow":{"Status":"SUPPRESSED"}"#, #""Workflow":{"Status":"RESOLVED"}"#,
+        #""Workflow":{"Status":"NOTIFIED"}"#,
         #""Severity":{"Label":"HIGH"}"#, #""Severity":{"Normalized":15}"#, #""Confidence":0"#, #""Confidence":99"#,
         #""UserDefinedFields":{"ticket":"A"}"#, #""UserDefinedFields":{"ticket":"B","owner":"x"}"#,
         #""Note":{"Text":"first","UpdatedBy":"a"}"#, #""Note":{"Text":"second","UpdatedBy":"b"}"#,
@@ -48,13 +49,18 @@ import TriageTestSupport
         var lines: [String] = []
         try store.exportAll { lines.append(String(decoding: $0, as: UTF8.self)) }
         return lines.joined(separator: "\n").replacingOccurrences(
-            of: #""UpdatedAt":"[^"]*","UpdatedBy""#, with: #""UpdatedAt":"<now>","UpdatedBy""#, options: .regularExpression)
-            .replacingOccurrences(of: #""UpdatedBy":"([^"]*)","UpdatedAt":"[^"]*""#, with: #""UpdatedBy":"$1","UpdatedAt":"<now>""#, options: .regularExpression)
+            of: #""UpdatedAt":"[^"]*","UpdatedBy""#, with: #""UpdatedAt":"<now>","UpdatedBy""#,
+            options: .regularExpression
+        )
+        .replacingOccurrences(
+            of: #""UpdatedBy":"([^"]*)","UpdatedAt":"[^"]*""#, with: #""UpdatedBy":"$1","UpdatedAt":"<now>""#,
+            options: .regularExpression)
     }
 
     /// Outcomes by line from a JSON report.
     static func outcomes(_ reportPath: String) throws -> [Int: String] {
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath))) as! [String: Any]
+        let report =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath))) as! [String: Any]
         var result: [Int: String] = [:]
         for entry in report["ProcessedFindings"] as! [[String: Any]] {
             result[(entry["source"] as! [String: Any])["line"] as! Int] = "processed"
@@ -90,8 +96,13 @@ import TriageTestSupport
                 Issue.record("generated an invalid decision")
                 return
             }
-            let outcome = try reference.apply(batch: [(index, identifier)], update: update.update, now: "2026-01-01T00:00:00.000Z")[0]
-            if case .failed(let code, _) = outcome { expected[index + 1] = code.rawValue } else { expected[index + 1] = "processed" }
+            let outcome = try reference.apply(
+                batch: [(index, identifier)], update: update.update, now: "2026-01-01T00:00:00.000Z")[0]
+            if case .failed(let code, _) = outcome {
+                expected[index + 1] = code.rawValue
+            } else {
+                expected[index + 1] = "processed"
+            }
         }
 
         // The pipeline, with batches in flight at once.

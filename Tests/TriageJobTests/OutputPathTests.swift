@@ -3,7 +3,7 @@ import Testing
 import TriageTestSupport
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Where `--report` and `--junit` write, with the real binary: symlinks keep pointing at fresh
@@ -37,21 +37,31 @@ import TriageTestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let links = directory.appendingPathComponent("links")
         let targets = directory.appendingPathComponent("targets")
-        for url in [links, targets] { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+        for url in [links, targets] {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
         let report = targets.appendingPathComponent("report.json")
         try "stale".write(to: report, atomically: false, encoding: .utf8)
         let manager = FileManager.default
-        try manager.createSymbolicLink(atPath: links.appendingPathComponent("report.json").path, withDestinationPath: "../targets/report.json")
+        try manager.createSymbolicLink(
+            atPath: links.appendingPathComponent("report.json").path, withDestinationPath: "../targets/report.json")
         // A chain ending in a dangling link: the file it names is created.
-        try manager.createSymbolicLink(atPath: links.appendingPathComponent("mid.xml").path, withDestinationPath: targets.appendingPathComponent("junit.xml").path)
-        try manager.createSymbolicLink(atPath: links.appendingPathComponent("junit.xml").path, withDestinationPath: "mid.xml")
+        try manager.createSymbolicLink(
+            atPath: links.appendingPathComponent("mid.xml").path,
+            withDestinationPath: targets.appendingPathComponent("junit.xml").path)
+        try manager.createSymbolicLink(
+            atPath: links.appendingPathComponent("junit.xml").path, withDestinationPath: "mid.xml")
 
         let run = try CommandRun.triage(
-            ["validate", "d.ndjson", "--report", "links/report.json", "--junit", "links/junit.xml"], directory: directory)
+            ["validate", "d.ndjson", "--report", "links/report.json", "--junit", "links/junit.xml"],
+            directory: directory)
 
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(try manager.destinationOfSymbolicLink(atPath: links.appendingPathComponent("report.json").path) == "../targets/report.json")
-        #expect(try manager.destinationOfSymbolicLink(atPath: links.appendingPathComponent("junit.xml").path) == "mid.xml")
+        #expect(
+            try manager.destinationOfSymbolicLink(atPath: links.appendingPathComponent("report.json").path)
+                == "../targets/report.json")
+        #expect(
+            try manager.destinationOfSymbolicLink(atPath: links.appendingPathComponent("junit.xml").path) == "mid.xml")
         #expect(ScratchFileSystem.fileType(links.appendingPathComponent("mid.xml").path) == S_IFLNK)
         #expect(summary(try loadReport(report))["records"] as? Int == 3)
         expectValidJUnit(targets.appendingPathComponent("junit.xml"))
@@ -80,7 +90,9 @@ import TriageTestSupport
         try ScratchFileSystem.makeCharacterDevice(directory.appendingPathComponent("full").path, major: 1, minor: 7)
         let run = try CommandRun.triage(["validate", "d.ndjson", "--\(kind)", "full"], directory: directory)
         #expect(run.status == 2)
-        #expect(run.stderr.hasSuffix("triage validate: error: full: write failed: No space left on device\n"), "\(run.stderr)")
+        #expect(
+            run.stderr.hasSuffix("triage validate: error: full: write failed: No space left on device\n"),
+            "\(run.stderr)")
         #expect(ScratchFileSystem.fileType(directory.appendingPathComponent("full").path) == S_IFCHR)
         #expect(ScratchFileSystem.entries(directory) == ["d.ndjson", "full"])
     }
@@ -129,7 +141,9 @@ import TriageTestSupport
             environment: ["TMPDIR": temporary.path], directory: directory)
 
         #expect(run.status != 0 && run.status != 128 + SIGPIPE, "status \(run.status)")
-        #expect(run.stderr.hasSuffix("triage validate: error: standard output: write failed: Broken pipe\n"), "\(run.stderr)")
+        #expect(
+            run.stderr.hasSuffix("triage validate: error: standard output: write failed: Broken pipe\n"),
+            "\(run.stderr)")
         #expect(ScratchFileSystem.entries(temporary).isEmpty)
         #expect(Self.temporaries(directory).isEmpty)
     }
@@ -148,7 +162,9 @@ import TriageTestSupport
             ["validate", "d.ndjson", "--\(kind)", full.path, other, "other"], directory: directory)
 
         #expect(run.status == 2)
-        #expect(run.stderr.contains("triage validate: error: \(full.path): write failed: No space left on device\n"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("triage validate: error: \(full.path): write failed: No space left on device\n"),
+            "\(run.stderr)")
         #expect(ScratchFileSystem.entries(disk) == ["out"])
         #expect(try String(contentsOf: full, encoding: .utf8) == "old")
         #expect(Self.temporaries(directory).isEmpty)

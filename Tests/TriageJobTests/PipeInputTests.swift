@@ -3,7 +3,7 @@ import Testing
 import TriageTestSupport
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Inputs that are not regular files (pipes, FIFOs, `/dev/stdin`, process substitution) are

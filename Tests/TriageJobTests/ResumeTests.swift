@@ -37,7 +37,9 @@ import Glibc
         }
         for entry in report["UnprocessedFindings"] as! [[String: Any]] {
             let identifier = entry["FindingIdentifier"] as? [String: Any]
-            result.append("failed \((entry["source"] as! [String: Any])["line"]!) \(identifier?["Id"] ?? "-") \(entry["ErrorCode"]!)")
+            result.append(
+                "failed \((entry["source"] as! [String: Any])["line"]!) \(identifier?["Id"] ?? "-") \(entry["ErrorCode"]!)"
+            )
         }
         return result
     }
@@ -53,19 +55,24 @@ import Glibc
         let directory = TestPaths.temporaryDirectory("resume")
         defer { try? FileManager.default.removeItem(at: directory) }
         var setup = try Self.triage(
-            ["generate", "--findings", "20000", "--findings-output", "f.ndjson.gz", "--decisions", "200000",
-             "--decisions-output", "d.ndjson.gz", "--repeat-per-mille", "50", "--missing-per-mille", "5",
-             "--invalid-per-mille", "2", "--seed", "7"], in: directory)
+            [
+                "generate", "--findings", "20000", "--findings-output", "f.ndjson.gz", "--decisions", "200000",
+                "--decisions-output", "d.ndjson.gz", "--repeat-per-mille", "50", "--missing-per-mille", "5",
+                "--invalid-per-mille", "2", "--seed", "7",
+            ], in: directory)
         #expect(setup.status == 0)
         setup = try Self.triage(["import", "f.ndjson.gz", "--store", "a.sqlite"], in: directory)
         #expect(setup.status == 0, "\(setup.stderr)")
         try FileManager.default.copyItem(
             at: directory.appendingPathComponent("a.sqlite"), to: directory.appendingPathComponent("b.sqlite"))
 
-        let reference = try Self.triage(["apply", "d.ndjson.gz", "--store", "b.sqlite", "--report", "rb.json"], in: directory)
+        let reference = try Self.triage(
+            ["apply", "d.ndjson.gz", "--store", "b.sqlite", "--report", "rb.json"], in: directory)
         #expect(reference.status == 1, "\(reference.stderr)")
 
-        let arguments = ["apply", "d.ndjson.gz", "--store", "a.sqlite", "--journal", "a.journal", "--resume", "--report", "ra.json"]
+        let arguments = [
+            "apply", "d.ndjson.gz", "--store", "a.sqlite", "--journal", "a.journal", "--resume", "--report", "ra.json",
+        ]
         var generator = SystemRandomNumberGenerator()
         var kills = 0
         // A run that ends on its own finishes the journal: a later --resume would start afresh.
@@ -101,7 +108,9 @@ import Glibc
             #expect(final.status == 1, "\(final.stderr)")
         }
 
-        #expect(try Self.entries(directory.appendingPathComponent("ra.json")) == Self.entries(directory.appendingPathComponent("rb.json")))
+        #expect(
+            try Self.entries(directory.appendingPathComponent("ra.json"))
+                == Self.entries(directory.appendingPathComponent("rb.json")))
         #expect(try Self.exported("a.sqlite", in: directory) == Self.exported("b.sqlite", in: directory))
 
         // No record is in two batch entries, over all the runs the journal holds.
@@ -113,17 +122,24 @@ import Glibc
         // The journal renders the same report.
         let rendered = try Self.triage(["report", "a.journal", "--report", "rj.json"], in: directory)
         #expect(rendered.status == 1, "\(rendered.stderr)")
-        #expect(try Self.entries(directory.appendingPathComponent("rj.json")) == Self.entries(directory.appendingPathComponent("rb.json")))
+        #expect(
+            try Self.entries(directory.appendingPathComponent("rj.json"))
+                == Self.entries(directory.appendingPathComponent("rb.json")))
     }
 
     @Test func aFinishedJournalStartsAfreshAndAChangedInputIsRefused() throws {
         let directory = TestPaths.temporaryDirectory("resume-guard")
         defer { try? FileManager.default.removeItem(at: directory) }
         let samples = TestPaths.packageRoot.appendingPathComponent("samples").path
-        #expect(try Self.triage(["import", "\(samples)/findings.ndjson.gz", "--store", "s.sqlite"], in: directory).status == 0)
+        #expect(
+            try Self.triage(["import", "\(samples)/findings.ndjson.gz", "--store", "s.sqlite"], in: directory).status
+                == 0)
         let decisions = directory.appendingPathComponent("tonight.ndjson")
-        try FileManager.default.copyItem(atPath: "\(samples)/decisions.csv", toPath: directory.appendingPathComponent("tonight.csv").path)
-        let arguments = ["apply", "tonight.csv", "--store", "s.sqlite", "--journal", "j.journal", "--resume", "--report", "r.json"]
+        try FileManager.default.copyItem(
+            atPath: "\(samples)/decisions.csv", toPath: directory.appendingPathComponent("tonight.csv").path)
+        let arguments = [
+            "apply", "tonight.csv", "--store", "s.sqlite", "--journal", "j.journal", "--resume", "--report", "r.json",
+        ]
 
         // Night 1 finishes; night 2 has other decisions under the same name: nothing may be skipped.
         #expect(try Self.triage(arguments, in: directory).status == 1)
@@ -131,9 +147,14 @@ import Glibc
         let lines = (0..<50).map { #"{"Id":"n\#($0)","ProductArn":"p","Confidence":5}"# }
         try (lines.joined(separator: "\n") + "\n").write(to: decisions, atomically: true, encoding: .utf8)
         let night2 = try Self.triage(
-            ["apply", "tonight.ndjson", "--store", "s.sqlite", "--journal", "j.journal", "--resume", "--report", "r.json"], in: directory)
+            [
+                "apply", "tonight.ndjson", "--store", "s.sqlite", "--journal", "j.journal", "--resume", "--report",
+                "r.json",
+            ], in: directory)
         #expect(night2.status == 1)  // FindingNotFound: the point is that every record was sent
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json"))) as! [String: Any]
+        let report =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json")))
+            as! [String: Any]
         let counts = report["summary"] as! [String: Any]
         #expect(counts["records"] as? Int == 50)
         #expect((counts["errors"] as? [String: Int])?["FindingNotFound"] == 50)
@@ -142,7 +163,9 @@ import Glibc
         // An interrupted run's journal over inputs that have changed since is refused.
         let writer = try JournalWriter(path: directory.appendingPathComponent("k.journal").path, fresh: true)
         try writer.begin(
-            JournalHeader(inputs: ["tonight.ndjson"], fingerprints: ["1:2.3"], target: "store:s.sqlite", batchSize: 100, startedAt: "x"))
+            JournalHeader(
+                inputs: ["tonight.ndjson"], fingerprints: ["1:2.3"], target: "store:s.sqlite", batchSize: 100,
+                startedAt: "x"))
         try writer.close()
         let refused = try Self.triage(
             ["apply", "tonight.ndjson", "--store", "s.sqlite", "--journal", "k.journal", "--resume"], in: directory)

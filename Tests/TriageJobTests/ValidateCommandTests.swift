@@ -35,8 +35,10 @@ func expectValidJUnit(_ url: URL, sourceLocation: SourceLocation = #_sourceLocat
         let reportURL = directory.appendingPathComponent("report.json")
         let junitURL = directory.appendingPathComponent("junit.xml")
         let run = try CommandRun.triage(
-            ["validate", TestPaths.packageRoot.appendingPathComponent(sample).path, "--report", reportURL.path,
-             "--junit", junitURL.path])
+            [
+                "validate", TestPaths.packageRoot.appendingPathComponent(sample).path, "--report", reportURL.path,
+                "--junit", junitURL.path,
+            ])
         // The samples hold a handful of invalid records on purpose.
         #expect(run.status == 1, "\(run.stderr)")
         let report = try loadReport(reportURL)
@@ -64,7 +66,8 @@ func expectValidJUnit(_ url: URL, sourceLocation: SourceLocation = #_sourceLocat
         let directory = TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let good = directory.appendingPathComponent("good.ndjson")
-        try #"{"Id":"a","ProductArn":"p","Workflow":{"Status":"NEW"}}"#.write(to: good, atomically: true, encoding: .utf8)
+        try #"{"Id":"a","ProductArn":"p","Workflow":{"Status":"NEW"}}"#.write(
+            to: good, atomically: true, encoding: .utf8)
         let bad = directory.appendingPathComponent("bad.csv")
         try "Id,ProductArn,WorkflowStatus\na,p,NEW\n".write(to: bad, atomically: true, encoding: .utf8)
         let report = directory.appendingPathComponent("report.json")

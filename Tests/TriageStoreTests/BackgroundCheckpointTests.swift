@@ -33,7 +33,12 @@ import TriageStore
             for round in 0..<300 {
                 let chosen = (0..<12).map { ids[($0 * 53 + round * 7) % ids.count] }
                 let outcomes = try store.apply(
-                    batch: chosen.enumerated().map { (sequence: $0.offset, identifier: FindingIdentifier(id: $0.element, productArn: StoreTestData.guardDutyArn)) },
+                    batch: chosen.enumerated().map {
+                        (
+                            sequence: $0.offset,
+                            identifier: FindingIdentifier(id: $0.element, productArn: StoreTestData.guardDutyArn)
+                        )
+                    },
                     update: FindingUpdate(confidence: round % 101), now: "2026-11-25T00:00:00.000Z")
                 #expect(outcomes.allSatisfy { $0 == .processed })
                 let size = (try? FileManager.default.attributesOfItem(atPath: path.path + "-wal")[.size] as? Int) ?? 0
@@ -45,7 +50,8 @@ import TriageStore
             var confidences: [Int] = []
             for id in ids {
                 let stored = try #require(try StoreTestData.stored(store, id: id))
-                if case .number(let number) = StoreTestData.value(stored, "Confidence"), let value = Int(number.literal) {
+                if case .number(let number) = StoreTestData.value(stored, "Confidence"), let value = Int(number.literal)
+                {
                     confidences.append(value)
                 } else {
                     confidences.append(-1)

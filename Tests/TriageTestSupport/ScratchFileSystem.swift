@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Special files for output tests: small tmpfs mounts (a full disk on demand), device nodes and

@@ -8,7 +8,9 @@ public struct BatchMember: Hashable, Sendable {
     public var source: SourceLocation
 
     /// Creates a member.
-    public init(sequence: Int, identifier: FindingIdentifier, source: SourceLocation = SourceLocation(input: 0, line: 0)) {
+    public init(
+        sequence: Int, identifier: FindingIdentifier, source: SourceLocation = SourceLocation(input: 0, line: 0)
+    ) {
         self.sequence = sequence
         self.identifier = identifier
         self.source = source
@@ -106,7 +108,8 @@ public struct BatchPlanner: Sendable {
             groups[generation]!.after.append(mustFollow)
         }
         openFindings[identifier] = generation
-        let full = Self.append(BatchMember(sequence: sequence, identifier: identifier, source: source), to: &groups[generation]!)
+        let full = Self.append(
+            BatchMember(sequence: sequence, identifier: identifier, source: source), to: &groups[generation]!)
         if full >= batchSize { close(generation, emit: emit) }
     }
 

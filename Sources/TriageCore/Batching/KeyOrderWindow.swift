@@ -96,7 +96,8 @@ public struct KeyOrderWindow: Sendable {
             Slot(
                 sequence: entry.sequence, idOffset: UInt32(truncatingIfNeeded: offset),
                 idCount: UInt32(truncatingIfNeeded: idBytes.count - offset), productArn: arn, update: update,
-                input: UInt32(truncatingIfNeeded: entry.source.input), line: UInt32(truncatingIfNeeded: entry.source.line)))
+                input: UInt32(truncatingIfNeeded: entry.source.input),
+                line: UInt32(truncatingIfNeeded: entry.source.line)))
         if idBytes.count > Int(UInt32.max) { fatalError("key-order window over 4 GiB of Id bytes") }
     }
 
@@ -118,7 +119,8 @@ public struct KeyOrderWindow: Sendable {
         idBytes.withUnsafeBytes { bytes in
             for index in slots.indices.dropFirst() {
                 let (this, previous) = (slots[index], slots[index - 1])
-                if this.productArn == previous.productArn, Self.compare(this.id(in: bytes), previous.id(in: bytes)) == 0 {
+                if this.productArn == previous.productArn, Self.compare(this.id(in: bytes), previous.id(in: bytes)) == 0
+                {
                     passes[index] = passes[index - 1] + 1
                     deepest = Swift.max(deepest, passes[index])
                 }
@@ -163,7 +165,8 @@ public struct KeyOrderWindow: Sendable {
     private func entry(_ slot: Slot) -> Entry {
         let id = idBytes.withUnsafeBytes { bytes in String(decoding: slot.id(in: bytes), as: UTF8.self) }
         return Entry(
-            sequence: slot.sequence, identifier: FindingIdentifier(id: id, productArn: productArns[Int(slot.productArn)]),
+            sequence: slot.sequence,
+            identifier: FindingIdentifier(id: id, productArn: productArns[Int(slot.productArn)]),
             update: updates[Int(slot.update)], source: SourceLocation(input: Int(slot.input), line: Int(slot.line)))
     }
 

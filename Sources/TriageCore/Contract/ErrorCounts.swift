@@ -28,6 +28,8 @@ public struct ErrorCounts: Sendable, Equatable {
 
     /// The codes that occurred with their counts, sorted by the code's name (the report's order).
     public var sorted: [(code: ErrorCode, count: Int)] {
-        counts.filter { $0.value != 0 }.map { (code: $0.key, count: $0.value) }.sorted { $0.code.rawValue < $1.code.rawValue }
+        counts.filter { $0.value != 0 }.map { (code: $0.key, count: $0.value) }.sorted {
+            $0.code.rawValue < $1.code.rawValue
+        }
     }
 }

@@ -128,7 +128,8 @@ extension JSONScanner {
             var scalar = try hexQuad(escapeAt: index)
             var next = index &+ 6
             if (0xD800...0xDBFF).contains(scalar) {
-                guard next &+ 1 < bytes.count, bytes[next] == JSONByte.backslash, bytes[next &+ 1] == UInt8(ascii: "u") else {
+                guard next &+ 1 < bytes.count, bytes[next] == JSONByte.backslash, bytes[next &+ 1] == UInt8(ascii: "u")
+                else {
                     throw JSONParseError(offset: index, reason: "unpaired surrogate escape")
                 }
                 let low = try hexQuad(escapeAt: next)
@@ -218,6 +219,7 @@ extension JSONScanner {
 
     /// The error for a raw control character (below 0x20) inside a string.
     private func controlCharacter(at index: Int) -> JSONParseError {
-        JSONParseError(offset: index, reason: "control character 0x\(Self.hex(bytes[index])) in string (must be escaped)")
+        JSONParseError(
+            offset: index, reason: "control character 0x\(Self.hex(bytes[index])) in string (must be escaped)")
     }
 }

@@ -6,8 +6,10 @@ extension JSONScanner {
     mutating func readValue() throws(JSONParseError) -> JSONValue {
         // Small stacks live in temporary (stack) memory; deeper or wider documents spill to the heap.
         try withUnsafeTemporaryAllocation(of: Int.self, capacity: 16) { frameStorage throws(JSONParseError) in
-            try withUnsafeTemporaryAllocation(of: JSONMember.self, capacity: 16) { memberStorage throws(JSONParseError) in
-                try withUnsafeTemporaryAllocation(of: JSONValue.self, capacity: 16) { elementStorage throws(JSONParseError) in
+            try withUnsafeTemporaryAllocation(of: JSONMember.self, capacity: 16) {
+                memberStorage throws(JSONParseError) in
+                try withUnsafeTemporaryAllocation(of: JSONValue.self, capacity: 16) {
+                    elementStorage throws(JSONParseError) in
                     var frames = JSONPendingStack(initialStorage: frameStorage)
                     var members = JSONPendingStack(initialStorage: memberStorage)
                     var elements = JSONPendingStack(initialStorage: elementStorage)
@@ -72,7 +74,9 @@ extension JSONScanner {
                     continue nextValue
                 }
                 let base = frames.pop() >> 1
-                value = isObject ? .object(Self.array(movingFrom: members.popItems(from: base)))
+                value =
+                    isObject
+                    ? .object(Self.array(movingFrom: members.popItems(from: base)))
                     : .array(Self.array(movingFrom: elements.popItems(from: base)))
             }
             return value

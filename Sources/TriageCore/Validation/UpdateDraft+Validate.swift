@@ -101,7 +101,6 @@ extension UpdateDraft {
         return nil
     }
 
-
     private func checkedUpdate(defaultNoteAuthor: String?, issues: inout [ValidationIssue]) -> FindingUpdate? {
         let before = issues.count
         var update = FindingUpdate()
@@ -131,7 +130,8 @@ extension UpdateDraft {
         if !severity.isEmpty { update.severity = severity }
 
         if let state = verificationState {
-            update.verificationState = checkedEnum(state, VerificationState.self, field: "VerificationState", issues: &issues)
+            update.verificationState = checkedEnum(
+                state, VerificationState.self, field: "VerificationState", issues: &issues)
         }
         if let confidence { update.confidence = checkedPercent(confidence, field: "Confidence", issues: &issues) }
         if let criticality { update.criticality = checkedPercent(criticality, field: "Criticality", issues: &issues) }
@@ -169,7 +169,9 @@ extension UpdateDraft {
             issues.append(
                 ValidationIssue(
                     field: field,
-                    problem: "is \(TextRules.length(value)) characters long; \(range.lowerBound) to \(range.upperBound) allowed"))
+                    problem:
+                        "is \(TextRules.length(value)) characters long; \(range.lowerBound) to \(range.upperBound) allowed"
+                ))
             return nil
         }
         if !TextRules.isNonBlank(value) {
@@ -212,7 +214,8 @@ extension UpdateDraft {
                 issues.append(
                     ValidationIssue(
                         field: "Types[\(index)]",
-                        problem: "\(TextRules.quote(type)) must be namespace[/category[/classifier]] with no empty part"))
+                        problem: "\(TextRules.quote(type)) must be namespace[/category[/classifier]] with no empty part"
+                    ))
             }
         }
         return issues.count == before ? types : nil
@@ -236,7 +239,9 @@ extension UpdateDraft {
                 issues.append(
                     ValidationIssue(
                         field: "UserDefinedFields",
-                        problem: "key \(TextRules.quote(field.key)) is \(TextRules.length(field.key)) characters long; 1 to 128 allowed"))
+                        problem:
+                            "key \(TextRules.quote(field.key)) is \(TextRules.length(field.key)) characters long; 1 to 128 allowed"
+                    ))
             } else if !field.key.utf8.allSatisfy(TextRules.isUserDefinedKeyByte) {
                 issues.append(
                     ValidationIssue(

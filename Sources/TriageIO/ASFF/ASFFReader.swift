@@ -125,7 +125,8 @@ package final class ASFFReader {
     }
 
     /// Raw bytes of the elements of the array at `path` inside `bytes` (an object or array).
-    private static func elements(of bytes: [UInt8], at path: [String] = [], offset: Int) throws(ReadError) -> [[UInt8]] {
+    private static func elements(of bytes: [UInt8], at path: [String] = [], offset: Int) throws(ReadError) -> [[UInt8]]
+    {
         do throws(JSONParseError) {
             return try bytes.withUnsafeBufferPointer { (typed) throws(JSONParseError) -> [[UInt8]] in
                 let buffer = UnsafeRawBufferPointer(typed)
@@ -211,7 +212,9 @@ package final class ASFFReader {
             position += 1
             try skipWhitespace()
         }
-        guard let byte = try peekByte() else { throw ReadError(message: "byte \(offset + 1): the findings array is not closed") }
+        guard let byte = try peekByte() else {
+            throw ReadError(message: "byte \(offset + 1): the findings array is not closed")
+        }
         if byte == UInt8(ascii: "]") {
             position += 1
             return nil
@@ -223,7 +226,9 @@ package final class ASFFReader {
     private func finishWrapperObject() throws(ReadError) {
         while true {
             try skipWhitespace()
-            guard let byte = try peekByte() else { throw ReadError(message: "byte \(offset + 1): the document is not closed") }
+            guard let byte = try peekByte() else {
+                throw ReadError(message: "byte \(offset + 1): the document is not closed")
+            }
             if byte == UInt8(ascii: "}") {
                 position += 1
                 return
@@ -256,7 +261,9 @@ package final class ASFFReader {
                 position = end
                 return value
             case .failure(let error):
-                if error.offset >= buffer.count - 1 || error.reason.contains("end of input") || error.reason.contains("unterminated"), !atEnd {
+                if error.offset >= buffer.count - 1 || error.reason.contains("end of input")
+                    || error.reason.contains("unterminated"), !atEnd
+                {
                     guard buffer.count - position < maxDocumentBytes else {
                         throw ReadError(message: "byte \(offset + 1): a value longer than \(maxDocumentBytes) bytes")
                     }

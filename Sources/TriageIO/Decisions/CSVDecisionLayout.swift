@@ -71,7 +71,8 @@ package struct CSVDecisionLayout: Sendable {
                     + Self.known.map(\.name).joined(separator: ", ") + " and UserDefinedFields.<key>")
         }
         if !repeated.isEmpty {
-            throw CSVHeaderError(message: "column \(repeated.map { TextRules.quote($0) }.joined(separator: ", ")) given twice")
+            throw CSVHeaderError(
+                message: "column \(repeated.map { TextRules.quote($0) }.joined(separator: ", ")) given twice")
         }
         for (required, name) in [(Column.id, "Id"), (.productArn, "ProductArn")] where !columns.contains(required) {
             throw CSVHeaderError(message: "the header has no \(name) column")

@@ -90,7 +90,8 @@ package struct DecisionDecoder {
     /// Decodes one NDJSON line; nil for a blank line.
     private func decodeLine(_ bytes: UnsafeRawBufferPointer, _ span: LineSpan) -> DecodedRecord? {
         if let length = span.oversizedLength {
-            return .malformed(line: span.number, message: "line is \(length) bytes long; the limit is \(maxLineBytes) bytes")
+            return .malformed(
+                line: span.number, message: "line is \(length) bytes long; the limit is \(maxLineBytes) bytes")
         }
         switch lines.decode(UnsafeRawBufferPointer(rebasing: bytes[span.start..<span.end])) {
         case .blank: return nil

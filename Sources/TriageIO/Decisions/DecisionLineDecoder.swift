@@ -168,7 +168,9 @@ package final class DecisionLineDecoder {
     private func internedProductArn(_ line: UnsafeRawBufferPointer, from start: Int, to end: Int) -> String? {
         let raw = UnsafeRawBufferPointer(rebasing: line[start..<end])
         for index in recentProductArns.indices where recentProductArns[index].bytes.count == raw.count {
-            if recentProductArns[index].bytes.withUnsafeBytes({ memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }) {
+            if recentProductArns[index].bytes.withUnsafeBytes({
+                memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0
+            }) {
                 return recentProductArns[index].value
             }
         }

@@ -30,7 +30,8 @@ extension UpdateDraft {
                 isWholeRequest = true
                 if let list = array(member.value, "FindingIdentifiers") {
                     identifiers = list.enumerated().map { index, element in
-                        rawIdentifier(element, "FindingIdentifiers[\(index)]") ?? RawIdentifier(id: nil, productArn: nil)
+                        rawIdentifier(element, "FindingIdentifiers[\(index)]")
+                            ?? RawIdentifier(id: nil, productArn: nil)
                     }
                 }
             default:
@@ -53,7 +54,11 @@ extension UpdateDraft {
             hasNote = true
             guard let object = object(value, "Note") else { return }
             for (key, field) in members(object, "Note", allowed: ["Text", "UpdatedBy"]) {
-                if key == "Text" { noteText = string(field, "Note.Text") } else { noteUpdatedBy = string(field, "Note.UpdatedBy") }
+                if key == "Text" {
+                    noteText = string(field, "Note.Text")
+                } else {
+                    noteUpdatedBy = string(field, "Note.UpdatedBy")
+                }
             }
         case "Severity":
             guard let object = object(value, "Severity") else { return }
@@ -178,7 +183,8 @@ extension UpdateDraft {
         for member in object {
             let field = "\(path).\(member.key)"
             if !allowed.contains(member.key) {
-                let problem = DecisionMembers.unknownNestedMemberProblem(member.key, path: path, allowed: allowed.sorted())
+                let problem = DecisionMembers.unknownNestedMemberProblem(
+                    member.key, path: path, allowed: allowed.sorted())
                 reject(field, problem)
             } else if seen.contains(member.key) {
                 reject(field, "is given twice")
@@ -196,7 +202,11 @@ extension UpdateDraft {
         guard let object = object(value, path) else { return nil }
         var raw = RawIdentifier(id: nil, productArn: nil)
         for (key, field) in members(object, path, allowed: ["Id", "ProductArn"]) {
-            if key == "Id" { raw.id = string(field, "\(path).Id") } else { raw.productArn = string(field, "\(path).ProductArn") }
+            if key == "Id" {
+                raw.id = string(field, "\(path).Id")
+            } else {
+                raw.productArn = string(field, "\(path).ProductArn")
+            }
         }
         return raw
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Bytes from a file descriptor with POSIX `read`, retried on `EINTR`.
@@ -41,7 +41,7 @@ package final class FileByteSource: ByteSource {
         }
         isRegularFile = known && (status.st_mode & S_IFMT) == S_IFREG
         #if os(Linux)
-            if isRegularFile { _ = posix_fadvise(descriptor, 0, 0, Int32(POSIX_FADV_SEQUENTIAL)) }
+        if isRegularFile { _ = posix_fadvise(descriptor, 0, 0, Int32(POSIX_FADV_SEQUENTIAL)) }
         #endif
         self.fileDescriptor = descriptor
         self.closeOnDeinit = true

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Thin wrappers so types with their own `read`/`open` methods can reach the C calls.
@@ -35,9 +35,9 @@ enum POSIXCalls {
     /// `read(2)`; the count or -1 with `errno` set.
     static func read(_ descriptor: Int32, _ base: UnsafeMutableRawPointer, _ count: Int) -> Int {
         #if canImport(Glibc)
-            Glibc.read(descriptor, base, count)
+        Glibc.read(descriptor, base, count)
         #else
-            Darwin.read(descriptor, base, count)
+        Darwin.read(descriptor, base, count)
         #endif
     }
 

@@ -59,7 +59,9 @@ package enum JournalReader {
             guard let block else { break }
             for span in block.lines where span.end > span.start || span.oversizedLength != nil {
                 if let pendingError { throw pendingError }
-                let entry = block.bytes.withUnsafeBytes { parseEntry(UnsafeRawBufferPointer(rebasing: $0[span.start..<span.end])) }
+                let entry = block.bytes.withUnsafeBytes {
+                    parseEntry(UnsafeRawBufferPointer(rebasing: $0[span.start..<span.end]))
+                }
                 guard let entry, apply(entry, to: &runs, visit: visit) else {
                     // Torn or broken: acceptable only as the last entry.
                     pendingError = JournalError(message: "\(path): line \(span.number) is not a valid journal entry")
@@ -133,7 +135,8 @@ package enum JournalReader {
             if case .array(let times)? = member("inputTimes") {
                 for time in times {
                     guard case .array(let pair) = time, pair.count == 2, case .number(let start) = pair[0],
-                        case .number(let finish) = pair[1], let startValue = start.intValue, let finishValue = finish.intValue
+                        case .number(let finish) = pair[1], let startValue = start.intValue,
+                        let finishValue = finish.intValue
                     else { return false }
                     end.inputTimes.append(.init(startedAt: Int64(startValue), finishedAt: Int64(finishValue)))
                 }
@@ -158,7 +161,8 @@ package enum JournalReader {
             outcome = .failed(errorCode, text(fields[6]) ?? errorCode.defaultMessage)
         }
         return JournalRecord(
-            sequence: sequenceValue, input: inputValue, line: lineValue, id: text(fields[3]), productArn: text(fields[4]),
+            sequence: sequenceValue, input: inputValue, line: lineValue, id: text(fields[3]),
+            productArn: text(fields[4]),
             outcome: outcome)
     }
 }

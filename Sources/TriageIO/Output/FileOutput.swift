@@ -1,9 +1,9 @@
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// A buffered, append-only file writer on a POSIX file descriptor.
@@ -239,9 +239,11 @@ package final class FileOutput {
                 let temporary = temporaryName(for: target)
                 do throws(OutputError) {
                     let descriptor = try open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644, named: path)
-                    opened = (descriptor, Replacement(temporary: temporary, target: target, directory: directory, named: true))
+                    opened = (
+                        descriptor, Replacement(temporary: temporary, target: target, directory: directory, named: true)
+                    )
                     break
-                } catch where error.systemError == EEXIST && attempt < 100 {
+                } catch  where error.systemError == EEXIST && attempt < 100 {
                     attempt += 1
                 }
             }
@@ -259,14 +261,14 @@ package final class FileOutput {
     /// (another system, a file system without it, no `/proc` to link it through at commit).
     private static func openAnonymous(in directory: String) -> Int32? {
         #if os(Linux)
-            // `O_TMPFILE` is `__O_TMPFILE | O_DIRECTORY`, a C macro Swift does not import; the
-            // value is the kernel's generic one (x86_64, arm64).
-            let temporaryFile: Int32 = 0o20_000_000 | O_DIRECTORY
-            guard access("/proc/self/fd", X_OK) == 0 else { return nil }
-            let descriptor = Glibc.open(directory, O_WRONLY | temporaryFile | O_CLOEXEC, 0o644)
-            return descriptor >= 0 ? descriptor : nil
+        // `O_TMPFILE` is `__O_TMPFILE | O_DIRECTORY`, a C macro Swift does not import; the
+        // value is the kernel's generic one (x86_64, arm64).
+        let temporaryFile: Int32 = 0o20_000_000 | O_DIRECTORY
+        guard access("/proc/self/fd", X_OK) == 0 else { return nil }
+        let descriptor = Glibc.open(directory, O_WRONLY | temporaryFile | O_CLOEXEC, 0o644)
+        return descriptor >= 0 ? descriptor : nil
         #else
-            return nil
+        return nil
         #endif
     }
 

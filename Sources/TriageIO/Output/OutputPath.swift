@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// How an output path is written, decided from what it names once symlinks are followed.
@@ -87,7 +87,8 @@ package struct OutputPath: Sendable, Equatable {
         if path == "-" { return OutputPath(path: path, mode: .standardOutput) }
         guard !path.isEmpty else { throw OutputError(path: path, reason: "an empty path names no file") }
         let directoryError = OutputError(
-            path: path, reason: "is a directory" + (option.map { "; \($0) needs a file path" } ?? ""), systemError: EISDIR)
+            path: path, reason: "is a directory" + (option.map { "; \($0) needs a file path" } ?? ""),
+            systemError: EISDIR)
         var status = stat()
         if stat(path, &status) == 0 {
             switch status.st_mode & S_IFMT {
@@ -99,7 +100,8 @@ package struct OutputPath: Sendable, Equatable {
             let code = errno
             switch code {
             case ENOENT: break  // the file or its directory is missing: told apart below
-            case ENOTDIR: throw OutputError(path: path, reason: "a part of the path is not a directory", systemError: code)
+            case ENOTDIR:
+                throw OutputError(path: path, reason: "a part of the path is not a directory", systemError: code)
             default: throw OutputError(path: path, "cannot reach", errno: code)
             }
         }

@@ -1,7 +1,8 @@
+import TriageCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import TriageCore
 
 /// An append-only temporary file of ``SpooledRecord``s in input order, read back once or more to
 /// render reports without holding a million records in memory.

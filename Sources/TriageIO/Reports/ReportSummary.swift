@@ -30,28 +30,7 @@ package struct ReportSummary: Sendable, Equatable {
     package var remaining: Int
     /// In a rehearsal (`apply --dry-run` against the store), what would change: the report's
     /// `wouldChange`; nil otherwise.
-    package var wouldChange: [Change]?
-
-    /// One updated member (and value) in a rehearsal: how many findings it would change, and
-    /// how many of those already had it.
-    package struct Change: Sendable, Equatable {
-        /// The member's dotted path, e.g. `Workflow.Status`.
-        package var member: String
-        /// The value set, for enums and numbers; nil for notes, lists and maps.
-        package var value: String?
-        /// Findings the member is set on.
-        package var findings: Int
-        /// Of those, findings that already had that value.
-        package var alreadySo: Int
-
-        /// Creates a change.
-        package init(member: String, value: String?, findings: Int, alreadySo: Int) {
-            self.member = member
-            self.value = value
-            self.findings = findings
-            self.alreadySo = alreadySo
-        }
-    }
+    package var wouldChange: [MemberChange]?
 
     /// Creates a summary.
     package init(

@@ -7,7 +7,8 @@ package final class LineFileWriter {
     /// Opens `path` (`-` = stdout, never compressed).
     package init(path: String, gzipLevel: Int32 = 6) throws(OutputError) {
         output = try FileOutput(path: path)
-        gzip = path.lowercased().hasSuffix(".gz") && path != "-" ? try GzipWriter(output: output, level: gzipLevel) : nil
+        gzip =
+            path.lowercased().hasSuffix(".gz") && path != "-" ? try GzipWriter(output: output, level: gzipLevel) : nil
         pending.reserveCapacity(1 << 20)
     }
 

@@ -12,7 +12,8 @@ package struct DecisionMix: Sendable {
     package var repeatPerMille = 0
 
     /// Creates a mix.
-    package init(distinctUpdates: Int = 10, invalidPerMille: Int = 0, missingPerMille: Int = 0, repeatPerMille: Int = 0) {
+    package init(distinctUpdates: Int = 10, invalidPerMille: Int = 0, missingPerMille: Int = 0, repeatPerMille: Int = 0)
+    {
         self.distinctUpdates = min(10, max(1, distinctUpdates))
         self.invalidPerMille = invalidPerMille
         self.missingPerMille = missingPerMille
@@ -34,13 +35,19 @@ extension SyntheticData {
 
     static let templates: [Template] = [
         Template(
-            json: #""Workflow":{"Status":"SUPPRESSED"},"VerificationState":"BENIGN_POSITIVE","Note":{"Text":"Accepted risk, ticket SEC-1234","UpdatedBy":"triage-bot"}"#,
-            cells: ["Workflow.Status": "SUPPRESSED", "VerificationState": "BENIGN_POSITIVE",
-                    "Note.Text": "Accepted risk, ticket SEC-1234", "Note.UpdatedBy": "triage-bot"]),
+            json:
+                #""Workflow":{"Status":"SUPPRESSED"},"VerificationState":"BENIGN_POSITIVE","Note":{"Text":"Accepted risk, ticket SEC-1234","UpdatedBy":"triage-bot"}"#,
+            cells: [
+                "Workflow.Status": "SUPPRESSED", "VerificationState": "BENIGN_POSITIVE",
+                "Note.Text": "Accepted risk, ticket SEC-1234", "Note.UpdatedBy": "triage-bot",
+            ]),
         Template(
-            json: #""Workflow":{"Status":"RESOLVED"},"Note":{"Text":"Fixed in release 2026.11 (\"hardening\" sprint)","UpdatedBy":"alice@example.com"}"#,
-            cells: ["Workflow.Status": "RESOLVED", "Note.Text": "Fixed in release 2026.11 (\"hardening\" sprint)",
-                    "Note.UpdatedBy": "alice@example.com"]),
+            json:
+                #""Workflow":{"Status":"RESOLVED"},"Note":{"Text":"Fixed in release 2026.11 (\"hardening\" sprint)","UpdatedBy":"alice@example.com"}"#,
+            cells: [
+                "Workflow.Status": "RESOLVED", "Note.Text": "Fixed in release 2026.11 (\"hardening\" sprint)",
+                "Note.UpdatedBy": "alice@example.com",
+            ]),
         Template(
             json: #""VerificationState":"FALSE_POSITIVE","Workflow":{"Status":"SUPPRESSED"}"#,
             cells: ["VerificationState": "FALSE_POSITIVE", "Workflow.Status": "SUPPRESSED"]),
@@ -53,10 +60,14 @@ extension SyntheticData {
         Template(
             json: #""Types":["Software and Configuration Checks/Vulnerabilities/CVE","Effects/Data Exposure"]"#,
             cells: ["Types": "Software and Configuration Checks/Vulnerabilities/CVE;Effects/Data Exposure"]),
-        Template(json: #""Workflow":{"Status":"NEW"},"Confidence":0"#, cells: ["Workflow.Status": "NEW", "Confidence": "0"]),
+        Template(
+            json: #""Workflow":{"Status":"NEW"},"Confidence":0"#, cells: ["Workflow.Status": "NEW", "Confidence": "0"]),
         Template(
             json: #""Note":{"Text":"Reviewed by the cloud team\nsee runbook RB-7","UpdatedBy":"bob"},"Criticality":25"#,
-            cells: ["Note.Text": "Reviewed by the cloud team\nsee runbook RB-7", "Note.UpdatedBy": "bob", "Criticality": "25"]),
+            cells: [
+                "Note.Text": "Reviewed by the cloud team\nsee runbook RB-7", "Note.UpdatedBy": "bob",
+                "Criticality": "25",
+            ]),
     ]
 
     /// Broken variants, cycled: each is (NDJSON members or a whole broken line, CSV cells or nil for a ragged row).
@@ -64,7 +75,10 @@ extension SyntheticData {
         (#""Workflow":{"Status":"CLOSED"}"#, false, ["Workflow.Status": "CLOSED"]),
         (#""Confidence":101"#, false, ["Confidence": "101"]),
         (#""WorkflowStatus":"RESOLVED""#, false, ["Confidence": "high"]),
-        (#"{"Id":"truncated-record","ProductArn":"arn:aws:securityhub:us-east-1::product/aws/securityhub","Workflow":{"Status":"#, true, nil),
+        (
+            #"{"Id":"truncated-record","ProductArn":"arn:aws:securityhub:us-east-1::product/aws/securityhub","Workflow":{"Status":"#,
+            true, nil
+        ),
         (#""Note":{"Text":"no author given"}"#, false, ["Note.Text": "no author given"]),
         (#""Types":["Malware/Trojan"]"#, false, ["Types": "Malware/Trojan"]),
     ]

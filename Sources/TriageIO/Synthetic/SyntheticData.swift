@@ -52,7 +52,8 @@ package struct SyntheticData: Sendable {
     private func uuid(_ index: Int) -> String {
         let h = hex(index, 11, digits: 32)
         let c = Array(h)
-        return "\(String(c[0..<8]))-\(String(c[8..<12]))-4\(String(c[13..<16]))-a\(String(c[17..<20]))-\(String(c[20..<32]))"
+        return
+            "\(String(c[0..<8]))-\(String(c[8..<12]))-4\(String(c[13..<16]))-a\(String(c[17..<20]))-\(String(c[20..<32]))"
     }
 
     /// The kind of finding `index` is (control, GuardDuty, Inspector, custom), with its context.
@@ -72,7 +73,8 @@ package struct SyntheticData: Sendable {
                 productArn: "arn:aws:securityhub:\(region)::product/aws/securityhub")
         case 1:
             return FindingIdentifier(
-                id: "arn:aws:guardduty:\(region):\(account):detector/\(hex(index, 6, digits: 32))/finding/\(hex(index, 7, digits: 32))",
+                id:
+                    "arn:aws:guardduty:\(region):\(account):detector/\(hex(index, 6, digits: 32))/finding/\(hex(index, 7, digits: 32))",
                 productArn: "arn:aws:securityhub:\(region)::product/aws/guardduty")
         case 2:
             return FindingIdentifier(
@@ -111,16 +113,25 @@ package struct SyntheticData: Sendable {
             let control = Self.controls[Int(random(index, 5) % UInt64(Self.controls.count))]
             title = control.1
             generator = "security-control/\(control.0)"
-            types = "Software and Configuration Checks/Industry and Regulatory Standards/AWS-Foundational-Security-Best-Practices"
+            types =
+                "Software and Configuration Checks/Industry and Regulatory Standards/AWS-Foundational-Security-Best-Practices"
             resourceId = "arn:aws:ec2:\(region):\(account):security-group/sg-\(hex(index, 12, digits: 17))"
-            extra.append(("Compliance", #"{"Status":"FAILED","SecurityControlId":"\#(control.0)","AssociatedStandards":[{"StandardsId":"standards/aws-foundational-security-best-practices/v/1.0.0"}]}"#))
+            extra.append(
+                (
+                    "Compliance",
+                    #"{"Status":"FAILED","SecurityControlId":"\#(control.0)","AssociatedStandards":[{"StandardsId":"standards/aws-foundational-security-best-practices/v/1.0.0"}]}"#
+                ))
         case 1:
             let type = Self.guardDutyTypes[Int(random(index, 13) % UInt64(Self.guardDutyTypes.count))]
             title = "GuardDuty finding \(type.split(separator: "/").last!) on i-\(hex(index, 14, digits: 17))"
             generator = "arn:aws:guardduty:\(region):\(account):detector/\(hex(index, 6, digits: 32))"
             types = type
             resourceId = "arn:aws:ec2:\(region):\(account):instance/i-\(hex(index, 14, digits: 17))"
-            extra.append(("ProductFields", #"{"aws/guardduty/service/count":"\#(1 + random(index, 15) % 40)","aws/guardduty/service/archived":"false"}"#))
+            extra.append(
+                (
+                    "ProductFields",
+                    #"{"aws/guardduty/service/count":"\#(1 + random(index, 15) % 40)","aws/guardduty/service/archived":"false"}"#
+                ))
         case 2:
             let package = Self.packages[Int(random(index, 16) % UInt64(Self.packages.count))]
             let cve = "CVE-20\(20 + random(index, 17) % 6)-\(1000 + random(index, 18) % 50000)"
@@ -128,7 +139,11 @@ package struct SyntheticData: Sendable {
             generator = "AWSInspectorProductArn"
             types = "Software and Configuration Checks/Vulnerabilities/CVE"
             resourceId = "arn:aws:ecr:\(region):\(account):repository/app/sha256:\(hex(index, 19, digits: 64))"
-            extra.append(("Vulnerabilities", #"[{"Id":"\#(cve)","VulnerablePackages":[{"Name":"\#(package)","Version":"1.\#(random(index, 20) % 9).\#(random(index, 21) % 20)","PackageManager":"OS"}]}]"#))
+            extra.append(
+                (
+                    "Vulnerabilities",
+                    #"[{"Id":"\#(cve)","VulnerablePackages":[{"Name":"\#(package)","Version":"1.\#(random(index, 20) % 9).\#(random(index, 21) % 20)","PackageManager":"OS"}]}]"#
+                ))
         default:
             title = "custodian policy violation \(random(index, 22) % 500)"
             generator = "custodian/policy-\(random(index, 22) % 500)"
@@ -138,18 +153,26 @@ package struct SyntheticData: Sendable {
         members.append(("GeneratorId", string(generator)))
         members.append(("AwsAccountId", string(account)))
         members.append(("Types", "[\(string(types))]"))
-        members.append(("CreatedAt", string("2026-10-\(10 + random(index, 24) % 18)T0\(random(index, 25) % 10):15:00.000Z")))
+        members.append(
+            ("CreatedAt", string("2026-10-\(10 + random(index, 24) % 18)T0\(random(index, 25) % 10):15:00.000Z")))
         members.append(("UpdatedAt", string(updatedAt)))
-        members.append(("Severity", #"{"Label":"\#(label.rawValue)","Normalized":\#(normalized),"Original":"\#(label.rawValue)"}"#))
+        members.append(
+            ("Severity", #"{"Label":"\#(label.rawValue)","Normalized":\#(normalized),"Original":"\#(label.rawValue)"}"#)
+        )
         members.append(("Title", string(title)))
         members.append(("Description", string("Synthetic finding \(index) for triage demos and benchmarks: \(title).")))
-        members.append(("Resources", #"[{"Type":"Other","Id":\#(string(resourceId)),"Partition":"aws","Region":"\#(region)"}]"#))
+        members.append(
+            ("Resources", #"[{"Type":"Other","Id":\#(string(resourceId)),"Partition":"aws","Region":"\#(region)"}]"#))
         members.append(("Region", string(region)))
         members.append(("RecordState", string("ACTIVE")))
         members.append(("Workflow", #"{"Status":"NEW"}"#))
         members.append(("WorkflowState", string("NEW")))
         members.append(contentsOf: extra)
-        members.append(("FindingProviderFields", #"{"Severity":{"Label":"\#(label.rawValue)","Original":"\#(label.rawValue)"},"Types":[\#(string(types))]}"#))
+        members.append(
+            (
+                "FindingProviderFields",
+                #"{"Severity":{"Label":"\#(label.rawValue)","Original":"\#(label.rawValue)"},"Types":[\#(string(types))]}"#
+            ))
         var out: [UInt8] = [UInt8(ascii: "{")]
         for (position, (key, value)) in members.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }

@@ -19,7 +19,8 @@ struct GenerateCommand: ParsableCommand {
             """)
 
     @Option(help: "Number of findings in the synthetic store.") var findings: Int = 1000
-    @Option(name: .customLong("findings-output"), help: "Where to write the findings as NDJSON.") var findingsOutput: String?
+    @Option(name: .customLong("findings-output"), help: "Where to write the findings as NDJSON.") var findingsOutput:
+        String?
     @Option(help: "Number of decisions.") var decisions: Int = 0
     @Option(name: .customLong("decisions-output"), help: "Where to write the decisions.") var decisionsOutput: String?
     @Option(help: "Seed; the same seed gives the same files.") var seed: UInt64 = 1

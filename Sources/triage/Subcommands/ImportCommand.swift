@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import TriageJob
 
 /// `triage import`: load ASFF findings into the embedded store with BatchImportFindings rules.
@@ -20,7 +20,9 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var storeOption: StoreOption
 
-    @Option(name: .customLong("page-size"), help: "SQLite page size in bytes for a new store (512...65536, a power of two).")
+    @Option(
+        name: .customLong("page-size"), help: "SQLite page size in bytes for a new store (512...65536, a power of two)."
+    )
     var pageSize: Int?
 
     func validate() throws {

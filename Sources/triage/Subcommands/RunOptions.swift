@@ -29,7 +29,8 @@ struct RunOptions: ParsableArguments {
         name: .customLong("sort-window"),
         help: ArgumentHelp(
             "Valid decisions reordered by finding key this many at a time before batching; 0 keeps input order.",
-            discussion: "Default: 262144 for the embedded store, 0 for validate. Decisions for one finding keep their order.",
+            discussion:
+                "Default: 262144 for the embedded store, 0 for validate. Decisions for one finding keep their order.",
             valueName: "N"))
     var sortWindow: Int?
 

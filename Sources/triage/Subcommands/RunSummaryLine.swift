@@ -8,22 +8,28 @@ enum RunSummaryLine {
     static func print(_ result: RunResult, verb: String, quiet: Bool = false) {
         if !quiet { printFailures(result, verb: verb) }
         for note in result.notes { StandardError.print("triage \(verb): \(note)") }
-        var line = "triage \(verb): \(counted(result.records, "record")), \(result.processed) processed, \(result.failed) failed"
+        var line =
+            "triage \(verb): \(counted(result.records, "record")), \(result.processed) processed, \(result.failed) failed"
         if !result.errors.isEmpty {
             line += " (" + result.errors.sorted.map { "\($0.code.rawValue) \($0.count)" }.joined(separator: ", ") + ")"
         }
-        line += ", " + counted(result.requests, "request") + (verb == "validate" || verb.hasSuffix("--dry-run") ? " planned" : "")
+        line +=
+            ", " + counted(result.requests, "request")
+            + (verb == "validate" || verb.hasSuffix("--dry-run") ? " planned" : "")
         line += String(format: " in %.2f s", result.seconds)
         StandardError.print(line)
         if let changes = result.wouldChange {
-            StandardError.print("triage \(verb): nothing was written; a real run would change:" + (changes.isEmpty ? " nothing" : ""))
+            StandardError.print(
+                "triage \(verb): nothing was written; a real run would change:" + (changes.isEmpty ? " nothing" : ""))
             for change in changes { StandardError.print("  \(change)") }
         }
         if result.remaining > 0 || result.interrupted {
             StandardError.print("triage \(verb): " + stopLine(result))
         }
         for failure in result.outputFailures { StandardError.print("triage \(verb): error: \(failure)") }
-        if !result.outputFailures.isEmpty, result.requestsSent > 0 { StandardError.print("triage \(verb): " + continueLine(result)) }
+        if !result.outputFailures.isEmpty, result.requestsSent > 0 {
+            StandardError.print("triage \(verb): " + continueLine(result))
+        }
         for report in result.reports where report.path != "-" {
             StandardError.print("triage \(verb): \(report.kind) written to \(report.path)")
         }

@@ -48,13 +48,17 @@ import TriageTestSupport
 
 @Suite struct JSONValueTests {
     @Test func numbersKeepTheirLiteral() throws {
-        let value = try JSONParser.parse(Array(#"[0,-0,100,9223372036854775807,9223372036854775808,1.0,1e2,1e400,50.5]"#.utf8))
+        let value = try JSONParser.parse(
+            Array(#"[0,-0,100,9223372036854775807,9223372036854775808,1.0,1e2,1e400,50.5]"#.utf8))
         guard case .array(let elements) = value else { Issue.record("not an array"); return }
         let numbers = elements.map { element -> JSONNumber in
             if case .number(let number) = element { return number }
             fatalError()
         }
-        #expect(numbers.map(\.literal) == ["0", "-0", "100", "9223372036854775807", "9223372036854775808", "1.0", "1e2", "1e400", "50.5"])
+        #expect(
+            numbers.map(\.literal) == [
+                "0", "-0", "100", "9223372036854775807", "9223372036854775808", "1.0", "1e2", "1e400", "50.5",
+            ])
         #expect(numbers.map(\.intValue) == [0, 0, 100, Int.max, nil, nil, nil, nil, nil])
         #expect(numbers.map(\.isIntegerLiteral) == [true, true, true, true, true, false, false, false, false])
         #expect(numbers[7].doubleValue == .infinity)
@@ -65,15 +69,16 @@ import TriageTestSupport
         #expect(value == .object([JSONMember(key: "a", value: .string("\"\\/\u{8}\u{c}\n\r\té😀é語😀"))]))
     }
 
-    @Test(arguments: [
-        [0x22, 0xC0, 0xAF, 0x22],  // overlong
-        [0x22, 0x80, 0x22],  // lone continuation
-        [0x22, 0xE8, 0xAA],  // truncated at the end
-        [0x22, 0xED, 0xA0, 0x80, 0x22],  // UTF-8-encoded surrogate
-        [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],  // above U+10FFFF
-        Array(#""\ud800""#.utf8),  // lone surrogate escape
-        [0x22, 0x01, 0x22],  // control character
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0x22, 0xC0, 0xAF, 0x22],  // overlong
+            [0x22, 0x80, 0x22],  // lone continuation
+            [0x22, 0xE8, 0xAA],  // truncated at the end
+            [0x22, 0xED, 0xA0, 0x80, 0x22],  // UTF-8-encoded surrogate
+            [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],  // above U+10FFFF
+            Array(#""\ud800""#.utf8),  // lone surrogate escape
+            [0x22, 0x01, 0x22],  // control character
+        ] as [[UInt8]])
     func invalidStringsAreRejected(bytes: [UInt8]) {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(bytes) }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TriageCore
 import TriageTestSupport
+
 @testable import TriageIO
 
 /// A byte source over memory that hands out at most `chunk` bytes per read.
@@ -32,7 +33,8 @@ func readFindings(_ bytes: [UInt8], chunk: Int = 1 << 20) throws -> [[UInt8]] {
     static let files: [(String, Int)] = [
         ("aws-solutions-asr/afsbp-ec2.8.json", 1), ("aws-solutions-asr/afsbp-s3.2.json", 1),
         ("aws-solutions-asr/CIS-1.4.json", 1), ("defectdojo/config_multiple_resources.json", 2),
-        ("defectdojo/guardduty.json", 4), ("defectdojo/inspector_ec2_ghsa.json", 1), ("defectdojo/inspector_ecr.json", 7),
+        ("defectdojo/guardduty.json", 4), ("defectdojo/inspector_ec2_ghsa.json", 1),
+        ("defectdojo/inspector_ecr.json", 7),
         ("defectdojo/missing_account_id.json", 1),
         ("cloud-custodian/test_security_hub_mode_action_insight/securityhub.GetFindings_1.json", 5),
         ("cloud-custodian/test_ecr_image_filter_security_finding/securityhub.GetFindings_1.json", 1),
@@ -57,9 +59,12 @@ func readFindings(_ bytes: [UInt8], chunk: Int = 1 << 20) throws -> [[UInt8]] {
 
     @Test(arguments: [1, 2, 7, 4096])
     func streamedWrapperArrayAndNDJSONAtChunkSizes(chunk: Int) throws {
-        let finding = { (n: Int) in #"{"SchemaVersion":"2018-10-08","Id":"f\#(n)","ProductArn":"p","Title":"t \" ]}"}"# }
+        let finding = { (n: Int) in #"{"SchemaVersion":"2018-10-08","Id":"f\#(n)","ProductArn":"p","Title":"t \" ]}"}"#
+        }
         let wrapped = #"{"Findings": [ "# + (0..<5).map(finding).joined(separator: " ,\n") + #" ], "NextToken": "x"}"#
-        #expect(try readFindings(Array(wrapped.utf8), chunk: chunk).map { String(decoding: $0, as: UTF8.self) } == (0..<5).map(finding))
+        #expect(
+            try readFindings(Array(wrapped.utf8), chunk: chunk).map { String(decoding: $0, as: UTF8.self) }
+                == (0..<5).map(finding))
         let array = "[" + (0..<3).map(finding).joined(separator: ",") + "]"
         #expect(try readFindings(Array(array.utf8), chunk: chunk).count == 3)
         let ndjson = (0..<4).map(finding).joined(separator: "\n") + "\n"

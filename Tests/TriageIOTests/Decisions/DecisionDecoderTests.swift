@@ -1,9 +1,12 @@
 import Testing
 import TriageCore
+
 @testable import TriageIO
 
 /// Decodes a whole input given as text, in chunks of `chunk` bytes, into records.
-func decodeAll(_ text: String, format: DecisionFormat, chunk: Int = 1 << 20, maxLineBytes: Int = 1 << 20) throws -> [DecodedRecord] {
+func decodeAll(_ text: String, format: DecisionFormat, chunk: Int = 1 << 20, maxLineBytes: Int = 1 << 20) throws
+    -> [DecodedRecord]
+{
     let bytes = Array(text.utf8)
     var decoder = DecisionDecoder(format: format, maxLineBytes: maxLineBytes)
     var records: [DecodedRecord] = []
@@ -55,7 +58,8 @@ func verdicts(_ records: [DecodedRecord], author: String? = nil) -> [String] {
 @Suite struct NDJSONDecisionTests {
     @Test(arguments: [1, 2, 7, 4096, 1 << 20])
     func blankLinesCRLFAndBOMAtEveryChunkSize(chunk: Int) throws {
-        let text = "\u{FEFF}{\"Id\":\"a\",\"ProductArn\":\"p\",\"Confidence\":0}\r\n\r\n   \n{\"Id\":\"b\",\"ProductArn\":\"p\",\"Criticality\":100}"
+        let text =
+            "\u{FEFF}{\"Id\":\"a\",\"ProductArn\":\"p\",\"Confidence\":0}\r\n\r\n   \n{\"Id\":\"b\",\"ProductArn\":\"p\",\"Criticality\":100}"
         #expect(try verdicts(decodeAll(text, format: .ndjson, chunk: chunk)) == ["valid 1 a", "valid 4 b"])
     }
 
@@ -80,7 +84,8 @@ func verdicts(_ records: [DecodedRecord], author: String? = nil) -> [String] {
     }
 
     @Test func wholeRequestLinesCountOnePerIdentifier() throws {
-        let text = #"{"FindingIdentifiers":[{"Id":"a","ProductArn":"p"},{"Id":"","ProductArn":"p"}],"Workflow":{"Status":"RESOLVED"}}"#
+        let text =
+            #"{"FindingIdentifiers":[{"Id":"a","ProductArn":"p"},{"Id":"","ProductArn":"p"}],"Workflow":{"Status":"RESOLVED"}}"#
         #expect(
             try verdicts(decodeAll(text, format: .ndjson)) == [
                 "valid 1 a", "invalid 1 FindingIdentifiers[1].Id: must contain a non-whitespace character",
@@ -89,7 +94,8 @@ func verdicts(_ records: [DecodedRecord], author: String? = nil) -> [String] {
 
     @Test func brokenLinesAreMalformedAndReadingGoesOn() throws {
         let long = String(repeating: "x", count: 2 << 20)
-        let text = "{\"Id\":\"\(long)\"}\n\"just a string\"\n{\"Id\":\"a\u{0}\"}\n{\"Id\":\"a\",\"ProductArn\":\"p\",\"Confidence\":3}\n"
+        let text =
+            "{\"Id\":\"\(long)\"}\n\"just a string\"\n{\"Id\":\"a\u{0}\"}\n{\"Id\":\"a\",\"ProductArn\":\"p\",\"Confidence\":3}\n"
         var bytes = Array(text.utf8)
         bytes.insert(contentsOf: [0x7B, 0x22, 0xFF, 0x22, 0x7D, 0x0A], at: 0)  // {"\xFF"} invalid UTF-8
         let results = try verdicts(decodeAll(String(decoding: bytes, as: UTF8.self), format: .ndjson))
@@ -153,4 +159,3 @@ func verdicts(_ records: [DecodedRecord], author: String? = nil) -> [String] {
         }
     }
 }
-

@@ -3,7 +3,7 @@ import Testing
 import TriageIO
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// `FileByteSource` on descriptors: a pipe fed by another thread, as stdin would be.

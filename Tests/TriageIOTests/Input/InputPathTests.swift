@@ -4,7 +4,7 @@ import Testing
 @testable import TriageIO
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Input paths by their bytes: how they are shown, how argument Strings map back to them, and

@@ -4,7 +4,7 @@ import TriageIO
 import TriageTestSupport
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// What ``FileOutput`` does to the path it is given: a regular file (or none) is replaced
@@ -30,7 +30,9 @@ struct FileOutputPathTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let links = root.appendingPathComponent("links")
         let targets = root.appendingPathComponent("targets")
-        for directory in [links, targets] { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
+        for directory in [links, targets] {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
         let target = targets.appendingPathComponent("report.json")
         try "old".write(to: target, atomically: false, encoding: .utf8)
         let last = links.appendingPathComponent("last.json")
@@ -142,8 +144,9 @@ struct FileOutputPathTests {
 
     @Test("standard output is named as such in errors")
     func standardOutputName() {
-        #expect(OutputError(path: "-", reason: "write failed: Broken pipe").description
-            == "standard output: write failed: Broken pipe")
+        #expect(
+            OutputError(path: "-", reason: "write failed: Broken pipe").description
+                == "standard output: write failed: Broken pipe")
     }
 
     @Test("a full disk fails the write, keeps the old file, and the dropped output leaves no temporary")

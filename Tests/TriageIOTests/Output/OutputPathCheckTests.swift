@@ -4,7 +4,7 @@ import TriageIO
 import TriageTestSupport
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// ``OutputPath``: how a path resolves (replaced where its symlinks end, or written in place) and
@@ -37,14 +37,17 @@ struct OutputPathCheckTests {
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
         try "x".write(to: sub.appendingPathComponent("file.json"), atomically: false, encoding: .utf8)
         let manager = FileManager.default
-        try manager.createSymbolicLink(atPath: root.appendingPathComponent("one").path, withDestinationPath: "sub/file.json")
+        try manager.createSymbolicLink(
+            atPath: root.appendingPathComponent("one").path, withDestinationPath: "sub/file.json")
         try manager.createSymbolicLink(atPath: root.appendingPathComponent("two").path, withDestinationPath: "one")
-        try manager.createSymbolicLink(atPath: sub.appendingPathComponent("dangling").path, withDestinationPath: "../new.xml")
+        try manager.createSymbolicLink(
+            atPath: sub.appendingPathComponent("dangling").path, withDestinationPath: "../new.xml")
         try manager.createSymbolicLink(atPath: root.appendingPathComponent("subdir").path, withDestinationPath: "sub")
 
         let expectations: [(String, String, String)] = [
             ("sub/file.json", "sub/file.json", "sub"), ("missing.json", "missing.json", ""),
-            ("two", "sub/file.json", "sub"), ("sub/dangling", "new.xml", ""), ("subdir/file.json", "sub/file.json", "sub"),
+            ("two", "sub/file.json", "sub"), ("sub/dangling", "new.xml", ""),
+            ("subdir/file.json", "sub/file.json", "sub"),
         ]
         for (named, target, directory) in expectations {
             let resolved = try OutputPath.resolve(root.appendingPathComponent(named).path)
@@ -113,7 +116,8 @@ struct OutputPathCheckTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let a = root.appendingPathComponent("a").path
         try FileManager.default.createSymbolicLink(atPath: a, withDestinationPath: "b")
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("b").path, withDestinationPath: "a")
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("b").path, withDestinationPath: "a")
         let error = Self.failure { _ = try OutputPath.check(a, kind: "report") }
         #expect(error?.description.hasPrefix("\(a): ") == true)
         #expect(error?.description.contains("ymbolic links") == true)
@@ -131,7 +135,9 @@ struct OutputPathCheckTests {
         let new = disk.appendingPathComponent("report.json").path
         let error = Self.failure { _ = try OutputPath.check(new, kind: "report") }
         #expect(error?.description.hasPrefix("\(new): ") == true)
-        #expect(error?.description.contains("Read-only file system") == true || error?.description.contains("read-only") == true)
+        #expect(
+            error?.description.contains("Read-only file system") == true
+                || error?.description.contains("read-only") == true)
         #expect(error?.description.contains("\n") == false)
         for inPlace in [false, true] {
             let existing = disk.appendingPathComponent("journal").path
@@ -147,7 +153,9 @@ struct OutputPathCheckTests {
         let existing = root.appendingPathComponent("old.json")
         try "x".write(to: existing, atomically: false, encoding: .utf8)
         #expect(Self.failure { _ = try OutputPath.check(existing.path, kind: "report") } == nil)
-        #expect(Self.failure { _ = try OutputPath.check(root.appendingPathComponent("new.xml").path, kind: "junit") } == nil)
+        #expect(
+            Self.failure { _ = try OutputPath.check(root.appendingPathComponent("new.xml").path, kind: "junit") } == nil
+        )
         #expect(Self.failure { _ = try OutputPath.check(existing.path, kind: "journal", inPlace: true) } == nil)
         // The check creates nothing.
         #expect(ScratchFileSystem.entries(root) == ["old.json"])

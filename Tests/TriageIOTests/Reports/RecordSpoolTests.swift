@@ -6,7 +6,7 @@ import TriageIO
 import TriageTestSupport
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// The record spool's life: it has no name once open (a killed run leaves nothing in `$TMPDIR`),

@@ -66,7 +66,8 @@ final class StoppingTarget: BatchTarget {
         let directory = TestPaths.temporaryDirectory("early-stop")
         defer { try? FileManager.default.removeItem(at: directory) }
         let count = 2_000
-        try Self.decisions(count).write(to: directory.appendingPathComponent("d.ndjson"), atomically: true, encoding: .utf8)
+        try Self.decisions(count).write(
+            to: directory.appendingPathComponent("d.ndjson"), atomically: true, encoding: .utf8)
 
         let first = StoppingTarget(stopAfter: 2, window: window)
         let stopped = try run(directory, target: first, resume: false)
@@ -78,7 +79,9 @@ final class StoppingTarget: BatchTarget {
         let runs = try JournalReader.read(path: directory.appendingPathComponent("j.journal").path)
         #expect(runs.last?.end?.interrupted == true)
         #expect(runs.last?.end?.remaining == stopped.remaining)
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json"))) as! [String: Any]
+        let report =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json")))
+            as! [String: Any]
         let summary = report["summary"] as! [String: Any]
         #expect(summary["interrupted"] as? Bool == true)
         #expect(summary["remaining"] as? Int == stopped.remaining)

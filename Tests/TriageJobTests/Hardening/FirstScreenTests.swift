@@ -13,7 +13,9 @@ import TriageTestSupport
         let directory = TestPaths.temporaryDirectory("first-screen")
         defer { try? FileManager.default.removeItem(at: directory) }
         var lines = [#"{"Id":"a","ProductArn":"p","Workflow":{"Status":"RESOLVED"}}"#]
-        for index in 0..<12 { lines.append(#"{"Id":"b\#(index)","ProductArn":"p","VerificationStat":"TRUE_POSITIVE"}"#) }
+        for index in 0..<12 {
+            lines.append(#"{"Id":"b\#(index)","ProductArn":"p","VerificationStat":"TRUE_POSITIVE"}"#)
+        }
         lines.append("{not json")
         try write(lines.joined(separator: "\n") + "\n", "mine.ndjson", in: directory)
 
@@ -37,7 +39,10 @@ import TriageTestSupport
         let directory = TestPaths.temporaryDirectory("generate")
         defer { try? FileManager.default.removeItem(at: directory) }
         let run = try CommandRun.triage(
-            ["generate", "--findings", "1", "--findings-output", "f.ndjson", "--decisions", "3", "--decisions-output", "d.csv"],
+            [
+                "generate", "--findings", "1", "--findings-output", "f.ndjson", "--decisions", "3",
+                "--decisions-output", "d.csv",
+            ],
             directory: directory)
         #expect(run.status == 0)
         #expect(run.stderr.contains("1 finding written to f.ndjson"), "\(run.stderr)")
@@ -50,25 +55,37 @@ import TriageTestSupport
         let directory = TestPaths.temporaryDirectory("rehearse")
         defer { try? FileManager.default.removeItem(at: directory) }
         let samples = TestPaths.packageRoot.appendingPathComponent("samples")
-        #expect(try CommandRun.triage(["import", samples.appendingPathComponent("findings.ndjson.gz").path, "--store", "s.sqlite"], directory: directory).status == 0)
+        #expect(
+            try CommandRun.triage(
+                ["import", samples.appendingPathComponent("findings.ndjson.gz").path, "--store", "s.sqlite"],
+                directory: directory
+            ).status == 0)
         let store = directory.appendingPathComponent("s.sqlite")
         let before = try Data(contentsOf: store)
         let run = try CommandRun.triage(
-            ["apply", "--dry-run", samples.appendingPathComponent("decisions.ndjson.gz").path, "--store", "s.sqlite", "--report", "r.json"],
+            [
+                "apply", "--dry-run", samples.appendingPathComponent("decisions.ndjson.gz").path, "--store", "s.sqlite",
+                "--report", "r.json",
+            ],
             directory: directory)
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("FindingNotFound"), "\(run.stderr)")
         #expect(run.stderr.contains("a real run would change:"), "\(run.stderr)")
         #expect(run.stderr.contains("Workflow.Status → SUPPRESSED: "), "\(run.stderr)")
         #expect(try Data(contentsOf: store) == before)
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json"))) as! [String: Any]
+        let report =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json")))
+            as! [String: Any]
         let summary = report["summary"] as! [String: Any]
         #expect(summary["dryRun"] as? Bool == true)
         #expect((summary["wouldChange"] as? [Any])?.isEmpty == false)
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("r.json.journal").path))
 
         let missing = try CommandRun.triage(
-            ["apply", "--dry-run", samples.appendingPathComponent("decisions.ndjson.gz").path, "--store", "none.sqlite"],
+            [
+                "apply", "--dry-run", samples.appendingPathComponent("decisions.ndjson.gz").path, "--store",
+                "none.sqlite",
+            ],
             directory: directory)
         #expect(missing.status == 2, "\(missing.stderr)")
         #expect(missing.stderr.contains("no findings store at none.sqlite"), "\(missing.stderr)")

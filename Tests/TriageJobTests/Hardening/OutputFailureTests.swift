@@ -2,6 +2,10 @@ import Foundation
 import Testing
 import TriageTestSupport
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Outputs that cannot be written: checked before anything is applied (exit 2, store
 /// untouched); failing after applying is exit status 4 with a way to continue; the journal's
 /// `end` entry comes only once the reports are in place.
@@ -15,7 +19,8 @@ import TriageTestSupport
         let generated = try CommandRun.triage(
             [
                 "generate", "--findings", "\(count)", "--findings-output", "f.ndjson", "--decisions", "\(count)",
-                "--decisions-output", "d.ndjson", "--seed", "7", "--invalid-per-mille", "20", "--missing-per-mille", "20",
+                "--decisions-output", "d.ndjson", "--seed", "7", "--invalid-per-mille", "20", "--missing-per-mille",
+                "20",
             ], directory: directory)
         #expect(generated.status == 0, "\(generated.stderr)")
         let imported = try CommandRun.triage(["import", "f.ndjson", "--store", "s.sqlite"], directory: directory)
@@ -31,22 +36,26 @@ import TriageTestSupport
     func anOutputPathThatIsADirectoryIsRefusedBeforeApplying(option: String) throws {
         let directory = try prepare("output-dir", decisions: 50)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
         let before = try export(directory)
-        let run = try CommandRun.triage(["apply", "d.ndjson", "--store", "s.sqlite", option, "out"], directory: directory)
+        let run = try CommandRun.triage(
+            ["apply", "d.ndjson", "--store", "s.sqlite", option, "out"], directory: directory)
         #expect(run.status == 2, "\(run.stderr)")
         #expect(run.stderr.contains("out: is a directory"), "\(run.stderr)")
         #expect(try export(directory) == before)
     }
 
-    @Test(.enabled(if: TinyFilesystem.available))
+    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root, as CI has"))
     func aReportThatCannotBeWrittenAfterApplyingIsExit4AndTheRunIsContinued() throws {
         let directory = try prepare("report-full")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let disk = try TinyFilesystem(kilobytes: 64)
-        defer { disk.unmount() }
-        let report = disk.url.appendingPathComponent("r.json").path
-        let arguments = ["apply", "d.ndjson", "--store", "s.sqlite", "--journal", "j.journal", "--report", report, "--resume"]
+        let disk = try ScratchFileSystem.mountTmpfs(kilobytes: 64, in: directory)
+        defer { ScratchFileSystem.unmount(disk) }
+        let report = disk.appendingPathComponent("r.json").path
+        let arguments = [
+            "apply", "d.ndjson", "--store", "s.sqlite", "--journal", "j.journal", "--report", report, "--resume",
+        ]
         let run = try CommandRun.triage(arguments, directory: directory)
         #expect(run.status == 4, "\(run.stderr)")
         #expect(run.stderr.contains("No space left on device"), "\(run.stderr)")
@@ -64,7 +73,9 @@ import TriageTestSupport
         #expect(resumed.status == 1, "\(resumed.stderr)")
         #expect(try export(directory) == applied)
         let again = try Data(contentsOf: directory.appendingPathComponent("again.json"))
-        let written = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json"))) as! [String: Any]
+        let written =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json")))
+            as! [String: Any]
         let first = try JSONSerialization.jsonObject(with: again) as! [String: Any]
         #expect((written["ProcessedFindings"] as! [Any]).count == (first["ProcessedFindings"] as! [Any]).count)
         #expect((written["UnprocessedFindings"] as! [Any]).count == (first["UnprocessedFindings"] as! [Any]).count)
@@ -72,20 +83,25 @@ import TriageTestSupport
         #expect(summary["records"] as? Int == 3_000)
     }
 
-    @Test(.enabled(if: TinyFilesystem.available))
+    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root, as CI has"))
     func aJournalThatFillsTheDiskStopsTheRun() throws {
         let directory = try prepare("journal-full", decisions: 20_000)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let disk = try TinyFilesystem(kilobytes: 128)
-        defer { disk.unmount() }
-        let journal = disk.url.appendingPathComponent("j.journal").path
+        let disk = try ScratchFileSystem.mountTmpfs(kilobytes: 128, in: directory)
+        defer { ScratchFileSystem.unmount(disk) }
+        let journal = disk.appendingPathComponent("j.journal").path
         let run = try CommandRun.triage(
-            ["apply", "d.ndjson", "--store", "s.sqlite", "--journal", journal, "--sort-window", "0", "--report", "r.json"],
+            [
+                "apply", "d.ndjson", "--store", "s.sqlite", "--journal", journal, "--sort-window", "0", "--report",
+                "r.json",
+            ],
             directory: directory)
         #expect(run.status == 4, "\(run.stderr)")
         #expect(run.stderr.contains("the journal could not be written"), "\(run.stderr)")
         #expect(run.stderr.contains("No space left on device"), "\(run.stderr)")
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json"))) as! [String: Any]
+        let report =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json")))
+            as! [String: Any]
         let summary = report["summary"] as! [String: Any]
         #expect(summary["interrupted"] as? Bool == true)
         let remaining = try #require(summary["remaining"] as? Int)
@@ -99,7 +115,8 @@ import TriageTestSupport
         let directory = try prepare("render-same", decisions: 800)
         defer { try? FileManager.default.removeItem(at: directory) }
         let run = try CommandRun.triage(
-            ["apply", "d.ndjson", "--store", "s.sqlite", "--report", "r.json", "--junit", "r.xml"], directory: directory)
+            ["apply", "d.ndjson", "--store", "s.sqlite", "--report", "r.json", "--junit", "r.xml"], directory: directory
+        )
         #expect(run.status == 1, "\(run.stderr)")
         // Rendered later, so that the clock would show.
         Thread.sleep(forTimeInterval: 1.1)
