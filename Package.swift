@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageJob", "TriageCore", "TriageIO",
+                "TriageJob", "TriageCore", "TriageIO", "TriageStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

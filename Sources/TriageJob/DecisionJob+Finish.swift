@@ -7,7 +7,7 @@ import TriageIO
 extension DecisionJob {
     func finish(_ setup: RunSetup, intake: RecordIntake, readAll: Bool, sent: Int) -> RunResult {
         let configuration = self.configuration
-        let finishedAt = Timestamp.nowMilliseconds()
+        let finishedAt = SystemClock.nowMilliseconds()
         let counts = intake.counts(ledger: setup.ledger)
         let interrupted = !readAll || counts.remaining > 0
         let requests = (setup.resumed?.batches ?? 0) + sent

@@ -34,12 +34,12 @@ extension DecisionJob {
             }
             switch event {
             case .start(let input):
-                intake.tally.markStart(input: input, at: Timestamp.nowMilliseconds())
+                intake.tally.markStart(input: input, at: SystemClock.nowMilliseconds())
             case .records(let input, let records):
                 for record in records { intake.take(record, input: input) }
                 progress.recordsRead.add(records.count, ordering: .relaxed)
             case .end(let input):
-                intake.tally.markEnd(input: input, at: Timestamp.nowMilliseconds())
+                intake.tally.markEnd(input: input, at: SystemClock.nowMilliseconds())
                 inputsEnded += 1
             case .failed(let error):
                 fatal = error

@@ -40,7 +40,7 @@ public final class ImportJob {
     /// Runs the import. Throws when the store cannot be opened or an input path cannot be read
     /// (exit status 2, nothing imported).
     public func run() throws(JobError) -> Result {
-        let started = Timestamp.nowMilliseconds()
+        let started = SystemClock.nowMilliseconds()
         var sources: [(String, ByteSource)] = []
         for file in files {
             do {
@@ -56,7 +56,7 @@ public final class ImportJob {
             if let pageSize { options.pageSize = pageSize }
             store = try FindingsStore(path: storePath, options: options)
         } catch {
-            throw StoreTarget.jobError(error, path: storePath)
+            throw JobError(.target, StoreTarget.targetError(error, path: storePath).message)
         }
         var result = Result()
         for (file, source) in sources {
@@ -100,7 +100,7 @@ public final class ImportJob {
                 throw JobError(.target, "\(error)")
             }
         }
-        result.seconds = Double(Timestamp.nowMilliseconds() - started) / 1000
+        result.seconds = Double(SystemClock.nowMilliseconds() - started) / 1000
         return result
     }
 }
@@ -111,14 +111,18 @@ public enum ExportJob {
     /// returns how many. The store is opened read-only and never written; a missing, 0-byte or
     /// foreign file is refused (exit status 2).
     public static func run(storePath: String, output: String) throws(JobError) -> Int {
-        try StoreTarget.requireExisting(storePath)
+        do {
+            try StoreTarget.requireExisting(storePath)
+        } catch {
+            throw JobError(.target, error.message)
+        }
         let store: FindingsStore
         do {
             var options = StoreOptions()
             options.access = .readOnly
             store = try FindingsStore(path: storePath, options: options)
         } catch {
-            throw StoreTarget.jobError(error, path: storePath)
+            throw JobError(.target, StoreTarget.targetError(error, path: storePath).message)
         }
         let writer: LineFileWriter
         do {

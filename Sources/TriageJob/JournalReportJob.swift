@@ -19,7 +19,7 @@ public enum JournalReportJob {
     public static func run(
         journals: [String], reportPath: String?, junitPath: String?, temporaryDirectory: String
     ) throws(JobError) -> RunResult {
-        let started = Timestamp.nowMilliseconds()
+        let started = SystemClock.nowMilliseconds()
         for (option, path) in [("--report", reportPath), ("--junit", junitPath)] {
             if let path, path != "-" { try RunSetup.checkOutput(path, option: option) }
         }
@@ -87,7 +87,7 @@ public enum JournalReportJob {
         } catch {
             throw JobError(.output, "cannot write the record spool: \(error)")
         }
-        let finished = Timestamp.nowMilliseconds()
+        let finished = SystemClock.nowMilliseconds()
         let summary = ReportSummary(
             records: tally.records, processed: tally.processed, failed: tally.failed, requests: requests,
             target: targets.joined(separator: " "), inputs: inputs,

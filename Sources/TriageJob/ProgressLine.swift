@@ -24,7 +24,7 @@ final class ProgressLine: @unchecked Sendable {
     let recordsRead = Atomic<Int>(0)
     let batchesSent = Atomic<Int>(0)
     let batchesDone = Atomic<Int>(0)
-    private let started = Timestamp.nowMilliseconds()
+    private let started = SystemClock.nowMilliseconds()
     private let timer: DispatchSourceTimer?
     private let verb: String
     private let inPlace: Bool
@@ -48,7 +48,7 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     private func draw(final: Bool) {
-        let seconds = max(0.001, Double(Timestamp.nowMilliseconds() - started) / 1000)
+        let seconds = max(0.001, Double(SystemClock.nowMilliseconds() - started) / 1000)
         let read = recordsRead.load(ordering: .relaxed)
         var line = "triage \(verb): \(read) records read (\(Int(Double(read) / seconds))/s)"
         let sent = batchesSent.load(ordering: .relaxed)

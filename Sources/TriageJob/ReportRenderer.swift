@@ -87,7 +87,8 @@ struct ReportRenderer: Sendable {
                     JUnitSuite(
                         name: summary.inputs[input], package: "triage", id: input,
                         timestamp: JUnitSuite.timestamp(
-                            unixSeconds: (counts.startedAt == 0 ? Timestamp.nowMilliseconds() : counts.startedAt) / 1000
+                            unixSeconds: (counts.startedAt == 0 ? SystemClock.nowMilliseconds() : counts.startedAt)
+                                / 1000
                         ),
                         hostname: hostname, tests: counts.records, failures: counts.failed, errors: 0,
                         time: seconds,

@@ -21,7 +21,7 @@ struct RunSetup {
     let spool: RecordSpool?
 
     init(_ configuration: RunConfiguration, stop: StopSignal) throws(JobError) {
-        startedAt = Timestamp.nowMilliseconds()
+        startedAt = SystemClock.nowMilliseconds()
         catalog = try InputCatalog(configuration)
         targetName = configuration.target?.name ?? "none (dry run)"
         let journalPath = configuration.dryRun ? nil : configuration.journalPath
@@ -52,7 +52,13 @@ struct RunSetup {
         }
         var syncTarget: (@Sendable () throws(JobError) -> Void)?
         if let target = configuration.target {
-            syncTarget = { () throws(JobError) in try target.syncApplied() }
+            syncTarget = { () throws(JobError) in
+                do throws(TargetError) {
+                    try target.syncApplied()
+                } catch {
+                    throw JobError(.target, error.message)
+                }
+            }
         }
         ledger = ApplyLedger(journal: journal, syncTarget: syncTarget, stop: stop)
         resumed?.restore(into: ledger)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import TriageCore
 import TriageJob
 
 #if canImport(Glibc)
@@ -49,6 +50,9 @@ enum TriageMain {
         } catch let status as ExitCode {
             exit(status.rawValue)
         } catch let error as JobError {
+            StandardError.print("triage: error: \(error.message)")
+            exit(ExitStatus.notDone.rawValue)
+        } catch let error as TargetError {
             StandardError.print("triage: error: \(error.message)")
             exit(ExitStatus.notDone.rawValue)
         } catch {

@@ -26,7 +26,7 @@ import TriageTestSupport
             return batch.members.map { _ in .processed }
         }
 
-        func syncApplied() throws(JobError) {
+        func syncApplied() throws(TargetError) {
             log.withLock { $0.syncs.append($0.applied) }
         }
     }

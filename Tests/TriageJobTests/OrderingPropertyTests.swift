@@ -110,7 +110,7 @@ import TriageTestSupport
         try Self.makeStore(at: storePath, data: data)
         var configuration = RunConfiguration(inputs: [input])
         configuration.dryRun = false
-        configuration.target = try StoreTarget(path: storePath)
+        configuration.target = try StoreTarget(path: storePath, clock: SystemClock.milliseconds)
         configuration.concurrency = concurrency
         configuration.batchSize = batchSize
         configuration.keyOrderWindow = window

@@ -139,9 +139,10 @@ import TriageTestSupport
 
         let realReport = directory.appendingPathComponent("real.json").path
         try Self.run(
-            input, target: try StoreTarget(path: real), report: realReport, concurrency: concurrency,
+            input, target: try StoreTarget(path: real, clock: SystemClock.milliseconds), report: realReport,
+            concurrency: concurrency,
             batchSize: batchSize, window: window)
-        let target = try StoreTarget(path: rehearsed, rehearsal: true)
+        let target = try StoreTarget(path: rehearsed, rehearsal: true, clock: SystemClock.milliseconds)
         let rehearsalReport = directory.appendingPathComponent("rehearsal.json").path
         try Self.run(
             input, target: target, report: rehearsalReport, concurrency: concurrency, batchSize: batchSize,
@@ -195,7 +196,7 @@ import TriageTestSupport
         let input = directory.appendingPathComponent("d.ndjson").path
         try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
         let before = try Self.files(path)
-        let target = try StoreTarget(path: path, rehearsal: true)
+        let target = try StoreTarget(path: path, rehearsal: true, clock: SystemClock.milliseconds)
         let report = directory.appendingPathComponent("r.json").path
         try Self.run(input, target: target, report: report, concurrency: 4, batchSize: 100, window: nil)
         try target.finishRehearsal()
@@ -230,9 +231,13 @@ import TriageTestSupport
         let junk = directory.appendingPathComponent("junk.sqlite").path
         try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: junk))
         for path in [directory.appendingPathComponent("missing.sqlite").path, empty, junk, directory.path] {
-            let real = #expect(throws: JobError.self) { try StoreTarget(path: path) }
-            let rehearsal = #expect(throws: JobError.self) { try StoreTarget(path: path, rehearsal: true) }
-            #expect(real?.code == .target)
+            let real = #expect(throws: TargetError.self) {
+                try StoreTarget(path: path, clock: SystemClock.milliseconds)
+            }
+            let rehearsal = #expect(throws: TargetError.self) {
+                try StoreTarget(path: path, rehearsal: true, clock: SystemClock.milliseconds)
+            }
+            #expect(real != nil)
             #expect(rehearsal?.message == real?.message)
             #expect(rehearsal?.message.contains(path) == true)
         }
@@ -245,7 +250,7 @@ import TriageTestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("s.sqlite").path
         try Self.makeStore(at: path)
-        let target = try StoreTarget(path: path)
+        let target = try StoreTarget(path: path, clock: SystemClock.milliseconds)
         #expect(target.rehearsalSummary == nil)
         #expect(!target.isRehearsal)
         try target.finishRehearsal()  // nothing to do

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TriageIO
 import TriageJob
+import TriageStore
 
 /// `triage apply`: read → validate → batch → apply → report.
 struct ApplyCommand: ParsableCommand {
@@ -73,7 +74,7 @@ struct ApplyCommand: ParsableCommand {
         var configuration = options.configuration(dryRun: dryRun)
         // A dry run against the store is a rehearsal: every batch applied as in a real run, in a
         // transaction that is rolled back, so the outcomes are a real run's and nothing is written.
-        let store = try StoreTarget(path: storeOption.path, rehearsal: dryRun)
+        let store = try StoreTarget(path: storeOption.path, rehearsal: dryRun, clock: SystemClock.milliseconds)
         configuration.target = store
         configuration.concurrency = concurrency
         if !dryRun {

@@ -1,6 +1,6 @@
-import TriageCore
-
-/// Where batches go: the embedded store, the Security Hub API, or any compatible endpoint.
+/// Where batches go: the embedded store, the Security Hub API, or any compatible endpoint. The
+/// seam between the pipeline and the targets: neither the store nor the HTTP code depends on the
+/// pipeline to implement it.
 ///
 /// `apply` is called from several threads at once (up to `--concurrency`); the pipeline never
 /// runs two batches that share a finding at the same time, and starts them in plan order.
@@ -14,21 +14,21 @@ public protocol BatchTarget: AnyObject, Sendable {
     var defaultKeyOrderWindow: Int { get }
     /// Makes every batch applied so far durable. Called before journal entries are synced, so a
     /// durable entry never records a batch the target could still lose.
-    func syncApplied() throws(JobError)
+    func syncApplied() throws(TargetError)
     /// Applies one batch and returns one outcome per member, in the members' order.
     func apply(_ batch: PlannedBatch) -> [Outcome]
     /// In a rehearsal (`apply --dry-run` against the store), what would change so far; nil for
     /// a target that applies for real.
-    var rehearsalChanges: [RehearsalTally.Entry]? { get }
+    var rehearsalChanges: [MemberChange]? { get }
 }
 
 extension BatchTarget {
     /// Nothing to do: the target's answer is durable when it comes.
-    public func syncApplied() throws(JobError) {}
+    public func syncApplied() throws(TargetError) {}
 
     /// Input order: a remote service gains nothing from key order.
     public var defaultKeyOrderWindow: Int { 0 }
 
     /// Not a rehearsal.
-    public var rehearsalChanges: [RehearsalTally.Entry]? { nil }
+    public var rehearsalChanges: [MemberChange]? { nil }
 }

@@ -4,17 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// Formats instants for reports.
-package enum Timestamp {
-    /// Milliseconds since 1970-01-01T00:00:00Z, now.
-    package static func nowMilliseconds() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
-    }
-
+/// Formats instants (milliseconds since 1970, UTC) as reports, journals and notes write them.
+/// Pure: the time is always given (``SystemClock`` in TriageIO reads it).
+public enum Timestamp {
     /// RFC 3339 UTC with milliseconds, e.g. `2026-11-24T02:00:03.512Z`.
-    package static func rfc3339(milliseconds: Int64) -> String {
+    public static func rfc3339(milliseconds: Int64) -> String {
         let (parts, millis) = components(milliseconds)
         return parts + "." + pad(Int(millis), 3) + "Z"
     }

@@ -1,7 +1,5 @@
 import Synchronization
 import TriageCore
-import TriageIO
-import TriageStore
 
 #if canImport(Glibc)
 import Glibc
@@ -12,6 +10,7 @@ import Glibc
 /// back, counting what would change (``RehearsalTally``).
 public final class StoreTarget: BatchTarget {
     private let store: FindingsStore
+    private let clock: @Sendable () -> Int64
     /// `store:<path>`.
     public let name: String
     /// Whether this is a rehearsal: nothing is ever committed to the store.
@@ -29,14 +28,18 @@ public final class StoreTarget: BatchTarget {
     /// transaction is rolled back by ``finishRehearsal()`` (or when the target goes away):
     /// nothing reaches the file or its WAL. It holds the store's write lock until then, and the
     /// pages it changes stay in memory.
-    /// - Throws: ``JobError`` `target` (exit status 2): no file, an empty one, another
+    /// - Throws: ``TargetError`` (exit status 2): no file, an empty one, another
     ///   application's database, a read-only store, or one that cannot be opened; the same for a
     ///   rehearsal as for a real run.
-    public init(path: String, rehearsal: Bool = false) throws(JobError) {
+    /// `clock` gives the time in milliseconds since 1970 that stamps notes (`Note.UpdatedAt`);
+    /// injected so that tests need no masking.
+    public init(
+        path: String, rehearsal: Bool = false, clock: @escaping @Sendable () -> Int64
+    ) throws(TargetError) {
+        self.clock = clock
         try Self.requireExisting(path)
-        if access(path, W_OK) != 0 || access(RunSetup.directory(of: path), W_OK) != 0 {
-            throw JobError(
-                .target,
+        if access(path, W_OK) != 0 || access(Self.directory(of: path), W_OK) != 0 {
+            throw TargetError(
                 "store \(path) is read-only (\(String(cString: strerror(errno)))): SQLite must write the file and its -wal beside it"
             )
         }
@@ -53,7 +56,7 @@ public final class StoreTarget: BatchTarget {
         do {
             store = try FindingsStore(path: path, options: options)
         } catch {
-            throw Self.jobError(error, path: path)
+            throw Self.targetError(error, path: path)
         }
         name = "store:\(path)"
         isRehearsal = rehearsal
@@ -61,30 +64,35 @@ public final class StoreTarget: BatchTarget {
 
     /// `apply` and `export` need a store that `import` made; a missing or 0-byte file is a set-up
     /// error, not an empty store.
-    static func requireExisting(_ path: String) throws(JobError) {
+    package static func requireExisting(_ path: String) throws(TargetError) {
         var status = stat()
         guard stat(path, &status) == 0 else {
-            throw JobError(
-                .target, "no findings store at \(path) (create one with: triage import FILE --store \(path))")
+            throw TargetError("no findings store at \(path) (create one with: triage import FILE --store \(path))")
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
-            throw JobError(.target, "\(path) is not a findings store file")
+            throw TargetError("\(path) is not a findings store file")
         }
         guard status.st_size > 0 else { throw emptyStore(path) }
     }
 
     /// The set-up error for a store that failed to open: one line naming the file.
-    static func jobError(_ error: StoreError, path: String) -> JobError {
+    package static func targetError(_ error: StoreError, path: String) -> TargetError {
         switch error.code {
         case .empty: emptyStore(path)
-        case .notAStore: JobError(.target, error.message)
-        default: JobError(.target, "store \(path): \(error.message)")
+        case .notAStore: TargetError(error.message)
+        default: TargetError("store \(path): \(error.message)")
         }
     }
 
-    private static func emptyStore(_ path: String) -> JobError {
-        JobError(
-            .target, "\(path) is empty, not a findings store (create one with: triage import FILE --store \(path))")
+    private static func emptyStore(_ path: String) -> TargetError {
+        TargetError("\(path) is empty, not a findings store (create one with: triage import FILE --store \(path))")
+    }
+
+    /// The directory a file path names its file in (`.` for a bare name).
+    private static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let directory = String(path[..<slash])
+        return directory.isEmpty ? "/" : directory
     }
 
     /// SQLite has one writer, but while one batch holds it others finish their journal entries
@@ -99,11 +107,11 @@ public final class StoreTarget: BatchTarget {
 
     /// Syncs the store's WAL: every committed batch is then durable (nothing to do in a
     /// rehearsal, which commits nothing).
-    public func syncApplied() throws(JobError) {
+    public func syncApplied() throws(TargetError) {
         do {
             try store.syncCommitted()
         } catch {
-            throw JobError(.target, "store \(store.path): \(error.message)")
+            throw TargetError("store \(store.path): \(error.message)")
         }
     }
 
@@ -111,7 +119,7 @@ public final class StoreTarget: BatchTarget {
     /// transaction, counted in the tally); a failed transaction fails each of its records with
     /// `InternalFailure` (nothing of it applied).
     public func apply(_ batch: PlannedBatch) -> [Outcome] {
-        let now = Timestamp.rfc3339(milliseconds: Timestamp.nowMilliseconds())
+        let now = Timestamp.rfc3339(milliseconds: clock())
         let members = batch.members.map { (sequence: $0.sequence, identifier: $0.identifier) }
         do {
             guard isRehearsal else { return try store.apply(batch: members, update: batch.update.update, now: now) }
@@ -131,18 +139,18 @@ public final class StoreTarget: BatchTarget {
     }
 
     /// The rehearsal's changes so far, for the report; nil for a real run.
-    public var rehearsalChanges: [RehearsalTally.Entry]? { rehearsalSummary?.entries }
+    public var rehearsalChanges: [MemberChange]? { rehearsalSummary?.entries }
 
     /// Ends a rehearsal: rolls its transaction back and closes the store (the target applies
     /// nothing after this). Call it once the job has finished; it does nothing for a real run or
     /// when called again. Dropping the target rolls back too.
-    /// - Throws: ``JobError`` `target` when SQLite fails to roll back or close; nothing was
+    /// - Throws: ``TargetError`` when SQLite fails to roll back or close; nothing was
     ///   committed either way.
-    public func finishRehearsal() throws(JobError) {
+    public func finishRehearsal() throws(TargetError) {
         do {
             try store.finishRehearsal()
         } catch {
-            throw JobError(.target, "store \(store.path): \(error.message)")
+            throw TargetError("store \(store.path): \(error.message)")
         }
     }
 }

@@ -1,5 +1,4 @@
 import TriageCore
-import TriageStore
 
 /// What a rehearsal (`apply --dry-run` against the store) would change: for each member an
 /// update sets and each value, how many findings it would update and how many already had that
