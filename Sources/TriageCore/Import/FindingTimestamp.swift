@@ -4,14 +4,14 @@
 /// Accepts `T` or `t` between date and time, any number of fraction digits (nanoseconds kept,
 /// further digits ignored), `Z`, `z` or a `±HH:MM` offset. Leap seconds (`:60`) count as the
 /// next second.
-struct FindingTimestamp: Comparable, Sendable {
+package struct FindingTimestamp: Comparable, Sendable {
     /// Seconds since 1970-01-01T00:00:00Z.
-    var seconds: Int64
+    package var seconds: Int64
     /// Nanoseconds within the second, 0..<1_000_000_000.
-    var nanoseconds: Int32
+    package var nanoseconds: Int32
 
     /// Parses `text`, or returns `nil` when it is not an RFC 3339 date-time.
-    init?(_ text: String) {
+    package init?(_ text: String) {
         let bytes = Array(text.utf8)
         var position = 0
         func digits(_ count: Int) -> Int? {
@@ -64,7 +64,7 @@ struct FindingTimestamp: Comparable, Sendable {
         self.nanoseconds = Int32(nanoseconds)
     }
 
-    static func < (lhs: Self, rhs: Self) -> Bool {
+    package static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
     }
 

@@ -52,7 +52,7 @@ package enum NameSuggestion {
     }
 
     /// `name` lower-cased, letters and digits only.
-    static func folded(_ name: String) -> [Unicode.Scalar] {
+    package static func folded(_ name: String) -> [Unicode.Scalar] {
         name.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }
     }
 }

@@ -1,19 +1,17 @@
-import TriageCore
-
 /// The member names a decision record may use, and help for the ones it may not.
 package enum DecisionMembers {
     /// Members of ASFF that exist but that BatchUpdateFindings cannot change.
-    static let notUpdatable: Set<String> = [
+    package static let notUpdatable: Set<String> = [
         "WorkflowState", "UpdatedAt", "RecordState", "FindingProviderFields", "CreatedAt", "Compliance",
         "Title", "Description", "Resources", "GeneratorId", "AwsAccountId", "SchemaVersion",
     ]
 
     /// Top-level names a record may have.
-    static let recordMembers: [String] = ["Id", "ProductArn", "FindingIdentifiers"] + Limits.updateMembers
+    package static let recordMembers: [String] = ["Id", "ProductArn", "FindingIdentifiers"] + Limits.updateMembers
 
     /// What a top-level name may have been meant as: a member, or a nested field written flat
     /// (`WorkflowStatus` for `Workflow.Status`).
-    static let suggestions: [String] =
+    package static let suggestions: [String] =
         recordMembers + [
             "Workflow.Status", "Severity.Label", "Severity.Normalized", "Severity.Product", "Note.Text",
             "Note.UpdatedBy",

@@ -1,38 +1,36 @@
-import TriageCore
-
 /// One ASFF finding as a provider imports it (`BatchImportFindings`, `shared/spec/batchupdatefindings.md`
 /// §5): its bytes as given, where its top-level members sit, and the values the store indexes.
 ///
 /// Built only from a document that has every required member with the right type; otherwise the
 /// initializer reports why, naming the member (never quoting values).
-struct ProviderFinding {
+package struct ProviderFinding {
     /// The document exactly as imported.
-    let bytes: [UInt8]
+    package let bytes: [UInt8]
     /// Where its top-level members sit in ``bytes``.
-    let layout: JSONObjectLayout
+    package let layout: JSONObjectLayout
     /// (`ProductArn`, `Id`).
-    let identifier: FindingIdentifier
+    package let identifier: FindingIdentifier
     /// `AwsAccountId`.
-    let awsAccountId: String
+    package let awsAccountId: String
     /// The `<region>` field of `ProductArn` (empty when `ProductArn` is not an ARN).
-    let region: String
+    package let region: String
     /// `UpdatedAt` as written.
-    let updatedAt: String
+    package let updatedAt: String
     /// `UpdatedAt` as an instant.
-    let updatedInstant: FindingTimestamp
+    package let updatedInstant: FindingTimestamp
     /// `RecordState` (`ACTIVE` or `ARCHIVED`) if given.
-    let recordState: String?
+    package let recordState: String?
     /// `Compliance.Status` if given as a string.
-    let complianceStatus: String?
+    package let complianceStatus: String?
 
     /// The members every imported finding must have (plus `Severity` or `FindingProviderFields.Severity`).
-    static let requiredMembers = [
+    package static let requiredMembers = [
         "SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "CreatedAt", "UpdatedAt", "Title",
         "Description", "Resources",
     ]
 
     /// Checks and indexes `bytes`; a failure names the `Id` when the document had one.
-    init(bytes: [UInt8]) throws(ImportFailure) {
+    package init(bytes: [UInt8]) throws(ImportFailure) {
         self.bytes = bytes
         let scanned = bytes.withUnsafeBytes { buffer in
             Result { () throws(JSONParseError) -> JSONObjectLayout in try JSONObjectLayout.scan(buffer) }
@@ -92,17 +90,17 @@ struct ProviderFinding {
     }
 
     /// Whether the finding comes from Security Hub's own controls (`…::product/aws/securityhub`).
-    var isSecurityHubControl: Bool {
+    package var isSecurityHubControl: Bool {
         identifier.productArn.hasSuffix("::product/aws/securityhub")
     }
 
     /// The parsed value of the first top-level member named `name`.
-    func member(_ name: String) -> JSONValue? {
+    package func member(_ name: String) -> JSONValue? {
         Self.member(name, bytes: bytes, layout: layout)
     }
 
     /// The compact JSON of the first top-level member named `name`.
-    func compactMember(_ name: String) -> [UInt8]? {
+    package func compactMember(_ name: String) -> [UInt8]? {
         bytes.withUnsafeBytes { buffer in
             guard let member = layout.first(named: name, in: buffer) else { return nil }
             var out: [UInt8] = []
@@ -125,11 +123,11 @@ struct ProviderFinding {
 }
 
 /// Why one imported finding was rejected: a per-finding code and a message naming the member.
-struct ImportFailure: Error {
+package struct ImportFailure: Error {
     /// The finding's `Id` when it had one.
-    var id: String?
+    package var id: String?
     /// `InvalidInput` or `FindingSizeExceeded`.
-    var code: ErrorCode
+    package var code: ErrorCode
     /// E.g. `AwsAccountId: required member is missing`.
-    var message: String
+    package var message: String
 }

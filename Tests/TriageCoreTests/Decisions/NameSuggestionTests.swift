@@ -1,6 +1,6 @@
 import Testing
 
-@testable import TriageIO
+@testable import TriageCore
 
 /// The pure nearest-name rule behind every "did you mean".
 @Suite struct NameSuggestionTests {

@@ -1,5 +1,3 @@
-import TriageCore
-
 extension UpdateDraft {
     /// Decodes one NDJSON decision record (a JSON object) into a draft. Type problems and unknown
     /// members become issues of the draft, named by their dotted path; nothing is thrown.

@@ -1,25 +1,23 @@
-import TriageCore
-
 /// What the store keeps for one finding: the provider document and the customer state, plus the
 /// values derived from them that it indexes.
-struct StoredFinding {
+package struct StoredFinding {
     /// The provider document: the imported bytes, with members the store derives spliced in.
-    var document: [UInt8]
+    package var document: [UInt8]
     /// ``FindingComposer/residualByteCount(of:layout:)`` of ``document``.
-    var providerBytes: Int
+    package var providerBytes: Int
     /// The customer-updatable members and the owned fields.
-    var state: CustomerState
+    package var state: CustomerState
     /// `RecordState` in force.
-    var recordState: String
+    package var recordState: String
 }
 
 /// The import rules of `shared/spec/batchupdatefindings.md` §5, pure: how an imported document
 /// becomes a new stored finding, or changes one already stored.
-enum ImportRules {
+package enum ImportRules {
     /// A finding imported for the first time. *Choice*: stored as given (top-level and
     /// `FindingProviderFields` alike), plus the defaults `Workflow.Status` NEW, `VerificationState`
     /// UNKNOWN and `RecordState` ACTIVE, then the automatic workflow rules.
-    static func newFinding(_ provider: ProviderFinding) throws(ImportFailure) -> StoredFinding {
+    package static func newFinding(_ provider: ProviderFinding) throws(ImportFailure) -> StoredFinding {
         var state = CustomerState()
         for field in CustomerField.allCases {
             state[json: field] = provider.compactMember(field.name)
@@ -42,7 +40,7 @@ enum ImportRules {
     /// `FindingProviderFields.<field>` takes the provider's; a field not owned takes the
     /// provider's `FindingProviderFields` value if given, else its top-level value.
     /// *Choice*: a document without `RecordState` keeps the stored one.
-    static func reimport(
+    package static func reimport(
         _ provider: ProviderFinding, over stored: CustomerState, recordState previousRecordState: String,
         complianceStatus previousCompliance: String?
     ) throws(ImportFailure) -> StoredFinding {
@@ -80,7 +78,7 @@ enum ImportRules {
     /// ARCHIVED → ACTIVE or `Compliance.Status` goes PASSED → FAILED, WARNING or NOT_AVAILABLE;
     /// then a Security Hub control finding with `Compliance.Status` PASSED becomes RESOLVED
     /// (*Choice*: unless SUPPRESSED).
-    static func applyAutomaticRules(
+    package static func applyAutomaticRules(
         to state: inout CustomerState, provider: ProviderFinding, previousRecordState: String?,
         previousCompliance: String?, recordState: String
     ) {
@@ -147,7 +145,7 @@ enum ImportRules {
     /// The document with each `(name, compact value)` set: the first member of that name gets the
     /// new value in place, a missing one is appended before the closing brace. All other bytes
     /// stay as imported.
-    static func splice(_ edits: [(String, [UInt8])], into provider: ProviderFinding) -> [UInt8] {
+    package static func splice(_ edits: [(String, [UInt8])], into provider: ProviderFinding) -> [UInt8] {
         provider.bytes.withUnsafeBytes { buffer in
             var replacements: [(range: Range<Int>, bytes: [UInt8])] = []
             var appended: [UInt8] = []
