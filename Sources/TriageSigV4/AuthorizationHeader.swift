@@ -29,11 +29,11 @@ public struct AuthorizationHeader: Sendable, Equatable {
     /// part that is not `key=value` or a malformed credential is `SigV4Rejection.malformedAuthorization`.
     public static func parse(_ value: String, hasDate: Bool) throws(SigV4Rejection) -> AuthorizationHeader {
         let trimmed = CanonicalRequest.canonicalHeaderValue(value)
-        guard trimmed.hasPrefix(SigV4.algorithm + " ") else {
+        guard trimmed == SigV4.algorithm || trimmed.hasPrefix(SigV4.algorithm + " ") else {
             throw .malformedAuthorization("unsupported algorithm (only \(SigV4.algorithm))")
         }
         var components: [String: String] = [:]
-        for part in trimmed.dropFirst(SigV4.algorithm.count + 1).split(separator: ",") {
+        for part in trimmed.dropFirst(SigV4.algorithm.count).split(separator: ",") {
             let part = part.trimmingSpaces
             if part.isEmpty { continue }
             guard let equals = part.firstIndex(of: "=") else {
