@@ -1,6 +1,6 @@
 /// An HTTP request as SigV4 sees it: method, the request-target path and query as sent on the wire, headers in
 /// order (repeats allowed) and the exact body bytes.
-public struct SigV4Request: Sendable, Equatable {
+public struct SigV4Request: Sendable, Equatable, CustomStringConvertible {
     /// One header line; the name keeps the case it was sent with.
     public struct Header: Sendable, Equatable {
         /// The header name as sent (compared case-insensitively).
@@ -33,6 +33,13 @@ public struct SigV4Request: Sendable, Equatable {
         self.query = query
         self.headers = headers
         self.body = body
+    }
+
+    /// Method, path, the number of query bytes, header names and body size; never a header value (the
+    /// `Authorization` and `X-Amz-Security-Token` values are credentials).
+    public var description: String {
+        "\(method) \(path) (query \(query.utf8.count) bytes; headers \(headers.map(\.name).joined(separator: ", ")); "
+            + "body \(body.count) bytes)"
     }
 
     /// The values of every header named `name` (case-insensitive), in order.

@@ -2,9 +2,12 @@ import Crypto
 
 /// The derived SigV4 signing key
 /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
-public struct SigningKey: Sendable {
+public struct SigningKey: Sendable, CustomStringConvertible {
     /// The key bytes (32); the type has no `description` of its own, so they are never printed by it.
     let bytes: [UInt8]
+
+    /// `SigningKey(redacted)`: the key bytes are never printed.
+    public var description: String { "SigningKey(redacted)" }
 
     /// Derives the signing key of `secretAccessKey` for `scope`.
     public init(secretAccessKey: String, scope: CredentialScope) {

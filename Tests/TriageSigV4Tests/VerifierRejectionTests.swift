@@ -250,6 +250,12 @@ import TriageSigV4
         }
         #expect(
             !"\(SigV4Credentials(accessKeyId: "A", secretAccessKey: "s3cr3t", sessionToken: "t0k"))".contains("s3cr3t"))
+        let signed = Self.signer("AKIDMEMBER", secret: "member-secret", token: Self.token).sign(
+            Self.request(), at: Self.now)
+        #expect(!"\(signed.request)".contains(Self.token))
+        #expect(!"\(signed.request)".contains(signed.signature))
+        let scope = CredentialScope(date: "20260102", region: "us-east-1", service: "securityhub")
+        #expect("\(SigningKey(secretAccessKey: "s3cr3t", scope: scope))" == "SigningKey(redacted)")
         #expect(!"\(VerificationKey(secretAccessKey: "s3cr3t", sessionToken: "t0k"))".contains("t0k"))
     }
 }
