@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries (Debian: zlib1g-dev, libxml2-dev).
@@ -32,6 +33,8 @@ let package = Package(
                 "TriageCore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
+        // AWS Signature Version 4: canonical request, signer, verifier, signing-key cache.
+        .target(name: "TriageSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The pipeline: the only module that creates queues.
         .target(
             name: "TriageJob",
@@ -61,6 +64,7 @@ let package = Package(
             name: "TriageJobTests",
             dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageStore", "TriageTestSupport", "triage"],
             exclude: ["Golden"]),
+        .testTarget(name: "TriageSigV4Tests", dependencies: ["TriageSigV4", "TriageTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
