@@ -65,13 +65,7 @@ public enum JournalReportJob {
                 return record
             }
         }
-        let spoolPath = "\(temporaryDirectory)/triage-report-spool-\(getpid())-\(started).bin"
-        let spool: RecordSpool
-        do {
-            spool = try RecordSpool(path: spoolPath)
-        } catch {
-            throw JobError(.output, "cannot create the record spool in \(temporaryDirectory): \(error)")
-        }
+        let spool = try RunSetup.createSpool(in: temporaryDirectory, kind: "report-spool")
         defer { spool.remove() }
         var tally = RunTally(inputCount: inputs.count)
         tally.setTimes(inputTimes.map { (startedAt: $0.startedAt, finishedAt: $0.finishedAt) })

@@ -1,3 +1,4 @@
+import Synchronization
 import TriageCore
 import TriageIO
 
@@ -66,13 +67,7 @@ struct RunSetup {
         // Reports are rendered from a spool of every record in input order; without a report
         // there is nothing to spool.
         if configuration.reportPath != nil || configuration.junitPath != nil {
-            let path = "\(configuration.temporaryDirectory)/triage-spool-\(getpid())-\(startedAt).bin"
-            do {
-                spool = try RecordSpool(path: path)
-            } catch {
-                throw JobError(
-                    .output, "cannot create the record spool in \(configuration.temporaryDirectory): \(error)")
-            }
+            spool = try Self.createSpool(in: configuration.temporaryDirectory, kind: "spool")
         } else {
             spool = nil
         }
@@ -85,6 +80,24 @@ struct RunSetup {
             try OutputPath.check(path, kind: String(option.dropFirst(2)), inPlace: option == "--journal")
         } catch {
             throw JobError(.output, "\(error)")
+        }
+    }
+
+    /// Spools of one process get a number each: two jobs starting in the same millisecond (tests
+    /// run them side by side) must not meet at the spool's exclusive create.
+    private static let spools = Atomic<Int>(0)
+
+    /// A new record spool in `directory`, named `triage-KIND-PID-N.bin` (unlinked once open); a
+    /// name left by an earlier process with the same PID is skipped.
+    static func createSpool(in directory: String, kind: String) throws(JobError) -> RecordSpool {
+        while true {
+            let number = spools.add(1, ordering: .relaxed).newValue
+            do {
+                return try RecordSpool(path: "\(directory)/triage-\(kind)-\(getpid())-\(number).bin")
+            } catch {
+                if error.systemError == EEXIST, number < 1_000_000 { continue }
+                throw JobError(.output, "cannot create the record spool in \(directory): \(error)")
+            }
         }
     }
 
