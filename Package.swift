@@ -34,7 +34,8 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         // AWS Signature Version 4: canonical request, signer, verifier, signing-key cache.
-        .target(name: "TriageSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "TriageSigV4", dependencies: ["TriageCore", .product(name: "Crypto", package: "swift-crypto")]),
         // The pipeline: the only module that creates queues.
         .target(
             name: "TriageJob",

@@ -21,8 +21,10 @@ extension DecisionJob {
         summary.wouldChange = changes
 
         var outputFailures: [String] = []
+        var journalIncomplete = false
         if let error = setup.ledger.journalError {
             outputFailures.append("the journal could not be written: \(error)")
+            journalIncomplete = true
         }
         var reports: [(kind: String, path: String)] = []
         if let spool = setup.spool {
@@ -35,12 +37,9 @@ extension DecisionJob {
                     appliedOutcome: { sequence in
                         configuration.target == nil ? .processed : ledger.outcome(sequence)
                     })
-                do {
-                    reports = try renderer.writeAll(
-                        jsonPath: configuration.reportPath, junitPath: configuration.junitPath)
-                } catch {
-                    outputFailures.append("\(error)")
-                }
+                let rendered = renderer.writeAll(jsonPath: configuration.reportPath, junitPath: configuration.junitPath)
+                reports = rendered.written
+                outputFailures += rendered.failures.map { "\($0)" }
             }
         }
         let reported = outputFailures.isEmpty
@@ -53,6 +52,7 @@ extension DecisionJob {
                 try setup.ledger.closeJournal(end)
             } catch {
                 outputFailures.append("the journal could not be closed: \(error)")
+                journalIncomplete = true
             }
         }
 
@@ -74,6 +74,7 @@ extension DecisionJob {
         result.inputs = summary.inputs
         result.outputFailures = outputFailures
         result.journalPath = configuration.dryRun ? nil : configuration.journalPath
+        result.journalIncomplete = journalIncomplete
         if setup.startedAfresh, let path = configuration.journalPath {
             result.notes.append("--resume: the journal \(path) records a run that finished; starting afresh")
         }

@@ -20,8 +20,8 @@ public enum JournalReportJob {
         journals: [String], reportPath: String?, junitPath: String?, temporaryDirectory: String
     ) throws(JobError) -> RunResult {
         let started = SystemClock.nowMilliseconds()
-        for (option, path) in [("--report", reportPath), ("--junit", junitPath)] {
-            if let path, path != "-" { try RunSetup.checkOutput(path, option: option) }
+        for (kind, path) in [("report", reportPath), ("junit", junitPath)] {
+            if let path, path != "-" { try RunSetup.checkOutput(path, kind: kind) }
         }
         var inputs: [String] = []
         var targets: [String] = []
@@ -68,7 +68,7 @@ public enum JournalReportJob {
         let spool = try RunSetup.createSpool(in: temporaryDirectory, kind: "report-spool")
         defer { spool.remove() }
         var tally = RunTally(inputCount: inputs.count)
-        tally.setTimes(inputTimes.map { (startedAt: $0.startedAt, finishedAt: $0.finishedAt) })
+        tally.setTimes(inputTimes)
         do {
             for record in merged {
                 try spool.append(
@@ -94,11 +94,9 @@ public enum JournalReportJob {
             seconds: Double(finished - started) / 1000, reports: [], errors: summary.errors)
         result.inputs = inputs
         result.remaining = remaining
-        do {
-            result.reports = try renderer.writeAll(jsonPath: reportPath, junitPath: junitPath)
-        } catch {
-            result.outputFailures.append("\(error)")
-        }
+        let rendered = renderer.writeAll(jsonPath: reportPath, junitPath: junitPath)
+        result.reports = rendered.written
+        result.outputFailures = rendered.failures.map { "\($0)" }
         return result
     }
 }

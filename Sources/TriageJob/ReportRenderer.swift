@@ -18,11 +18,18 @@ struct ReportRenderer: Sendable {
     let appliedOutcome: @Sendable (Int) -> Outcome?
 
     /// Writes the reports asked for, the JSON and the JUnit one at the same time (each walks the
-    /// spool on its own); returns them as (kind, path). A report that fails leaves no temporary
-    /// file (and the file it would have replaced as it was); the error of the first report asked
-    /// for that failed is thrown, naming that report's path.
-    func writeAll(jsonPath: String?, junitPath: String?) throws(OutputError) -> [(kind: String, path: String)] {
-        try spool.flush()
+    /// spool on its own). Returns the reports written, as (kind, path), and the failures, in the
+    /// order asked for, each naming its report's path: one report failing does not keep the other
+    /// from being written, and the caller can say which is there. A report that fails leaves no
+    /// temporary file (and the file it would have replaced as it was).
+    func writeAll(
+        jsonPath: String?, junitPath: String?
+    ) -> (written: [(kind: String, path: String)], failures: [OutputError]) {
+        do throws(OutputError) {
+            try spool.flush()
+        } catch {
+            return ([], [error])
+        }
         let jobs: [(kind: String, path: String)] = [("report", jsonPath), ("junit", junitPath)].compactMap {
             kind, path in
             path.map { (kind, $0) }
@@ -39,8 +46,11 @@ struct ReportRenderer: Sendable {
                 failures.withLock { $0[index] = error }
             }
         }
-        if let failure = failures.withLock({ $0.min { $0.key < $1.key }?.value }) { throw failure }
-        return jobs
+        let failed = failures.withLock { $0 }
+        return (
+            jobs.indices.filter { failed[$0] == nil }.map { jobs[$0] },
+            failed.keys.sorted().map { failed[$0]! }
+        )
     }
 
     /// Walks the spool, giving each record its final outcome.

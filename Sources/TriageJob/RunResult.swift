@@ -43,6 +43,9 @@ public struct RunResult: Sendable {
     public var outputFailures: [String] = []
     /// The run's journal, if it kept one.
     public var journalPath: String?
+    /// Whether the journal misses batches that were applied (a write failed during the run or at
+    /// its end): `--resume` then applies them again.
+    public var journalIncomplete = false
     /// In a rehearsal, what would change, one line per member and value
     /// (`Workflow.Status → SUPPRESSED: 340 findings, already so: 12`); nil otherwise.
     public var wouldChange: [String]?

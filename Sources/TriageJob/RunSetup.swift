@@ -26,11 +26,11 @@ struct RunSetup {
         catalog = try InputCatalog(configuration)
         targetName = configuration.target?.name ?? "none (dry run)"
         let journalPath = configuration.dryRun ? nil : configuration.journalPath
-        for (option, path) in [
-            ("--report", configuration.reportPath), ("--junit", configuration.junitPath), ("--journal", journalPath),
-        ] {
-            if let path, path != "-" { try Self.checkOutput(path, option: option) }
+        for (kind, path) in [("report", configuration.reportPath), ("junit", configuration.junitPath)] {
+            if let path, path != "-" { try Self.checkOutput(path, kind: kind) }
         }
+        // The journal is appended to in place, not replaced.
+        if let journalPath { try Self.checkOutput(journalPath, kind: "journal", inPlace: true) }
         let resume = try ResumePoint(
             configuration, inputs: catalog.entries.map(\.name), paths: catalog.entries.map(\.path))
         startedAfresh = resume?.startsAfresh ?? false
@@ -75,9 +75,9 @@ struct RunSetup {
 
     /// An output path must be writable before anything is applied: a report that can only fail
     /// after the store changed would turn "nothing done" into "done, not recorded".
-    static func checkOutput(_ path: String, option: String) throws(JobError) {
+    static func checkOutput(_ path: String, kind: String, inPlace: Bool = false) throws(JobError) {
         do {
-            try OutputPath.check(path, kind: String(option.dropFirst(2)), inPlace: option == "--journal")
+            try OutputPath.check(path, kind: kind, inPlace: inPlace)
         } catch {
             throw JobError(.output, "\(error)")
         }
@@ -99,12 +99,5 @@ struct RunSetup {
                 throw JobError(.output, "cannot create the record spool in \(directory): \(error)")
             }
         }
-    }
-
-    /// The directory a file path names its file in (`.` for a bare name).
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        let directory = String(path[..<slash])
-        return directory.isEmpty ? "/" : directory
     }
 }

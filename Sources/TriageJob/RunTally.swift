@@ -1,4 +1,5 @@
 import TriageCore
+import TriageIO
 
 /// Counts of a run, overall and per input, as outcomes become final. Not thread-safe: the
 /// pipeline owns it behind its lock.
@@ -59,7 +60,7 @@ struct RunTally: Sendable {
     mutating func markEnd(input: Int, at time: Int64) { inputs[input].finishedAt = time }
 
     /// Sets the reading times of every input (a journal's record of them).
-    mutating func setTimes(_ times: [(startedAt: Int64, finishedAt: Int64)]) {
+    mutating func setTimes(_ times: [JournalEnd.InputTime]) {
         for (index, time) in times.enumerated() where index < inputs.count {
             inputs[index].startedAt = time.startedAt
             inputs[index].finishedAt = time.finishedAt

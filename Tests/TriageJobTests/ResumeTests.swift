@@ -152,6 +152,7 @@ import Glibc
                 "r.json",
             ], in: directory)
         #expect(night2.status == 1)  // FindingNotFound: the point is that every record was sent
+        #expect(night2.stderr.contains("records a run that finished; starting afresh"), "\(night2.stderr)")
         let report =
             try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("r.json")))
             as! [String: Any]

@@ -59,8 +59,8 @@ package struct FindingTimestamp: Comparable, Sendable {
             offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
         }
         guard position == bytes.count else { return nil }
-        let days = Self.daysFromCivil(year: year, month: month, day: day)
-        seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
+        let days = CivilCalendar.days(year: Int64(year), month: Int64(month), day: Int64(day))
+        seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
         self.nanoseconds = Int32(nanoseconds)
     }
 
@@ -74,15 +74,5 @@ package struct FindingTimestamp: Comparable, Sendable {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    /// Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm).
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }

@@ -74,7 +74,7 @@ enum RunSummaryLine {
             return "\(applied) and there is no journal of them; "
                 + "after fixing the cause, running the same decisions again gives the same final state"
         }
-        if result.stop == .journalFailed || result.outputFailures.contains(where: { $0.hasPrefix("the journal") }) {
+        if result.journalIncomplete {
             return "\(applied); the journal \(journal) records them up to its last entry: once the cause is fixed, "
                 + "run the same command with --resume (what it re-sends leaves the same values; a Note gets a new UpdatedAt)"
         }

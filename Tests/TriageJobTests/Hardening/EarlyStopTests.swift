@@ -7,6 +7,10 @@ import TriageTestSupport
 
 @testable import TriageJob
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A target that records what it applied and can ask the job to stop after a number of batches,
 /// as a SIGTERM arriving at that moment would.
 final class StoppingTarget: BatchTarget {
@@ -93,5 +97,47 @@ final class StoppingTarget: BatchTarget {
         #expect(resumed.records == count)
         #expect(Set(first.applied).isDisjoint(with: second.applied))
         #expect(Set(first.applied + second.applied) == Set(0..<count))
+    }
+
+    /// What a person sees after SIGTERM: how many records were left without an outcome and how
+    /// to continue. The decisions come through a FIFO whose writer stays open, so the run is
+    /// still reading when it is stopped, with every record read held in the key-order window.
+    @Test func sigtermSaysWhatIsLeftAndHowToContinue() throws {
+        let directory = TestPaths.temporaryDirectory("sigterm-line")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let samples = TestPaths.packageRoot.appendingPathComponent("samples/findings.ndjson.gz").path
+        #expect(try CommandRun.triage(["import", samples, "--store", "s.sqlite"], directory: directory).status == 0)
+        let fifo = directory.appendingPathComponent("d.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let run = try BackgroundTriage(
+            ["apply", "d.fifo", "--format", "ndjson", "--store", "s.sqlite", "--report", "r.json"], in: directory)
+        let writer = open(fifo, O_WRONLY)
+        try #require(writer >= 0)
+        defer { close(writer) }
+        // Lines are handed on in blocks of 256 KiB: more than a block is written, and a partial
+        // write is retried (the pipe holds 64 KiB until the run reads).
+        let bytes = Array(Self.decisions(20_000).utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(writer, $0.baseAddress, $0.count) }
+            try #require(written > 0)
+            offset += written
+        }
+        usleep(1_500_000)
+        kill(run.processIdentifier, SIGTERM)
+        let status = run.wait(seconds: 60)
+        #expect(status == 3, "\(run.stderr)")
+        let report = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: directory.appendingPathComponent("r.json")))
+        let summary = (report as! [String: Any])["summary"] as! [String: Any]
+        let remaining = try #require(summary["remaining"] as? Int)
+        #expect(remaining > 0)
+        #expect(summary["records"] as? Int == 0)
+        #expect(summary["interrupted"] as? Bool == true)
+        #expect(
+            run.stderr.contains(
+                "interrupted: \(remaining) records read were left without an outcome; "
+                    + "run the same command with --resume to continue (journal r.json.journal)"),
+            "\(run.stderr)")
     }
 }
