@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System libraries (Debian: zlib1g-dev, libxml2-dev).
@@ -36,6 +37,14 @@ let package = Package(
         // AWS Signature Version 4: canonical request, signer, verifier, signing-key cache.
         .target(
             name: "TriageSigV4", dependencies: ["TriageCore", .product(name: "Crypto", package: "swift-crypto")]),
+        // `triage serve`: routes, auth, config, policies, quotas, faults (Hummingbird).
+        .target(
+            name: "TriageServer",
+            dependencies: [
+                "TriageStore", .product(name: "Crypto", package: "swift-crypto"), "TriageSigV4", "TriageCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The pipeline: the only module that creates queues.
         .target(
             name: "TriageJob",
@@ -46,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageJob", "TriageCore", "TriageIO", "TriageStore",
+                "TriageJob", "TriageCore", "TriageIO", "TriageStore", "TriageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -66,6 +75,11 @@ let package = Package(
             dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageStore", "TriageTestSupport", "triage"],
             exclude: ["Golden"]),
         .testTarget(name: "TriageSigV4Tests", dependencies: ["TriageSigV4", "TriageTestSupport"]),
+        .testTarget(
+            name: "TriageServerTests",
+            dependencies: [
+                "TriageServer", "TriageStore", "TriageSigV4", "TriageCore", "TriageTestSupport", "triage",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )
