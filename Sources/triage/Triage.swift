@@ -21,7 +21,7 @@ struct Triage: ParsableCommand {
         version: "triage 0.5.0",
         subcommands: [
             ApplyCommand.self, ValidateCommand.self, ImportCommand.self, ExportCommand.self, ReportCommand.self,
-            GenerateCommand.self,
+            GenerateCommand.self, ServeCommand.self,
         ])
 }
 

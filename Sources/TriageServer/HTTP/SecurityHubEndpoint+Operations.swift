@@ -1,0 +1,115 @@
+import NIOCore
+import TriageCore
+import TriageStore
+
+extension SecurityHubEndpoint {
+    /// `BatchUpdateFindings`: §1 checked whole, the policies, the faults, then one transaction.
+    ///
+    /// An `unprocessedRate` fault reports the drawn findings as `ConcurrentUpdateError` or
+    /// `InternalFailure` and leaves them out of the transaction (not applied); a later duplicate of
+    /// such an identifier is then the first one applied.
+    func batchUpdateFindings(
+        _ body: [UInt8], caller: Caller, context: ServeRequestContext, entry: inout RequestLog.Entry
+    ) async throws(WireError) -> [UInt8] {
+        let request = try BatchUpdateFindingsOperation.decode(body)
+        entry.findingsIn = request.identifiers.count
+        try authorize(caller, .batchUpdateFindings, update: request.update)
+        let faults = try injectFaults(findingCount: request.identifiers.count, context: context)
+        let applied = request.identifiers.indices.filter { faults.unprocessed[$0] == nil }
+        let identifiers = applied.map { request.identifiers[$0] }
+        let now = Timestamp.rfc3339(milliseconds: clock())
+        let store = self.store
+        let (storeOutcomes, commit) = try await storeWork {
+            try store.applyRequest(
+                identifiers: identifiers, update: request.update, now: now,
+                updatableAccounts: caller.reachableAccounts)
+        }
+        entry.commit = commit
+        var outcomes = request.identifiers.indices.map { faults.unprocessed[$0].map { Outcome.failed($0) } }
+        for (index, outcome) in zip(applied, storeOutcomes) { outcomes[index] = outcome }
+        let resolved = outcomes.map { $0 ?? .failed(.internalFailure) }
+        entry.findingsOut = resolved.filter(\.isProcessed).count
+        try dropAfterApplying(faults, context: context)
+        return BatchUpdateFindingsOperation.answer(identifiers: request.identifiers, outcomes: resolved)
+    }
+
+    /// `GetFindings`: one page of the caller's findings.
+    func getFindings(
+        _ body: [UInt8], caller: Caller, context: ServeRequestContext, entry: inout RequestLog.Entry
+    ) async throws(WireError) -> [UInt8] {
+        let query = try GetFindingsOperation.decode(body)
+        try authorize(caller, .getFindings, update: nil)
+        var cursor: [UInt8]?
+        if let token = query.nextToken, !token.isEmpty {
+            do {
+                cursor = try tokens.cursor(from: token, query: query.fingerprint)
+            } catch {
+                throw .invalidInput(error.message)
+            }
+        }
+        let faults = try injectFaults(findingCount: 0, context: context)
+        let store = self.store
+        let now = clock()
+        let after = cursor
+        let page = try await storeWork {
+            try store.findings(query, visibleAccounts: caller.reachableAccounts, after: after, now: now)
+        }
+        entry.findingsOut = page.findings.count
+        try dropAfterApplying(faults, context: context)
+        let next = page.cursor.map { tokens.token(cursor: $0, query: query.fingerprint) }
+        return GetFindingsOperation.answer(findings: page.findings, nextToken: next)
+    }
+
+    /// `BatchImportFindings`: 1 to 100 findings in one transaction, §5.
+    func batchImportFindings(
+        _ body: [UInt8], caller: Caller, context: ServeRequestContext, entry: inout RequestLog.Entry
+    ) async throws(WireError) -> [UInt8] {
+        let findings = try BatchImportFindingsOperation.decode(body)
+        entry.findingsIn = findings.count
+        try authorize(caller, .batchImportFindings, update: nil)
+        let faults = try injectFaults(findingCount: findings.count, context: context)
+        let store = self.store
+        let (outcomes, commit) = try await storeWork {
+            try store.importRequest(findings: findings, importableAccounts: caller.reachableAccounts)
+        }
+        entry.commit = commit
+        entry.findingsOut = outcomes.filter(\.isSuccess).count
+        try dropAfterApplying(faults, context: context)
+        return BatchImportFindingsOperation.answer(outcomes)
+    }
+
+    /// `AccessDeniedException` when the key's policies deny the request.
+    private func authorize(_ caller: Caller, _ operation: ServeOperation, update: FindingUpdate?) throws(WireError) {
+        if case .denied(let message) = PolicyEvaluator.evaluate(
+            caller.credential.policies, action: operation, update: update)
+        {
+            throw .accessDenied(message)
+        }
+    }
+
+    /// Draws the request's faults: an `InternalException` or a drop before applying end the
+    /// request here, nothing applied.
+    private func injectFaults(findingCount: Int, context: ServeRequestContext) throws(WireError) -> RequestFaults {
+        let drawn = faults.next(findingCount: findingCount)
+        if drawn.internalError { throw .internalError }
+        if drawn.dropConnection == .beforeApplying {
+            context.channel.close(promise: nil)
+            throw .dropped
+        }
+        return drawn
+    }
+
+    /// A drop after applying: the write committed, the connection closes without an answer.
+    private func dropAfterApplying(_ faults: RequestFaults, context: ServeRequestContext) throws(WireError) {
+        if faults.dropConnection == .afterApplying {
+            context.channel.close(promise: nil)
+            throw .dropped
+        }
+    }
+}
+
+extension WireError {
+    /// Not an answer: the connection was closed by a `dropConnectionRate` fault (logged as
+    /// `dropped`).
+    static let dropped = WireError("ConnectionDropped", status: 0, message: "")
+}

@@ -1,0 +1,181 @@
+import Crypto
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TriageCore
+import TriageSigV4
+import TriageStore
+
+/// The three Security Hub operations over one findings store (`shared/spec/serve.md`): routing,
+/// the 6 MB limit, SigV4, accounts, quotas, policies, faults, and the wire format of answers and
+/// errors. A thin shell: the rules of the contract are the store's and TriageCore's.
+package final class SecurityHubEndpoint: Sendable {
+    let store: FindingsStore
+    let config: ServeConfig
+    let verifier: SigV4Verifier
+    let quotas: QuotaTable
+    let faults: FaultInjector
+    let tokens: PageTokenCodec
+    let log: RequestLog
+    /// Wall-clock time, epoch milliseconds (signatures, tokens' expiry, quotas, notes).
+    let clock: @Sendable () -> Int64
+
+    /// An endpoint serving `store` as `config` says.
+    package init(
+        store: FindingsStore, config: ServeConfig, log: RequestLog, clock: @escaping @Sendable () -> Int64
+    ) {
+        self.store = store
+        self.config = config
+        self.log = log
+        self.clock = clock
+        verifier = SigV4Verifier(region: nil, service: "securityhub") { accessKeyId in
+            config.credential(accessKeyId: accessKeyId).map {
+                VerificationKey(secretAccessKey: $0.secretAccessKey, sessionToken: $0.sessionToken)
+            }
+        }
+        quotas = QuotaTable(quotas: config.quotas, clock: clock)
+        faults = FaultInjector(config.faults)
+        // Tokens are bound to this process: a token from before a restart is refused like a forged one.
+        tokens = PageTokenCodec(key: SymmetricKey(size: .bits256))
+    }
+
+    /// The operation at `method` and `path` (the query string ignored), nil for anything else.
+    static func operation(method: HTTPRequest.Method, path: Substring) -> ServeOperation? {
+        switch (method, path) {
+        case (.patch, "/findings/batchupdate"): .batchUpdateFindings
+        case (.post, "/findings"): .getFindings
+        case (.post, "/findings/import"): .batchImportFindings
+        default: nil
+        }
+    }
+
+    /// Answers one request. Every answer carries `x-amzn-RequestId`; errors carry
+    /// `x-amzn-ErrorType` and `{"Code", "Message"}`. Logs one line.
+    package func respond(to request: Request, context: ServeRequestContext) async -> Response {
+        let started = ContinuousClock.now
+        var entry = RequestLog.Entry(arrived: clock(), requestId: Self.requestId())
+        var response: Response
+        do {
+            response = try await answer(request, context: context, entry: &entry)
+        } catch  where error == .dropped {
+            entry.status = 0
+            response = Response(status: .internalServerError)  // never sent: the connection is closed
+        } catch {
+            entry.error = error.name
+            response = Self.response(status: error.status, body: ResponseJSON.error(error), entry: &entry, error: error)
+        }
+        let latency = config.faults.latencyMs
+        if latency > 0 { try? await Task.sleep(for: .milliseconds(latency)) }
+        let elapsed = started.duration(to: .now)
+        log.write(
+            entry, latencyMs: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+        return response
+    }
+
+    private func answer(
+        _ request: Request, context: ServeRequestContext, entry: inout RequestLog.Entry
+    ) async throws(WireError) -> Response {
+        let target = request.head.path ?? "/"
+        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        guard let operation = Self.operation(method: request.method, path: path) else {
+            throw .unknownOperation(method: request.method.rawValue, path: String(path))
+        }
+        entry.operation = operation.rawValue
+        let body = try await Self.body(of: request)
+        let caller = try authenticate(request.head, target: target, body: body)
+        entry.account = caller.account
+        guard quotas.admit(account: caller.account, region: caller.region, operation: operation) else {
+            throw .throttled
+        }
+        let answer: [UInt8]
+        switch operation {
+        case .batchUpdateFindings:
+            answer = try await batchUpdateFindings(body, caller: caller, context: context, entry: &entry)
+        case .getFindings:
+            answer = try await getFindings(body, caller: caller, context: context, entry: &entry)
+        case .batchImportFindings:
+            answer = try await batchImportFindings(body, caller: caller, context: context, entry: &entry)
+        }
+        return Self.response(status: 200, body: answer, entry: &entry, error: nil)
+    }
+
+    /// The request body, at most 6 MB: a larger `Content-Length` is refused before reading, a
+    /// longer chunked body once it passes the limit.
+    private static func body(of request: Request) async throws(WireError) -> [UInt8] {
+        let limit = ServeLimits.maxRequestBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw .tooLarge(limit: limit)
+        }
+        var request = request
+        do {
+            let buffer = try await request.collectBody(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw .tooLarge(limit: limit)
+        } catch {
+            throw .invalidInput("The request body could not be read")
+        }
+    }
+
+    /// Verifies the signature and the credential: the caller, or the error of `serve.md`'s table.
+    func authenticate(_ head: HTTPRequest, target: String, body: [UInt8]) throws(WireError) -> Caller {
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        var headers: [SigV4Request.Header] = []
+        if let authority = head.authority { headers.append(SigV4Request.Header("host", authority)) }
+        for field in head.headerFields where !(head.authority != nil && field.name.canonicalName == "host") {
+            headers.append(SigV4Request.Header(field.name.canonicalName, field.value))
+        }
+        let signed = SigV4Request(
+            method: head.method.rawValue, path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : "",
+            headers: headers, body: body)
+        let now = clock()
+        let verified: VerifiedRequest
+        do {
+            verified = try verifier.verify(signed, now: SigningDate(secondsSince1970: now / 1000))
+        } catch {
+            throw WireError(error)
+        }
+        guard let credential = config.credential(accessKeyId: verified.accessKeyId) else {
+            throw WireError(SigV4Rejection.unknownAccessKey)
+        }
+        if let expiresAt = credential.expiresAt, now >= expiresAt { throw .expiredToken }
+        guard config.accounts.isSubscribed(credential.account) else { throw .notSubscribed(credential.account) }
+        return Caller(
+            accessKeyId: credential.accessKeyId, account: credential.account, region: verified.scope.region,
+            credential: credential, reachableAccounts: config.accounts.reachableAccounts(from: credential.account))
+    }
+
+    /// An answer with the headers every answer carries.
+    static func response(status: Int, body: [UInt8], entry: inout RequestLog.Entry, error: WireError?) -> Response {
+        entry.status = status
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[HTTPField.Name("x-amzn-RequestId")!] = entry.requestId
+        if let error { headers[HTTPField.Name("x-amzn-ErrorType")!] = error.name }
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// A new request id: a random UUID, lower case, as AWS writes them.
+    static func requestId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = SigV4Encoding.hex(bytes)
+        let characters = Array(hex)
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+    }
+
+    /// Runs blocking store work off the event loop; a store failure is an `InternalException`.
+    func storeWork<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws(WireError) -> T {
+        do {
+            return try await BlockingWork.run(body)
+        } catch let error as WireError {
+            throw error
+        } catch {
+            throw .internalError
+        }
+    }
+}
