@@ -9,6 +9,13 @@ package struct CommandRun: Sendable {
     /// Standard error.
     package var stderr: String
 
+    /// A result as given.
+    package init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+
     /// Runs `executable` with `arguments`, feeding `stdin` (or /dev/null), and waits.
     package static func run(
         _ executable: URL, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,

@@ -112,6 +112,8 @@ package final class SecurityHubEndpoint: Sendable {
             return Array(buffer.readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw .tooLarge(limit: limit)
+        } catch is NIOTooManyBytesError {
+            throw .tooLarge(limit: limit)
         } catch {
             throw .invalidInput("The request body could not be read")
         }

@@ -1,0 +1,119 @@
+import Foundation
+import TriageTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real `triage serve --port 0` process in a temporary directory: started, its port read from
+/// the line it prints, stopped with SIGTERM (or SIGKILL after a deadline).
+final class ServeProcess {
+    let directory: URL
+    let storePath: String
+    private let process = Process()
+    private let errorURL: URL
+    /// The port it listens on.
+    private(set) var port = 0
+
+    /// Starts the server with `config` (JSON text) if given, on `store` (a new one by default).
+    init(config: String? = nil, store: String? = nil, extraArguments: [String] = []) throws {
+        directory = TestPaths.temporaryDirectory("triage-serve")
+        storePath = store ?? directory.appendingPathComponent("findings.sqlite").path
+        var arguments = ["serve", "--store", storePath, "--port", "0"] + extraArguments
+        if let config {
+            let path = directory.appendingPathComponent("config.json")
+            try Data(config.utf8).write(to: path)
+            arguments += ["--config", path.path]
+        }
+        errorURL = directory.appendingPathComponent("serve.log")
+        let outputURL = directory.appendingPathComponent("serve.out")
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        process.executableURL = TestPaths.triageBinary
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorURL)
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let text = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first, line.hasPrefix("listening on http://"),
+                let port = Int(line.split(separator: ":").last ?? "")
+            {
+                self.port = port
+                return
+            }
+            if !process.isRunning { break }
+            usleep(20_000)
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        throw ServeStartError(log: log)
+    }
+
+    /// What the server wrote on stderr so far.
+    var log: String { (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "" }
+
+    /// Whether the process is still running.
+    var isRunning: Bool { process.isRunning }
+
+    /// The process id.
+    var processIdentifier: Int32 { process.processIdentifier }
+
+    /// Sends `signal` and waits up to `seconds`; the exit status (128 + signal), nil if it had to be killed.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM, seconds: Double = 30) -> Int32? {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+extension ServeProcess {
+    /// Runs `triage` with `arguments` that should end by themselves (a start-up error), killing
+    /// it after `seconds`: a server that starts anyway fails the test instead of hanging it.
+    static func runToEnd(_ arguments: [String], seconds: Double = 30) throws -> CommandRun {
+        let directory = TestPaths.temporaryDirectory("triage-serve-run")
+        let outputURL = directory.appendingPathComponent("out")
+        let errorURL = directory.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = TestPaths.triageBinary
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorURL)
+        try process.run()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        let killed = process.isRunning
+        if killed { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return CommandRun(
+            status: killed ? 128 + SIGKILL : process.terminationStatus,
+            stdout: (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "")
+    }
+}
+
+/// `triage serve` did not print its listening line.
+struct ServeStartError: Error, CustomStringConvertible {
+    var log: String
+    var description: String { "triage serve did not start:\n\(log)" }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+import TriageSigV4
+import TriageTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `triage serve` over a socket: routing, the 6 MB limit, and every whole-request error
+/// of `serve.md`'s table that the verifier decides, with the wire format botocore reads.
+@Suite(.serialized) struct ServeRouteTests {
+    let server: ServeProcess
+    let http: RawHTTP
+
+    init() throws {
+        server = try ServeProcess()
+        http = RawHTTP(port: server.port)
+    }
+
+    private func expectError(
+        _ answer: RawHTTP.Answer?, status: Int, name: String, message: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        guard let answer else {
+            Issue.record("no answer", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(answer.status == status, "\(answer.text)", sourceLocation: sourceLocation)
+        #expect(answer.errorType == name, sourceLocation: sourceLocation)
+        #expect(answer.json["Code"] as? String == name, sourceLocation: sourceLocation)
+        #expect(answer.headers["content-type"] == "application/json", sourceLocation: sourceLocation)
+        #expect(answer.headers["date"] != nil, sourceLocation: sourceLocation)
+        #expect(UUID(uuidString: answer.headers["x-amzn-requestid"] ?? "") != nil, sourceLocation: sourceLocation)
+        if let message {
+            let text = answer.json["Message"] as? String ?? ""
+            #expect(text.contains(message), "\(text)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func anotherPathOrMethodIsAnUnknownOperation() throws {
+        for (method, path) in [("GET", "/findings"), ("POST", "/insights"), ("PATCH", "/findings"), ("GET", "/")] {
+            let answer = try http.exchange(RawHTTP.request(method: method, path: path, port: http.port))
+            expectError(answer, status: 404, name: "UnknownOperationException")
+        }
+    }
+
+    @Test func aBodyOverSixMegabytesIsRefusedBeforeItIsReadOrAuthenticated() throws {
+        let declared = try http.exchange(
+            RawHTTP.request(
+                method: "POST", path: "/findings/import", port: http.port,
+                headers: [("Content-Length", String(6 * 1024 * 1024 + 1))]))
+        expectError(declared, status: 413, name: "InvalidInputException", message: "6 MB")
+        let chunk = [UInt8](repeating: 0x20, count: 1024 * 1024)
+        var chunked: [UInt8] = []
+        for _ in 0..<7 { chunked += Array("100000\r\n".utf8) + chunk + Array("\r\n".utf8) }
+        chunked += Array("0\r\n\r\n".utf8)
+        let streamed = try http.exchange(
+            RawHTTP.request(
+                method: "POST", path: "/findings/import", port: http.port,
+                headers: [("Transfer-Encoding", "chunked")],
+                body: chunked))
+        expectError(streamed, status: 413, name: "InvalidInputException")
+    }
+
+    @Test func noAuthorizationIsAMissingAuthenticationToken() throws {
+        let answer = try http.exchange(
+            RawHTTP.request(method: "POST", path: "/findings", port: http.port, body: Array("{}".utf8)))
+        expectError(answer, status: 403, name: "MissingAuthenticationTokenException")
+    }
+
+    @Test func anIncompleteAuthorizationIsAnIncompleteSignature() throws {
+        let date = SigningDate(secondsSince1970: Int64(Date().timeIntervalSince1970))
+        let cases: [[(String, String)]] = [
+            [
+                (
+                    "Authorization",
+                    "AWS4-HMAC-SHA256 Credential=test/\(date.scopeDate)/us-east-1/securityhub/aws4_request"
+                ),
+                ("X-Amz-Date", date.amzDate),
+            ],
+            [
+                (
+                    "Authorization",
+                    "AWS4-HMAC-SHA256 Credential=test/\(date.scopeDate)/us-east-1/securityhub/aws4_request, "
+                        + "SignedHeaders=host;x-amz-date, Signature=00"
+                )
+            ],
+        ]
+        for headers in cases {
+            let answer = try http.exchange(
+                RawHTTP.request(method: "POST", path: "/findings", port: http.port, headers: headers))
+            expectError(answer, status: 400, name: "IncompleteSignatureException")
+        }
+    }
+
+    @Test func anUnknownKeyAWrongSecretAndClockSkewAreRefused() throws {
+        let body = Array("{}".utf8)
+        expectError(
+            try http.exchange(
+                RawHTTP.signed(method: "POST", path: "/findings", port: http.port, body: body, accessKeyId: "nobody")),
+            status: 403, name: "UnrecognizedClientException",
+            message: "security token included in the request is invalid")
+        expectError(
+            try http.exchange(
+                RawHTTP.signed(method: "POST", path: "/findings", port: http.port, body: body, secret: "wrong")),
+            status: 403, name: "InvalidSignatureException", message: "does not match")
+        let now = Int64(Date().timeIntervalSince1970)
+        expectError(
+            try http.exchange(
+                RawHTTP.signed(
+                    method: "POST", path: "/findings", port: http.port, body: body,
+                    date: SigningDate(secondsSince1970: now - 360))),
+            status: 400, name: "InvalidSignatureException", message: "Signature expired")
+        expectError(
+            try http.exchange(
+                RawHTTP.signed(
+                    method: "POST", path: "/findings", port: http.port, body: body,
+                    date: SigningDate(secondsSince1970: now + 360))),
+            status: 400, name: "InvalidSignatureException", message: "Signature not yet current")
+        // A body changed after signing.
+        var tampered = RawHTTP.signed(
+            method: "POST", path: "/findings", port: http.port, body: Array(#"{"MaxResults":1}"#.utf8))
+        tampered[tampered.count - 2] = UInt8(ascii: "2")
+        expectError(try http.exchange(tampered), status: 403, name: "InvalidSignatureException")
+    }
+
+    @Test func aBodyThatIsNotJSONIsInvalidInput() throws {
+        for body in ["{", "[]", "{\"MaxResults\": 1,}", "\u{FEFF}{}"] {
+            let answer = try http.exchange(
+                RawHTTP.signed(method: "POST", path: "/findings", port: http.port, body: Array(body.utf8)))
+            expectError(answer, status: 400, name: "InvalidInputException")
+        }
+        let unknown = try http.exchange(
+            RawHTTP.signed(
+                method: "PATCH", path: "/findings/batchupdate", port: http.port,
+                body: Array(#"{"FindingIdentifiers":[{"Id":"a","ProductArn":"b"}],"Workflw":{"Status":"NEW"}}"#.utf8)))
+        expectError(unknown, status: 400, name: "InvalidInputException", message: "did you mean Workflow?")
+    }
+
+    @Test func aGoodRequestIsAnsweredAndLoggedWithItsRequestId() throws {
+        let answer = try #require(
+            try http.exchange(
+                RawHTTP.signed(method: "POST", path: "/findings", port: http.port, body: Array("{}".utf8))))
+        #expect(answer.status == 200, "\(answer.text)")
+        #expect(answer.json["Findings"] as? [Any] != nil)
+        let requestId = try #require(answer.headers["x-amzn-requestid"])
+        #expect(UUID(uuidString: requestId) != nil)
+        #expect(answer.errorType == nil)
+        usleep(100_000)
+        let line = try #require(server.log.split(separator: "\n").first { $0.contains(requestId) })
+        #expect(line.contains(" 000000000000 GetFindings 200 in=0 out=0 "), "\(line)")
+    }
+}
