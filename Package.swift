@@ -65,8 +65,12 @@ let package = Package(
             ]),
 
         .target(
-            name: "TriageTestSupport", dependencies: ["TriageCore", "TriageIO", "CLibXML2"],
+            name: "TriageTestSupport", dependencies: ["TriageCore", "TriageIO", "TriageSigV4", "CLibXML2"],
             path: "Tests/TriageTestSupport"),
+        // The load generator of jobs/bench-serve (signed requests over keep-alive connections).
+        .executableTarget(
+            name: "TriageLoad", dependencies: ["TriageTestSupport", "TriageIO", "TriageSigV4", "TriageCore"],
+            path: "Tests/TriageLoad"),
         .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore", "TriageTestSupport"]),
         .testTarget(
             name: "TriageStoreTests",

@@ -26,7 +26,7 @@ import Glibc
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             answer = try? http.exchange(
-                RawHTTP.signed(method: "POST", path: "/findings", port: http.port, body: Array("{}".utf8)))
+                HTTPRequestBytes.signed(method: "POST", path: "/findings", port: http.port, body: Array("{}".utf8)))
             done.signal()
         }
         usleep(500_000)
@@ -36,7 +36,7 @@ import Glibc
         #expect(server.stop() == 0)
         // Stopped accepting: a new connection is refused.
         #expect(throws: (any Error).self) {
-            try http.exchange(RawHTTP.request(method: "GET", path: "/", port: http.port))
+            try http.exchange(HTTPRequestBytes.request(method: "GET", path: "/", port: http.port))
         }
     }
 

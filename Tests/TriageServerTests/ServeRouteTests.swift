@@ -40,14 +40,14 @@ import Glibc
 
     @Test func anotherPathOrMethodIsAnUnknownOperation() throws {
         for (method, path) in [("GET", "/findings"), ("POST", "/insights"), ("PATCH", "/findings"), ("GET", "/")] {
-            let answer = try http.exchange(RawHTTP.request(method: method, path: path, port: http.port))
+            let answer = try http.exchange(HTTPRequestBytes.request(method: method, path: path, port: http.port))
             expectError(answer, status: 404, name: "UnknownOperationException")
         }
     }
 
     @Test func aBodyOverSixMegabytesIsRefusedBeforeItIsReadOrAuthenticated() throws {
         let declared = try http.exchange(
-            RawHTTP.request(
+            HTTPRequestBytes.request(
                 method: "POST", path: "/findings/import", port: http.port,
                 headers: [("Content-Length", String(6 * 1024 * 1024 + 1))]))
         expectError(declared, status: 413, name: "InvalidInputException", message: "6 MB")
@@ -56,7 +56,7 @@ import Glibc
         for _ in 0..<7 { chunked += Array("100000\r\n".utf8) + chunk + Array("\r\n".utf8) }
         chunked += Array("0\r\n\r\n".utf8)
         let streamed = try http.exchange(
-            RawHTTP.request(
+            HTTPRequestBytes.request(
                 method: "POST", path: "/findings/import", port: http.port,
                 headers: [("Transfer-Encoding", "chunked")],
                 body: chunked))
@@ -65,7 +65,7 @@ import Glibc
 
     @Test func noAuthorizationIsAMissingAuthenticationToken() throws {
         let answer = try http.exchange(
-            RawHTTP.request(method: "POST", path: "/findings", port: http.port, body: Array("{}".utf8)))
+            HTTPRequestBytes.request(method: "POST", path: "/findings", port: http.port, body: Array("{}".utf8)))
         expectError(answer, status: 403, name: "MissingAuthenticationTokenException")
     }
 
@@ -89,7 +89,7 @@ import Glibc
         ]
         for headers in cases {
             let answer = try http.exchange(
-                RawHTTP.request(method: "POST", path: "/findings", port: http.port, headers: headers))
+                HTTPRequestBytes.request(method: "POST", path: "/findings", port: http.port, headers: headers))
             expectError(answer, status: 400, name: "IncompleteSignatureException")
         }
     }
@@ -98,28 +98,30 @@ import Glibc
         let body = Array("{}".utf8)
         expectError(
             try http.exchange(
-                RawHTTP.signed(method: "POST", path: "/findings", port: http.port, body: body, accessKeyId: "nobody")),
+                HTTPRequestBytes.signed(
+                    method: "POST", path: "/findings", port: http.port, body: body, accessKeyId: "nobody")),
             status: 403, name: "UnrecognizedClientException",
             message: "security token included in the request is invalid")
         expectError(
             try http.exchange(
-                RawHTTP.signed(method: "POST", path: "/findings", port: http.port, body: body, secret: "wrong")),
+                HTTPRequestBytes.signed(method: "POST", path: "/findings", port: http.port, body: body, secret: "wrong")
+            ),
             status: 403, name: "InvalidSignatureException", message: "does not match")
         let now = Int64(Date().timeIntervalSince1970)
         expectError(
             try http.exchange(
-                RawHTTP.signed(
+                HTTPRequestBytes.signed(
                     method: "POST", path: "/findings", port: http.port, body: body,
                     date: SigningDate(secondsSince1970: now - 360))),
             status: 400, name: "InvalidSignatureException", message: "Signature expired")
         expectError(
             try http.exchange(
-                RawHTTP.signed(
+                HTTPRequestBytes.signed(
                     method: "POST", path: "/findings", port: http.port, body: body,
                     date: SigningDate(secondsSince1970: now + 360))),
             status: 400, name: "InvalidSignatureException", message: "Signature not yet current")
         // A body changed after signing.
-        var tampered = RawHTTP.signed(
+        var tampered = HTTPRequestBytes.signed(
             method: "POST", path: "/findings", port: http.port, body: Array(#"{"MaxResults":1}"#.utf8))
         tampered[tampered.count - 2] = UInt8(ascii: "2")
         expectError(try http.exchange(tampered), status: 403, name: "InvalidSignatureException")
@@ -128,11 +130,11 @@ import Glibc
     @Test func aBodyThatIsNotJSONIsInvalidInput() throws {
         for body in ["{", "[]", "{\"MaxResults\": 1,}", "\u{FEFF}{}"] {
             let answer = try http.exchange(
-                RawHTTP.signed(method: "POST", path: "/findings", port: http.port, body: Array(body.utf8)))
+                HTTPRequestBytes.signed(method: "POST", path: "/findings", port: http.port, body: Array(body.utf8)))
             expectError(answer, status: 400, name: "InvalidInputException")
         }
         let unknown = try http.exchange(
-            RawHTTP.signed(
+            HTTPRequestBytes.signed(
                 method: "PATCH", path: "/findings/batchupdate", port: http.port,
                 body: Array(#"{"FindingIdentifiers":[{"Id":"a","ProductArn":"b"}],"Workflw":{"Status":"NEW"}}"#.utf8)))
         expectError(unknown, status: 400, name: "InvalidInputException", message: "did you mean Workflow?")
@@ -141,7 +143,7 @@ import Glibc
     @Test func aGoodRequestIsAnsweredAndLoggedWithItsRequestId() throws {
         let answer = try #require(
             try http.exchange(
-                RawHTTP.signed(method: "POST", path: "/findings", port: http.port, body: Array("{}".utf8))))
+                HTTPRequestBytes.signed(method: "POST", path: "/findings", port: http.port, body: Array("{}".utf8))))
         #expect(answer.status == 200, "\(answer.text)")
         #expect(answer.json["Findings"] as? [Any] != nil)
         let requestId = try #require(answer.headers["x-amzn-requestid"])

@@ -38,7 +38,9 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         let serveConfig: ServeConfig
         if let config {
-            guard let bytes = FileManager.default.contents(atPath: config) else {
+            // Read to the end, so that a pipe works too (`--config <(...)`).
+            guard let handle = FileHandle(forReadingAtPath: config), let bytes = try? handle.readToEnd() ?? Data()
+            else {
                 StandardError.print("triage serve: error: cannot read the config file \(config)")
                 throw ExitCode(ExitStatus.notDone.rawValue)
             }
