@@ -86,7 +86,8 @@ let package = Package(
         .testTarget(
             name: "TriageServerTests",
             dependencies: [
-                "TriageServer", "TriageStore", "TriageSigV4", "TriageCore", "TriageTestSupport", "triage",
+                "TriageServer", "TriageStore", "TriageSigV4", "TriageCore", "TriageIO", "TriageTestSupport", "triage",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
     ],
     swiftLanguageModes: [.v6]
