@@ -26,10 +26,13 @@ struct ConfigNode {
     }
 
     /// The object, its members checked: no name twice, none outside `allowed` (when given),
-    /// none in `refused` (name → why that IAM or AWS member is not supported here).
-    func object(allowed: [String]? = nil, refused: [String: String] = [:]) throws(ServeConfigError) -> ConfigObject {
+    /// none in `refused` (name → why that IAM or AWS member is not supported here); see
+    /// `ConfigObject` for `holdsSecrets`.
+    func object(
+        allowed: [String]? = nil, refused: [String: String] = [:], holdsSecrets: Bool = false
+    ) throws(ServeConfigError) -> ConfigObject {
         guard case .object(let members) = value else { throw typeError("an object") }
-        return try ConfigObject(members, at: path, allowed: allowed, refused: refused)
+        return try ConfigObject(members, at: path, allowed: allowed, refused: refused, holdsSecrets: holdsSecrets)
     }
 
     /// The elements, each with its `[index]` path.
@@ -57,12 +60,16 @@ struct ConfigNode {
         return flag
     }
 
-    /// A finite number within `range`.
+    /// A finite number within `range` (an upper bound of `greatestFiniteMagnitude`: no upper bound).
     func number(in range: ClosedRange<Double>) throws(ServeConfigError) -> Double {
         guard case .number(let number) = value else { throw typeError("a number") }
         let double = number.doubleValue
         guard double.isFinite, range.contains(double) else {
-            throw error("must be a number from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))")
+            let lower = JSONText.formatNumber(range.lowerBound)
+            if range.upperBound == .greatestFiniteMagnitude {
+                throw error("must be a finite number of at least \(lower)")
+            }
+            throw error("must be a number from \(lower) to \(JSONText.formatNumber(range.upperBound))")
         }
         return double
     }
@@ -86,11 +93,6 @@ struct ConfigNode {
     /// Whether `text` is exactly 12 ASCII digits.
     static func isAccountId(_ text: String) -> Bool {
         text.utf8.count == 12 && text.utf8.allSatisfy { $0 &- UInt8(ascii: "0") < 10 }
-    }
-
-    /// A bound for messages: `1`, not `1.0`.
-    private static func format(_ bound: Double) -> String {
-        bound.isFinite ? JSONText.formatNumber(bound) : "any size"
     }
 }
 

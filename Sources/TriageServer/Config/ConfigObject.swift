@@ -12,9 +12,12 @@ struct ConfigObject {
     let names: [String]
 
     /// Checks `members` found at `path`: duplicates, names outside `allowed` (when given) and
-    /// names in `refused` (name → why it is not supported) are errors.
+    /// names in `refused` (name → why it is not supported) are errors. With `holdsSecrets`, an
+    /// unknown name that is no near miss of an allowed one is not quoted: in the object that
+    /// holds a secret, a stray name may be the secret itself.
     init(
-        _ members: [JSONMember], at path: String, allowed: [String]?, refused: [String: String]
+        _ members: [JSONMember], at path: String, allowed: [String]?, refused: [String: String],
+        holdsSecrets: Bool = false
     ) throws(ServeConfigError) {
         self.path = path
         var seen = Set<String>()
@@ -29,6 +32,12 @@ struct ConfigObject {
                 throw ServeConfigError(at: memberPath, reason)
             }
             if let allowed, !allowed.contains(member.key) {
+                if holdsSecrets, NameSuggestion.nearest(to: member.key, among: allowed) == nil {
+                    throw ServeConfigError(
+                        at: path,
+                        "unknown member, not named in case it is a secret (expected one of: "
+                            + "\(allowed.joined(separator: ", ")))")
+                }
                 throw ServeConfigError(at: memberPath, Self.unknownMemberProblem(member.key, allowed: allowed))
             }
             nodes.append(ConfigNode(member.value, at: memberPath))

@@ -21,6 +21,17 @@ extension ServeConfig {
         } catch {
             throw ServeConfigError("not valid JSON: \(error)")
         }
+        do {
+            try self.init(document: value)
+        } catch {
+            // Messages quote member names, and a secret pasted as a name would show: take out
+            // every secret and token of the document, whatever the message.
+            throw error.redacting(Self.secrets(in: value))
+        }
+    }
+
+    /// The config in the parsed document `value`.
+    private init(document value: JSONValue) throws(ServeConfigError) {
         let root = try ConfigNode(value, at: "").object(allowed: Self.members)
         let accounts = try AccountDirectory(config: try root.required("accounts"))
         let credentialsNode = try root.required("credentials")
@@ -39,5 +50,23 @@ extension ServeConfig {
         self.init(
             credentials: credentials, accounts: accounts, quotas: try Quota.table(config: root["quotas"]),
             faults: try FaultConfig(config: root["faults"]), isDefault: false)
+    }
+
+    /// Every string under a member named `secretAccessKey` or `sessionToken`, at any depth.
+    static func secrets(in value: JSONValue) -> [String] {
+        var secrets: [String] = []
+        var pending: [(value: JSONValue, isSecret: Bool)] = [(value, false)]
+        while let (value, isSecret) = pending.popLast() {
+            switch value {
+            case .string(let text) where isSecret: secrets.append(text)
+            case .array(let elements): pending += elements.map { ($0, isSecret) }
+            case .object(let members):
+                pending += members.map {
+                    ($0.value, isSecret || $0.key == "secretAccessKey" || $0.key == "sessionToken")
+                }
+            default: break
+            }
+        }
+        return secrets
     }
 }

@@ -14,7 +14,7 @@ extension ServeCredential {
 
     /// The credential at `node`.
     init(config node: ConfigNode) throws(ServeConfigError) {
-        let object = try node.object(allowed: Self.members)
+        let object = try node.object(allowed: Self.members, holdsSecrets: true)
         let keyNode = try object.required("accessKeyId")
         let accessKeyId = try keyNode.nonEmptyString()
         guard accessKeyId.unicodeScalars.count <= 128,
