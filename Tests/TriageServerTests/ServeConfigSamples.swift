@@ -1,6 +1,9 @@
-/// Config documents for the config and policy tests: the example of `shared/spec/serve.md` and a
-/// small base document to vary one member at a time. Secrets and tokens carry the markers
-/// `s3cr3t` and `t0ken`, so tests can check that no message shows them.
+import TriageServer
+
+/// Config documents for the config and policy tests: the example of `shared/spec/serve.md`, a
+/// small base document to vary one member at a time, and the refusal a document meets. Secrets
+/// and tokens carry the markers `s3cr3t` and `t0ken`, so tests can check that no message shows
+/// them.
 enum ServeConfigSamples {
     /// The example config of `shared/spec/serve.md`, with marked secrets.
     static let specExample = """
@@ -30,6 +33,21 @@ enum ServeConfigSamples {
           "Effect": "Deny", "Action": "securityhub:BatchUpdateFindings", "Resource": "*",
           "Condition": {"StringEquals": {"securityhub:ASFFSyntaxPath/Workflow.Status": "SUPPRESSED"}}}]}
         """
+
+    /// The message of the error `text` is refused with, nil if it is accepted.
+    static func refusal(_ text: String) -> String? {
+        refusal(bytes: Array(text.utf8))
+    }
+
+    /// The message of the error `bytes` are refused with, nil if they are accepted.
+    static func refusal(bytes: [UInt8]) -> String? {
+        do {
+            _ = try ServeConfig(json: bytes)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
 
     /// The two accounts of ``document(accounts:credential:policy:rest:)``.
     static let accounts = """

@@ -58,9 +58,4 @@ package struct AccountDirectory: Sendable, Equatable {
     package var accountIds: [String]? {
         listed.map { $0.keys.sorted() }
     }
-
-    /// The configured account `id`, nil when not listed (or without a config file).
-    package func account(_ id: String) -> Account? {
-        listed?[id]
-    }
 }

@@ -24,7 +24,7 @@ package struct RequestFaults: Sendable, Equatable {
     /// (`.concurrentUpdateError` or `.internalFailure`), for BatchUpdateFindings; not applied.
     package var unprocessed: [Int: ErrorCode] = [:]
 
-    /// No fault.
+    /// The faults given; none by default.
     package init(
         internalError: Bool = false, dropConnection: DropFault? = nil, latencyMs: Int = 0,
         unprocessed: [Int: ErrorCode] = [:]
