@@ -1,0 +1,13 @@
+/// The three Security Hub operations `triage serve` answers (`shared/spec/serve.md`), named as
+/// the API names them; the names are also the members of the config's `quotas`.
+package enum ServeOperation: String, CaseIterable, Sendable {
+    /// `PATCH /findings/batchupdate`.
+    case batchUpdateFindings = "BatchUpdateFindings"
+    /// `POST /findings`.
+    case getFindings = "GetFindings"
+    /// `POST /findings/import`.
+    case batchImportFindings = "BatchImportFindings"
+
+    /// The IAM action, `securityhub:<Operation>`, as policies name it and denials quote it.
+    package var action: String { "securityhub:\(rawValue)" }
+}
