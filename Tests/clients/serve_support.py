@@ -67,7 +67,8 @@ class Server:
         return status
 
     def log_text(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.log_path, "rb") as handle:
             return handle.read().decode("utf-8", "replace")
 
