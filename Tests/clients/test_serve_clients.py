@@ -317,12 +317,14 @@ class ServeQuotaAndFaultTests(unittest.TestCase):
                          "credentials": [{"accessKeyId": "test", "secretAccessKey": "test", "account": "000000000000"}],
                          "faults": {"seed": 7, "internalErrorRate": 1.0}})
         try:
+            # Config(retries={"max_attempts": 2}) counts retries: 3 attempts in all.
             client = server.client(retries={"mode": "standard", "max_attempts": 2})
-            with self.assertRaises(client.exceptions.InternalException):
+            with self.assertRaises(client.exceptions.InternalException) as caught:
                 client.get_findings()
+            self.assertEqual(caught.exception.response["ResponseMetadata"]["RetryAttempts"], 2)
         finally:
             server.stop()
-        self.assertEqual(server.log_text().count(" 500 "), 2)
+        self.assertEqual(server.log_text().count(" GetFindings 500 "), 3)
 
 
 if __name__ == "__main__":
