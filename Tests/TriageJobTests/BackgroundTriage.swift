@@ -37,15 +37,5 @@ final class BackgroundTriage {
 
     /// Waits up to `seconds` for the end; the exit status (128 + signal for a signal), or nil
     /// when the process was still running at the deadline (it is then killed with SIGKILL).
-    func wait(seconds: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
-        return process.terminationReason == .uncaughtSignal
-            ? 128 + process.terminationStatus : process.terminationStatus
-    }
+    func wait(seconds: Double) -> Int32? { process.waitForExit(seconds: seconds) }
 }

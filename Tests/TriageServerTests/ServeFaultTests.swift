@@ -47,7 +47,8 @@ import TriageTestSupport
         func unprocessed(seed: Int) throws -> [String] {
             let directory = TestPaths.temporaryDirectory("triage-serve-faults")
             let findings = directory.appendingPathComponent("f.ndjson").path
-            #expect(try CommandRun.triage(["generate", "--findings", "200", "--findings-output", findings]).status == 0)
+            #expect(
+                try CommandRun.triage(["generate", "--findings", "200", "--findings-output", findings]).status == 0)
             let store = directory.appendingPathComponent("s.sqlite").path
             #expect(try CommandRun.triage(["import", findings, "--store", store]).status == 0)
             let server = try ServeProcess(
@@ -57,8 +58,11 @@ import TriageTestSupport
             var result: [String] = []
             let connection = try HTTPConnection(port: server.port)
             for round in 0..<5 {
-                let identifiers = (0..<40).map { ServeConcurrencyTests.identifierJSON(synthetic.identifier(round * 40 + $0)) }
-                let body = #"{"FindingIdentifiers":[\#(identifiers.joined(separator: ","))],"Workflow":{"Status":"NOTIFIED"}}"#
+                let identifiers = (0..<40).map {
+                    ServeConcurrencyTests.identifierJSON(synthetic.identifier(round * 40 + $0))
+                }
+                let body =
+                    #"{"FindingIdentifiers":[\#(identifiers.joined(separator: ","))],"Workflow":{"Status":"NOTIFIED"}}"#
                 connection.send(
                     HTTPRequestBytes.signed(
                         method: "PATCH", path: "/findings/batchupdate", port: server.port, body: Array(body.utf8),

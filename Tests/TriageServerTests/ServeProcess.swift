@@ -65,15 +65,7 @@ final class ServeProcess {
     @discardableResult
     func stop(signal: Int32 = SIGTERM, seconds: Double = 30) -> Int32? {
         if process.isRunning { kill(process.processIdentifier, signal) }
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
-        return process.terminationReason == .uncaughtSignal
-            ? 128 + process.terminationStatus : process.terminationStatus
+        return process.waitForExit(seconds: seconds)
     }
 
     deinit {
@@ -100,13 +92,9 @@ extension ServeProcess {
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
         process.standardError = try FileHandle(forWritingTo: errorURL)
         try process.run()
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        let killed = process.isRunning
-        if killed { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        let status = process.waitForExit(seconds: seconds)
         return CommandRun(
-            status: killed ? 128 + SIGKILL : process.terminationStatus,
+            status: status ?? 128 + SIGKILL,
             stdout: (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "")
     }
