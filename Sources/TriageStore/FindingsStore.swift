@@ -28,6 +28,10 @@ package final class FindingsStore: Sendable {
     private let walSync = Mutex(WALFile())
     /// The open rehearsal (``StoreOptions/Access/rehearsal``), `nil` otherwise.
     let rehearsal: StoreRehearsal?
+    /// Read-only connections for queries (``findings(_:visibleAccounts:after:now:)``).
+    let readers: ReaderPool
+    /// Numbers the committed request transactions (``applyRequest(identifiers:update:now:updatableAccounts:)``).
+    let commits = CommitCounter()
 
     /// Opens the store at `path` as `options.access` says (creating or initialising it for
     /// ``StoreOptions/Access/create``) and brings its schema up to date.
@@ -40,6 +44,9 @@ package final class FindingsStore: Sendable {
     package init(path: String, options: StoreOptions = StoreOptions()) throws(StoreError) {
         self.path = path
         let access = options.access
+        readers = ReaderPool(
+            path: path, capacity: options.readers, cacheSizeKiB: options.readerCacheSizeKiB,
+            busyTimeoutSeconds: options.busyTimeoutSeconds)
         // A WAL with frames in it, left by a crash or another process: a rehearsal must not let
         // its connection's close checkpoint it into the file.
         let walHasFrames = Self.fileSize(path + "-wal") > 0
@@ -244,6 +251,35 @@ package final class FindingsStore: Sendable {
         } catch {
             throw StoreError.wrapping(error, action: action, path: path)
         }
+    }
+
+    /// Runs `body` in a read transaction on one of the read-only connections (``ReaderPool``),
+    /// so that it reads the last commit without waiting for the writer; in a rehearsal, on the
+    /// writer's connection inside the rehearsal's transaction (which only it can see).
+    func readSnapshot<T>(_ action: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            guard rehearsal == nil else { return try queue.inDatabase(body) }
+            return try readers.read(body)
+        } catch {
+            throw StoreError.wrapping(error, action: action, path: path)
+        }
+    }
+
+    /// ``write(_:_:)``, also numbering the transaction in commit order (``CommitCounter``).
+    func writeNumbered<T>(_ action: String, _ body: (Database) throws -> T) throws(StoreError) -> (T, commit: Int) {
+        let slot = CommitCounter.Slot()
+        let commits = commits
+        let rehearsing = rehearsal != nil
+        let value = try write(action) { db in
+            let value = try body(db)
+            if rehearsing {
+                commits.draw(into: slot)
+            } else {
+                db.afterNextTransaction { _ in commits.draw(into: slot) }
+            }
+            return value
+        }
+        return (value, slot.value)
     }
 
     /// Runs `body` in one write transaction (in a rehearsal, a savepoint of its transaction),
