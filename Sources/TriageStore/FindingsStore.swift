@@ -176,30 +176,33 @@ package final class FindingsStore: Sendable {
     /// The stored finding as composed ASFF JSON (compact, one line), or `nil` if there is none.
     /// The key is matched byte for byte (`Id`s that differ after a NUL are different findings).
     package func finding(_ identifier: FindingIdentifier) throws(StoreError) -> [UInt8]? {
-        try read("reading a finding") { db in
-            let statement = try RawStatement(
-                db,
-                sql: """
-                    SELECT f.customer_state, f.owned, d.body FROM finding f
-                    JOIN finding_document d ON d.document_id = f.document_id
-                    WHERE f.product_arn = ?1 AND f.id = ?2
-                    """)
-            defer { statement.finalize() }
-            statement.bind(identifier.productArn, at: 1)
-            statement.bind(identifier.id, at: 2)
-            let result = statement.step()
-            guard result == SQLITE_ROW else {
-                if result == SQLITE_DONE { return nil }
-                throw statement.error(result)
-            }
-            var out: [UInt8] = []
-            try statement.withBlob(at: 0) { state in
-                try statement.withBlob(at: 2) { body in
-                    try Self.compose(state: state, owned: statement.int(at: 1), provider: body, into: &out)
-                }
-            }
-            return out
+        try read("reading a finding") { db in try Self.composedFinding(identifier, in: db) }
+    }
+
+    /// The stored finding with `identifier` composed, read in `db`'s transaction, or `nil`.
+    static func composedFinding(_ identifier: FindingIdentifier, in db: Database) throws -> [UInt8]? {
+        let statement = try RawStatement(
+            db,
+            sql: """
+                SELECT f.customer_state, f.owned, d.body FROM finding f
+                JOIN finding_document d ON d.document_id = f.document_id
+                WHERE f.product_arn = ?1 AND f.id = ?2
+                """)
+        defer { statement.finalize() }
+        statement.bind(identifier.productArn, at: 1)
+        statement.bind(identifier.id, at: 2)
+        let result = statement.step()
+        guard result == SQLITE_ROW else {
+            if result == SQLITE_DONE { return nil }
+            throw statement.error(result)
         }
+        var out: [UInt8] = []
+        try statement.withBlob(at: 0) { state in
+            try statement.withBlob(at: 2) { body in
+                try compose(state: state, owned: statement.int(at: 1), provider: body, into: &out)
+            }
+        }
+        return out
     }
 
     /// Calls `body` with each stored finding as composed ASFF JSON (compact, no newline), sorted
