@@ -36,6 +36,18 @@ extension FindingsStore {
     private func apply(
         _ batch: [(sequence: Int, identifier: FindingIdentifier)], update: FindingUpdate, now: String, counting: Bool
     ) throws(StoreError) -> (outcomes: [Outcome], changes: BatchChanges?) {
+        try write("applying a batch") { db in
+            try applyRows(db, batch, update: update, now: now, counting: counting, updatableAccounts: nil)
+        }
+    }
+
+    /// The body of one apply transaction: every member of `batch` in key order, one `UPDATE`
+    /// each; a finding of an account outside `updatableAccounts` (when given) is
+    /// `FindingNotFound` and unchanged.
+    func applyRows(
+        _ db: Database, _ batch: [(sequence: Int, identifier: FindingIdentifier)], update: FindingUpdate,
+        now: String, counting: Bool, updatableAccounts: AccountSet?
+    ) throws -> (outcomes: [Outcome], changes: BatchChanges?) {
         var outcomes = [Outcome](repeating: .processed, count: batch.count)
         // Byte order (the store's key order), so that only the same bytes are duplicates.
         let order = batch.indices.sorted { left, right in
@@ -46,50 +58,64 @@ extension FindingsStore {
         let members = counting ? UpdatedMember.members(of: update) : nil
         var changes = members.map { BatchChanges(members: $0) }
         let function = updateFunction
-        try write("applying a batch") { db in
-            function.update = update
-            function.now = now
-            function.failure = nil
-            function.countedMembers = members
-            defer {
-                function.update = nil
-                function.countedMembers = nil
+        function.update = update
+        function.now = now
+        function.failure = nil
+        function.countedMembers = members
+        function.updatableAccounts = updatableAccounts
+        defer {
+            function.update = nil
+            function.countedMembers = nil
+            function.updatableAccounts = nil
+        }
+        // The indexed columns only when the update sets them: SQLite rewrites the index entries of
+        // every column the statement assigns, changed or not.
+        let workflow = update.workflowStatus.map { _ in ", workflow_status = ?2" } ?? ""
+        let label = update.severityLabelSet.map { _ in ", severity_label = ?5" } ?? ""
+        let statement = try RawStatement(
+            db,
+            sql: """
+                UPDATE finding SET customer_state = \(UpdateFunction.name)(customer_state, provider_bytes, aws_account_id),
+                    owned = owned | ?1\(workflow)\(label)
+                WHERE product_arn = ?3 AND id = ?4
+                """)
+        defer { statement.finalize() }
+        statement.bind(update.ownedFields.rawValue, at: 1)
+        statement.bind(update.workflowStatus?.rawValue, at: 2)
+        statement.bind(update.severityLabelSet?.rawValue, at: 5)
+        var previous: FindingIdentifier?
+        for index in order {
+            let identifier = batch[index].identifier
+            if let previous, FindingIdentifier.byteOrder(identifier, previous) == 0 {
+                outcomes[index] = .failed(.duplicatedFindingIdentifier)
+                continue
             }
-            let statement = try RawStatement(
-                db,
-                sql: """
-                    UPDATE finding SET customer_state = \(UpdateFunction.name)(customer_state, provider_bytes),
-                        owned = owned | ?1, workflow_status = coalesce(?2, workflow_status)
-                    WHERE product_arn = ?3 AND id = ?4
-                    """)
-            defer { statement.finalize() }
-            statement.bind(update.ownedFields.rawValue, at: 1)
-            statement.bind(update.workflowStatus?.rawValue, at: 2)
-            var previous: FindingIdentifier?
-            for index in order {
-                let identifier = batch[index].identifier
-                if let previous, FindingIdentifier.byteOrder(identifier, previous) == 0 {
-                    outcomes[index] = .failed(.duplicatedFindingIdentifier)
-                    continue
+            previous = identifier
+            function.alreadySo = 0
+            let result = statement.run(binding: identifier.productArn, at: 3, identifier.id, at: 4)
+            if result == SQLITE_DONE {
+                if statement.changes == 0 {
+                    outcomes[index] = .failed(.findingNotFound)
+                } else if changes != nil {
+                    changes?.count(alreadySo: function.alreadySo)
                 }
-                previous = identifier
-                function.alreadySo = 0
-                let result = statement.run(binding: identifier.productArn, at: 3, identifier.id, at: 4)
-                if result == SQLITE_DONE {
-                    if statement.changes == 0 {
-                        outcomes[index] = .failed(.findingNotFound)
-                    } else if changes != nil {
-                        changes?.count(alreadySo: function.alreadySo)
-                    }
-                } else if let code = function.failure {
-                    function.failure = nil
-                    outcomes[index] = .failed(code)
-                } else {
-                    throw statement.error(result)
-                }
+            } else if let code = function.failure {
+                function.failure = nil
+                outcomes[index] = .failed(code)
+            } else {
+                throw statement.error(result)
             }
         }
         return (outcomes, changes)
+    }
+}
+
+extension FindingUpdate {
+    /// The `Severity.Label` the update leaves on every finding it applies to: the one it sets, or
+    /// the one its `Normalized` derives (§3); `nil` when it leaves the label alone.
+    fileprivate var severityLabelSet: SeverityLabel? {
+        guard let severity else { return nil }
+        return severity.label ?? severity.normalized.map { SeverityLabel(normalized: $0) }
     }
 }
 

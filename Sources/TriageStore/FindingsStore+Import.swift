@@ -12,21 +12,31 @@ extension FindingsStore {
     /// their length (``RawStatement``): `Id`s that differ only after a NUL are two findings.
     /// - Throws: ``StoreError`` when the transaction fails as a whole (nothing is imported).
     package func `import`(findings: [[UInt8]]) throws(StoreError) -> [ImportOutcome] {
-        try write("importing findings") { db in
-            let statements = try ImportStatements(db)
-            defer { statements.finalize() }
-            return try findings.map { bytes in
-                let provider: ProviderFinding
-                do {
-                    provider = try ProviderFinding(bytes: bytes)
-                } catch let failure as ImportFailure {
-                    return .failed(id: failure.id, code: failure.code, message: failure.message)
-                }
-                do {
-                    return try Self.import(provider, with: statements)
-                } catch let failure as ImportFailure {
-                    return .failed(id: failure.id, code: failure.code, message: failure.message)
-                }
+        try write("importing findings") { db in try Self.importRows(db, findings, importableAccounts: nil) }
+    }
+
+    /// The body of one import transaction; a finding whose `AwsAccountId` is not in
+    /// `importableAccounts` (when given) fails with `AccessDenied` and is not stored.
+    static func importRows(_ db: Database, _ findings: [[UInt8]], importableAccounts: AccountSet?) throws
+        -> [ImportOutcome]
+    {
+        let statements = try ImportStatements(db)
+        defer { statements.finalize() }
+        return try findings.map { bytes in
+            let provider: ProviderFinding
+            do {
+                provider = try ProviderFinding(bytes: bytes)
+            } catch let failure as ImportFailure {
+                return .failed(id: failure.id, code: failure.code, message: failure.message)
+            }
+            if let importableAccounts, !importableAccounts.contains(provider.awsAccountId) {
+                return .failed(
+                    id: provider.identifier.id, code: .accessDenied, message: ErrorCode.accessDenied.defaultMessage)
+            }
+            do {
+                return try Self.import(provider, with: statements)
+            } catch let failure as ImportFailure {
+                return .failed(id: failure.id, code: failure.code, message: failure.message)
             }
         }
     }
@@ -38,6 +48,7 @@ extension FindingsStore {
         let identifier = provider.identifier
         guard let existing = try statements.existing(identifier) else {
             let stored = try ImportRules.newFinding(provider)
+            let values = try indexedValues(stored, id: identifier.id)
             let insertDocument = statements.insertDocument
             insertDocument.bind(blob: stored.document, at: 1)
             try insertDocument.execute()
@@ -45,7 +56,7 @@ extension FindingsStore {
             insert.bind(identifier.productArn, at: 1)
             insert.bind(identifier.id, at: 2)
             insert.bind(provider.awsAccountId, at: 3)
-            insert.bind(provider.region, at: 4)
+            insert.bind(values.region, at: 4)
             insert.bind(stored.state.workflowStatus, at: 5)
             insert.bind(stored.recordState, at: 6)
             insert.bind(provider.complianceStatus, at: 7)
@@ -54,6 +65,8 @@ extension FindingsStore {
             insert.bind(stored.providerBytes, at: 10)
             insert.bind(stored.state.owned.rawValue, at: 11)
             insert.bind(blob: stored.state.encoded, at: 12)
+            insert.bind(values.severityLabel, at: 13)
+            insert.bind(Int(values.updatedKey), at: 14)
             try insert.execute()
             return .created(identifier)
         }
@@ -63,23 +76,37 @@ extension FindingsStore {
         let stored = try ImportRules.reimport(
             provider, over: existing.state, recordState: existing.recordState,
             complianceStatus: existing.complianceStatus)
+        let values = try indexedValues(stored, id: identifier.id)
         let updateDocument = statements.updateDocument
         updateDocument.bind(blob: stored.document, at: 1)
         updateDocument.bind(existing.documentID, at: 2)
         try updateDocument.execute()
         let update = statements.updateFinding
         update.bind(provider.awsAccountId, at: 1)
-        update.bind(provider.region, at: 2)
+        update.bind(values.region, at: 2)
         update.bind(stored.state.workflowStatus, at: 3)
         update.bind(stored.recordState, at: 4)
         update.bind(provider.complianceStatus, at: 5)
         update.bind(provider.updatedAt, at: 6)
         update.bind(stored.providerBytes, at: 7)
         update.bind(blob: stored.state.encoded, at: 8)
-        update.bind(identifier.productArn, at: 9)
-        update.bind(identifier.id, at: 10)
+        update.bind(values.severityLabel, at: 9)
+        update.bind(Int(values.updatedKey), at: 10)
+        update.bind(identifier.productArn, at: 11)
+        update.bind(identifier.id, at: 12)
         try update.execute()
         return .updated(identifier)
+    }
+}
+
+extension FindingsStore {
+    /// The derived columns of a finding about to be stored (``IndexedValues``).
+    fileprivate static func indexedValues(_ stored: StoredFinding, id: String) throws(ImportFailure) -> IndexedValues {
+        do {
+            return try IndexedValues(document: stored.document, state: stored.state)
+        } catch {
+            throw ImportFailure(id: id, code: .invalidInput, message: "not a JSON object: \(error)")
+        }
     }
 }
 
@@ -113,15 +140,17 @@ private struct ImportStatements {
             db,
             sql: """
                 INSERT INTO finding (product_arn, id, aws_account_id, region, workflow_status, record_state,
-                    compliance_status, updated_at, document_id, provider_bytes, owned, customer_state)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                    compliance_status, updated_at, document_id, provider_bytes, owned, customer_state, severity_label,
+                    updated_key)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
                 """)
         updateFinding = try RawStatement(
             db,
             sql: """
                 UPDATE finding SET aws_account_id = ?1, region = ?2, workflow_status = ?3, record_state = ?4,
-                    compliance_status = ?5, updated_at = ?6, provider_bytes = ?7, customer_state = ?8
-                WHERE product_arn = ?9 AND id = ?10
+                    compliance_status = ?5, updated_at = ?6, provider_bytes = ?7, customer_state = ?8,
+                    severity_label = ?9, updated_key = ?10
+                WHERE product_arn = ?11 AND id = ?12
                 """)
     }
 

@@ -28,6 +28,10 @@ package final class FindingsStore: Sendable {
     private let walSync = Mutex(WALFile())
     /// The open rehearsal (``StoreOptions/Access/rehearsal``), `nil` otherwise.
     let rehearsal: StoreRehearsal?
+    /// Read-only connections for queries (``findings(_:visibleAccounts:after:now:)``).
+    let readers: ReaderPool
+    /// Numbers the committed request transactions (``applyRequest(identifiers:update:now:updatableAccounts:)``).
+    let commits = CommitCounter()
 
     /// Opens the store at `path` as `options.access` says (creating or initialising it for
     /// ``StoreOptions/Access/create``) and brings its schema up to date.
@@ -40,6 +44,9 @@ package final class FindingsStore: Sendable {
     package init(path: String, options: StoreOptions = StoreOptions()) throws(StoreError) {
         self.path = path
         let access = options.access
+        readers = ReaderPool(
+            path: path, capacity: options.readers, cacheSizeKiB: options.readerCacheSizeKiB,
+            busyTimeoutSeconds: options.busyTimeoutSeconds)
         // A WAL with frames in it, left by a crash or another process: a rehearsal must not let
         // its connection's close checkpoint it into the file.
         let walHasFrames = Self.fileSize(path + "-wal") > 0
@@ -169,30 +176,33 @@ package final class FindingsStore: Sendable {
     /// The stored finding as composed ASFF JSON (compact, one line), or `nil` if there is none.
     /// The key is matched byte for byte (`Id`s that differ after a NUL are different findings).
     package func finding(_ identifier: FindingIdentifier) throws(StoreError) -> [UInt8]? {
-        try read("reading a finding") { db in
-            let statement = try RawStatement(
-                db,
-                sql: """
-                    SELECT f.customer_state, f.owned, d.body FROM finding f
-                    JOIN finding_document d ON d.document_id = f.document_id
-                    WHERE f.product_arn = ?1 AND f.id = ?2
-                    """)
-            defer { statement.finalize() }
-            statement.bind(identifier.productArn, at: 1)
-            statement.bind(identifier.id, at: 2)
-            let result = statement.step()
-            guard result == SQLITE_ROW else {
-                if result == SQLITE_DONE { return nil }
-                throw statement.error(result)
-            }
-            var out: [UInt8] = []
-            try statement.withBlob(at: 0) { state in
-                try statement.withBlob(at: 2) { body in
-                    try Self.compose(state: state, owned: statement.int(at: 1), provider: body, into: &out)
-                }
-            }
-            return out
+        try read("reading a finding") { db in try Self.composedFinding(identifier, in: db) }
+    }
+
+    /// The stored finding with `identifier` composed, read in `db`'s transaction, or `nil`.
+    static func composedFinding(_ identifier: FindingIdentifier, in db: Database) throws -> [UInt8]? {
+        let statement = try RawStatement(
+            db,
+            sql: """
+                SELECT f.customer_state, f.owned, d.body FROM finding f
+                JOIN finding_document d ON d.document_id = f.document_id
+                WHERE f.product_arn = ?1 AND f.id = ?2
+                """)
+        defer { statement.finalize() }
+        statement.bind(identifier.productArn, at: 1)
+        statement.bind(identifier.id, at: 2)
+        let result = statement.step()
+        guard result == SQLITE_ROW else {
+            if result == SQLITE_DONE { return nil }
+            throw statement.error(result)
         }
+        var out: [UInt8] = []
+        try statement.withBlob(at: 0) { state in
+            try statement.withBlob(at: 2) { body in
+                try compose(state: state, owned: statement.int(at: 1), provider: body, into: &out)
+            }
+        }
+        return out
     }
 
     /// Calls `body` with each stored finding as composed ASFF JSON (compact, no newline), sorted
@@ -244,6 +254,35 @@ package final class FindingsStore: Sendable {
         } catch {
             throw StoreError.wrapping(error, action: action, path: path)
         }
+    }
+
+    /// Runs `body` in a read transaction on one of the read-only connections (``ReaderPool``),
+    /// so that it reads the last commit without waiting for the writer; in a rehearsal, on the
+    /// writer's connection inside the rehearsal's transaction (which only it can see).
+    func readSnapshot<T>(_ action: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            guard rehearsal == nil else { return try queue.inDatabase(body) }
+            return try readers.read(body)
+        } catch {
+            throw StoreError.wrapping(error, action: action, path: path)
+        }
+    }
+
+    /// ``write(_:_:)``, also numbering the transaction in commit order (``CommitCounter``).
+    func writeNumbered<T>(_ action: String, _ body: (Database) throws -> T) throws(StoreError) -> (T, commit: Int) {
+        let slot = CommitCounter.Slot()
+        let commits = commits
+        let rehearsing = rehearsal != nil
+        let value = try write(action) { db in
+            let value = try body(db)
+            if rehearsing {
+                commits.draw(into: slot)
+            } else {
+                db.afterNextTransaction { _ in commits.draw(into: slot) }
+            }
+            return value
+        }
+        return (value, slot.value)
     }
 
     /// Runs `body` in one write transaction (in a rehearsal, a savepoint of its transaction),

@@ -64,6 +64,18 @@ struct RawStatement {
         }
     }
 
+    /// Binds `bytes` as text (their encoding is not checked) to parameter `index` (1-based).
+    func bind(textBytes bytes: [UInt8], at index: Int32) {
+        bytes.withUnsafeBytes { buffer in
+            let start = buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)
+            _ = sqlite3_bind_text(
+                handle, index, start?.assumingMemoryBound(to: CChar.self), Int32(buffer.count), Self.transient)
+        }
+    }
+
+    /// Column `index` (0-based) of the current row: `true` when it is NULL.
+    func isNull(at index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
+
     /// Binds two texts (without copying them) to parameters `firstIndex` and `secondIndex`, runs
     /// the statement to completion and resets it; returns SQLite's result code.
     func run(binding first: String, at firstIndex: Int32, _ second: String, at secondIndex: Int32) -> Int32 {

@@ -52,6 +52,12 @@ package struct StoreOptions: Sendable {
     package var synchronous = "NORMAL"
     /// Seconds to wait for another process's write lock before failing with `Busy`.
     package var busyTimeoutSeconds = 5.0
+    /// Most read-only connections GetFindings queries use beside the writer (``ReaderPool``);
+    /// more concurrent queries share them. Default 4.
+    package var readers = 4
+    /// Page cache of each reader, in KiB. Default 32 MiB (the writer's cache holds the hot pages
+    /// of imports and updates; readers' pages are mostly read once per page of results).
+    package var readerCacheSizeKiB = 32 * 1024
 
     /// The defaults.
     package init() {}

@@ -8,6 +8,8 @@ import GRDB
 ///   `region` from the `ProductArn`, `workflow_status`, `record_state`, `compliance_status`,
 ///   `updated_at` as written), the customer state as a small JSON object, the owned-field mask,
 ///   the provider document's residual size for the 240 KB check, and the document's row id;
+///   since `v2-query` also `severity_label` and `updated_key` (``IndexedValues``), and indexes
+///   for GetFindings (``addQueryColumns(_:)``);
 /// - `finding_document`, the provider's document as imported (unknown members survive byte for
 ///   byte), written only by imports.
 enum StoreSchema {
@@ -42,6 +44,7 @@ enum StoreSchema {
                     );
                     """)
         }
+        migrator.registerMigration("v2-query") { db in try addQueryColumns(db) }
         return migrator
     }
 }

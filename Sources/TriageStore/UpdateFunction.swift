@@ -1,12 +1,13 @@
 import GRDBSQLite
 import TriageCore
 
-/// The SQL function `triage_apply_update(customer_state, provider_bytes)` through which
+/// The SQL function `triage_apply_update(customer_state, provider_bytes, aws_account_id)` through which
 /// ``FindingsStore/apply(batch:update:now:)`` updates a finding in a single `UPDATE` statement
 /// (one B-tree descent per finding, the stored state read in place without copying).
 ///
 /// It applies the batch's update (set in ``update`` and ``now`` before the batch) to the stored
-/// state and returns the new state. When the update is invalid for the finding it records the
+/// state and returns the new state. A finding whose account is not in ``updatableAccounts`` (when
+/// set) fails with `FindingNotFound` and is not changed. When the update is invalid for the finding it records the
 /// per-finding code in ``failure`` and raises an SQL error, which aborts that statement only (the
 /// row is unchanged, the transaction goes on).
 ///
@@ -20,6 +21,8 @@ final class UpdateFunction: @unchecked Sendable {
     var update: FindingUpdate?
     /// `Note.UpdatedAt` for the batch.
     var now = ""
+    /// The accounts whose findings the batch may update; `nil` for all.
+    var updatableAccounts: AccountSet?
     /// The code of the last failed call, cleared by the caller.
     var failure: ErrorCode?
     /// When counting changes: the members the batch's update sets; `nil` otherwise.
@@ -32,11 +35,11 @@ final class UpdateFunction: @unchecked Sendable {
     func register(on connection: OpaquePointer) throws {
         let userData = Unmanaged.passRetained(self).toOpaque()
         let result = sqlite3_create_function_v2(
-            connection, Self.name, 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, userData,
+            connection, Self.name, 3, SQLITE_UTF8 | SQLITE_DIRECTONLY, userData,
             { context, count, arguments in
-                guard let context, let arguments, count == 2, let userData = sqlite3_user_data(context) else { return }
+                guard let context, let arguments, count == 3, let userData = sqlite3_user_data(context) else { return }
                 Unmanaged<UpdateFunction>.fromOpaque(userData).takeUnretainedValue()
-                    .evaluate(context, state: arguments[0], providerBytes: arguments[1])
+                    .evaluate(context, state: arguments[0], providerBytes: arguments[1], account: arguments[2])
             }, nil, nil,
             { userData in
                 if let userData { Unmanaged<UpdateFunction>.fromOpaque(userData).release() }
@@ -48,11 +51,20 @@ final class UpdateFunction: @unchecked Sendable {
     }
 
     private func evaluate(
-        _ context: OpaquePointer, state stateValue: OpaquePointer?, providerBytes bytesValue: OpaquePointer?
+        _ context: OpaquePointer, state stateValue: OpaquePointer?, providerBytes bytesValue: OpaquePointer?,
+        account accountValue: OpaquePointer?
     ) {
         guard let update else {
             fail(context, .internalFailure)
             return
+        }
+        if let updatableAccounts {
+            let account = UnsafeRawBufferPointer(
+                start: sqlite3_value_text(accountValue), count: Int(sqlite3_value_bytes(accountValue)))
+            guard updatableAccounts.contains(bytes: account) else {
+                fail(context, .findingNotFound)
+                return
+            }
         }
         let stored = UnsafeRawBufferPointer(
             start: sqlite3_value_blob(stateValue), count: Int(sqlite3_value_bytes(stateValue)))

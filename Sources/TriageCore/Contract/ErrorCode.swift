@@ -36,6 +36,11 @@ public enum ErrorCode: String, Sendable, CaseIterable, Hashable {
     /// HTTP 500.
     case internalException = "InternalException"
 
+    // per-finding code of BatchImportFindings (`FailedFindings[].ErrorCode`); last, so that the
+    // positions of the codes above in `allCases` stay as they were
+    /// The caller may not import findings for the finding's `AwsAccountId` (`triage serve`).
+    case accessDenied = "AccessDenied"
+
     /// The API's fixed `ErrorMessage` for the per-finding codes; a generic text otherwise.
     public var defaultMessage: String {
         switch self {
@@ -53,6 +58,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Hashable {
         case .limitExceededException: "Limit exceeded"
         case .tooManyRequestsException: "Too many requests"
         case .internalException: "Internal service error"
+        case .accessDenied: "Access Denied"
         }
     }
 

@@ -4,7 +4,7 @@
 /// Accepts `T` or `t` between date and time, any number of fraction digits (nanoseconds kept,
 /// further digits ignored), `Z`, `z` or a `±HH:MM` offset. Leap seconds (`:60`) count as the
 /// next second.
-package struct FindingTimestamp: Comparable, Sendable {
+package struct FindingTimestamp: Comparable, Hashable, Sendable {
     /// Seconds since 1970-01-01T00:00:00Z.
     package var seconds: Int64
     /// Nanoseconds within the second, 0..<1_000_000_000.

@@ -72,8 +72,7 @@ package struct ProviderFinding {
             throw fail("UpdatedAt: not an RFC 3339 date-time")
         }
         updatedInstant = instant
-        let arnFields = identifier.productArn.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
-        region = arnFields.count == 5 && arnFields[0] == "arn" ? String(arnFields[3]) : ""
+        region = Self.region(ofProductArn: identifier.productArn)
         if let state = Self.member("RecordState", bytes: bytes, layout: layout) {
             guard case .string(let text) = state, text == "ACTIVE" || text == "ARCHIVED" else {
                 throw fail("RecordState: must be ACTIVE or ARCHIVED")
@@ -87,6 +86,13 @@ package struct ProviderFinding {
         } else {
             complianceStatus = nil
         }
+    }
+
+    /// The `<region>` field of an ARN (`arn:<partition>:<service>:<region>:...`); empty when
+    /// `productArn` is not an ARN.
+    package static func region(ofProductArn productArn: String) -> String {
+        let fields = productArn.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
+        return fields.count == 5 && fields[0] == "arn" ? String(fields[3]) : ""
     }
 
     /// Whether the finding comes from Security Hub's own controls (`…::product/aws/securityhub`).
@@ -130,4 +136,11 @@ package struct ImportFailure: Error {
     package var code: ErrorCode
     /// E.g. `AwsAccountId: required member is missing`.
     package var message: String
+
+    /// A failure of the finding `id` with `code` and `message`.
+    package init(id: String?, code: ErrorCode, message: String) {
+        self.id = id
+        self.code = code
+        self.message = message
+    }
 }

@@ -1,0 +1,78 @@
+import TriageCore
+
+extension FindingsStore {
+    /// One page of GetFindings results (`shared/spec/serve.md`, GetFindings), read on one of the
+    /// read-only connections (``ReaderPool``) in one snapshot: a query never waits for a write.
+    ///
+    /// - Filters on `Id`, `ProductArn`, `AwsAccountId`, `Region`, `WorkflowStatus`,
+    ///   `RecordState`, `SeverityLabel`, `ComplianceStatus` and `UpdatedAt` run in SQL on their
+    ///   columns (``IndexedColumn``); the others are matched in Swift on the rows SQL streams in
+    ///   order, and the read stops at the first match past the page (``QueryPlan``,
+    ///   ``QueryReader``). With the default order a page filtered with `EQUALS` on one of those
+    ///   fields is read from its index.
+    /// - `SortCriteria` with one criterion on one of those fields is read in order from SQL; any
+    ///   other order is computed: each page reads every finding that passes the SQL filters.
+    /// - `visibleAccounts` (`nil`: all) keeps the findings whose `AwsAccountId` is one of them
+    ///   (byte for byte), in SQL.
+    ///
+    /// - Parameters:
+    ///   - after: the previous page's ``FindingsPage/cursor``, `nil` for the first page.
+    ///   - now: epoch milliseconds, for `DateRange` filters (the server's clock).
+    /// - Returns: at most `query.maxResults` findings composed exactly as `triage export` writes
+    ///   them, and a cursor when more follow. Pages continue strictly after the previous page's
+    ///   last finding (keyset on the sort key, `ProductArn`, `Id`): paging while the store is
+    ///   updated returns every finding whose sort key does not change exactly once (with the
+    ///   default order, which `BatchUpdateFindings` never changes, every finding).
+    /// - Throws: ``StoreError`` `InvalidCursor` for a cursor this order did not issue; other
+    ///   codes when the store cannot be read.
+    package func findings(_ query: FindingsQuery, visibleAccounts: Set<String>?, after cursor: [UInt8]?, now: Int64)
+        throws(StoreError) -> FindingsPage
+    {
+        let position = try cursor.map { bytes throws(StoreError) in try QueryCursor(bytes: bytes) }
+        let plan = QueryPlan(query, visibleAccounts: visibleAccounts.map(AccountSet.init), now: now)
+        if plan.matchesNothing { return FindingsPage(findings: [], cursor: nil) }
+        let reader = QueryReader(query: query, plan: plan, now: now)
+        switch plan.order {
+        case .column(let column, let descending):
+            if let position { try Self.check(position, fits: column) }
+            return try readSnapshot("querying findings") { db in
+                try reader.columnPage(db, column: column, descending: descending, after: position)
+            }
+        case .computed:
+            var key: FindingSortKey?
+            if let position {
+                guard case .computed(let sortKey) = position, Self.fits(sortKey, query.sortCriteria) else {
+                    throw Self.foreignCursor
+                }
+                key = sortKey
+            }
+            return try readSnapshot("querying findings") { db in try reader.computedPage(db, after: key) }
+        }
+    }
+
+    private static let foreignCursor = StoreError(
+        code: .invalidCursor, message: "the page cursor does not belong to a query with this order")
+
+    /// Checks that a column cursor has a value of the column's type in its phase.
+    private static func check(_ cursor: QueryCursor, fits column: IndexedColumn) throws(StoreError) {
+        guard case .column(let phase, let value, _, _) = cursor else { throw foreignCursor }
+        switch (phase, value) {
+        case (1, .null) where column.isNullable: return
+        case (0, .integer) where column == .updatedKey: return
+        case (0, .text) where column != .updatedKey: return
+        default: throw foreignCursor
+        }
+    }
+
+    /// Whether a computed cursor has one value per criterion, each of the field's kind.
+    private static func fits(_ key: FindingSortKey, _ criteria: [SortCriterion]) -> Bool {
+        guard key.values.count == criteria.count else { return false }
+        return zip(key.values, criteria).allSatisfy { value, criterion in
+            switch (value, criterion.field.kind) {
+            case (.missing, let kind): kind != .boolean
+            case (.text, .string), (.text, .ip), (.number, .number), (.instant, .date), (.flag, .boolean): true
+            default: false
+            }
+        }
+    }
+}
