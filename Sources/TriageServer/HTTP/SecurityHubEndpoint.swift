@@ -176,6 +176,9 @@ package final class SecurityHubEndpoint: Sendable {
             return try await BlockingWork.run(body)
         } catch let error as WireError {
             throw error
+        } catch let error as StoreError where error.code == .invalidCursor {
+            // Only a token this process signed gets here: its cursor no longer fits the query.
+            throw .invalidInput("NextToken: is not a token this query returned")
         } catch {
             throw .internalError
         }
