@@ -43,12 +43,7 @@ import TriageTestSupport
         try FileManager.default.copyItem(atPath: storePath, toPath: initialPath)
 
         let server = try ServeProcess(
-            config: """
-                {"accounts": {"000000000000": {}},
-                 "credentials": [{"accessKeyId": "test", "secretAccessKey": "test", "account": "000000000000"}],
-                 "quotas": {"BatchUpdateFindings": {"rate": 0, "burst": 0}, "BatchImportFindings": {"rate": 0, "burst": 0},
-                            "GetFindings": {"rate": 0, "burst": 0}}}
-                """, store: storePath)
+config: ServeProcess.syntheticConfig(), store: storePath)
         let port = server.port
         let recorder = Recorder()
         let synthetic = SyntheticData(seed: 1, findingCount: Self.findingCount)

@@ -8,22 +8,12 @@ import TriageTestSupport
 /// Injected faults through the real server: drops before and after applying (the log and the
 /// store agree on which were applied), and the same seed giving the same faults.
 @Suite struct ServeFaultTests {
-    static func config(_ faults: String) -> String {
-        """
-        {"accounts": {"000000000000": {}},
-         "credentials": [{"accessKeyId": "test", "secretAccessKey": "test", "account": "000000000000"}],
-         "quotas": {"BatchUpdateFindings": {"rate": 0, "burst": 0}, "BatchImportFindings": {"rate": 0, "burst": 0},
-                    "GetFindings": {"rate": 0, "burst": 0}},
-         "faults": \(faults)}
-        """
-    }
-
     static func importBody(_ document: [UInt8]) -> [UInt8] {
         Array(#"{"Findings":["#.utf8) + document + Array("]}".utf8)
     }
 
     @Test func aDroppedConnectionGetsNoAnswerAndHalfOfTheDropsWereApplied() throws {
-        let server = try ServeProcess(config: Self.config(#"{"seed": 7, "dropConnectionRate": 1.0}"#))
+        let server = try ServeProcess(config: ServeProcess.syntheticConfig(faults: #"{"seed": 7, "dropConnectionRate": 1.0}"#))
         let synthetic = SyntheticData(seed: 5, findingCount: 40)
         for index in 0..<40 {
             let connection = try HTTPConnection(port: server.port)
@@ -52,7 +42,7 @@ import TriageTestSupport
             let store = directory.appendingPathComponent("s.sqlite").path
             #expect(try CommandRun.triage(["import", findings, "--store", store]).status == 0)
             let server = try ServeProcess(
-                config: Self.config(#"{"seed": \#(seed), "unprocessedRate": 0.2}"#), store: store)
+                config: ServeProcess.syntheticConfig(faults: #"{"seed": \#(seed), "unprocessedRate": 0.2}"#), store: store)
             defer { server.stop() }
             let synthetic = SyntheticData(seed: 1, findingCount: 200)
             var result: [String] = []

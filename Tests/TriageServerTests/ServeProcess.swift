@@ -1,4 +1,5 @@
 import Foundation
+import TriageIO
 import TriageTestSupport
 
 #if canImport(Glibc)
@@ -77,6 +78,20 @@ final class ServeProcess {
 }
 
 extension ServeProcess {
+    /// A config with the `test`/`test` key of account `000000000000`, administrator of the
+    /// accounts of the synthetic findings (`triage generate`), quotas off, and `faults`.
+    static func syntheticConfig(faults: String = "{}") -> String {
+        let members = SyntheticData.accounts.map { "\"\($0)\"" }.joined(separator: ", ")
+        let accounts = SyntheticData.accounts.map { "\"\($0)\": {}" }.joined(separator: ", ")
+        return """
+            {"accounts": {"000000000000": {"administrator": true, "members": [\(members)]}, \(accounts)},
+             "credentials": [{"accessKeyId": "test", "secretAccessKey": "test", "account": "000000000000"}],
+             "quotas": {"BatchUpdateFindings": {"rate": 0, "burst": 0}, "BatchImportFindings": {"rate": 0, "burst": 0},
+                        "GetFindings": {"rate": 0, "burst": 0}},
+             "faults": \(faults)}
+            """
+    }
+
     /// Runs `triage` with `arguments` that should end by themselves (a start-up error), killing
     /// it after `seconds`: a server that starts anyway fails the test instead of hanging it.
     static func runToEnd(_ arguments: [String], seconds: Double = 30) throws -> CommandRun {

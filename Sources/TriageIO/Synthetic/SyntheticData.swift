@@ -16,7 +16,7 @@ package struct SyntheticData: Sendable {
     }
 
     static let regions = ["us-east-1", "eu-central-1", "eu-west-1", "ap-southeast-2"]
-    static let accounts = ["123456789012", "111111111111", "012345678912", "001122334455"]
+    package static let accounts = ["123456789012", "111111111111", "012345678912", "001122334455"]
     static let controls = [
         ("EC2.2", "VPC default security groups should not allow inbound or outbound traffic"),
         ("EC2.8", "EC2 instances should use Instance Metadata Service Version 2 (IMDSv2)"),
