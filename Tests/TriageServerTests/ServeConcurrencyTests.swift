@@ -43,7 +43,7 @@ import TriageTestSupport
         try FileManager.default.copyItem(atPath: storePath, toPath: initialPath)
 
         let server = try ServeProcess(
-config: ServeProcess.syntheticConfig(), store: storePath)
+            config: ServeProcess.syntheticConfig(), store: storePath)
         let port = server.port
         let recorder = Recorder()
         let synthetic = SyntheticData(seed: 1, findingCount: Self.findingCount)

@@ -13,7 +13,8 @@ import TriageTestSupport
     }
 
     @Test func aDroppedConnectionGetsNoAnswerAndHalfOfTheDropsWereApplied() throws {
-        let server = try ServeProcess(config: ServeProcess.syntheticConfig(faults: #"{"seed": 7, "dropConnectionRate": 1.0}"#))
+        let server = try ServeProcess(
+            config: ServeProcess.syntheticConfig(faults: #"{"seed": 7, "dropConnectionRate": 1.0}"#))
         let synthetic = SyntheticData(seed: 5, findingCount: 40)
         for index in 0..<40 {
             let connection = try HTTPConnection(port: server.port)
@@ -42,7 +43,8 @@ import TriageTestSupport
             let store = directory.appendingPathComponent("s.sqlite").path
             #expect(try CommandRun.triage(["import", findings, "--store", store]).status == 0)
             let server = try ServeProcess(
-                config: ServeProcess.syntheticConfig(faults: #"{"seed": \#(seed), "unprocessedRate": 0.2}"#), store: store)
+                config: ServeProcess.syntheticConfig(faults: #"{"seed": \#(seed), "unprocessedRate": 0.2}"#),
+                store: store)
             defer { server.stop() }
             let synthetic = SyntheticData(seed: 1, findingCount: 200)
             var result: [String] = []

@@ -66,9 +66,10 @@ import TriageStore
         let inline = try Self.run(background: false)
         #expect(background.integrity == "ok")
         // 300 commits of about a dozen pages each would make a WAL of over 10 MB without
-        // checkpoints; with a 16-page threshold it is restarted again and again.
+        // checkpoints; with a 16-page threshold it is restarted again and again (the bound leaves
+        // room for a checkpointer that lags on a loaded machine).
         #expect(background.walBytes > 0)
-        #expect(background.walBytes < 2_000_000)
+        #expect(background.walBytes < 4_000_000)
         // The same final state as SQLite's own checkpointing.
         #expect(background.confidences == inline.confidences)
         #expect(!background.confidences.contains(-1))
