@@ -50,6 +50,21 @@ extension FindingsStore {
         }
     }
 
+    /// SQLite's plan for the first page of `query` (`EXPLAIN QUERY PLAN` detail lines, e.g.
+    /// `SEARCH f USING INDEX finding_by_region (region=? AND updated_key<?)`), for tests and
+    /// diagnostics; empty when no finding can match.
+    package func queryPlan(_ query: FindingsQuery, visibleAccounts: Set<String>?, now: Int64) throws(StoreError)
+        -> [String]
+    {
+        let plan = QueryPlan(query, visibleAccounts: visibleAccounts.map(AccountSet.init), now: now)
+        if plan.matchesNothing { return [] }
+        let reader = QueryReader(query: query, plan: plan, now: now)
+        return try readSnapshot("explaining a query") { db in try reader.explain(db) }
+    }
+
+    /// The read-only connections open now (at most ``StoreOptions/readers``).
+    package var readerConnections: Int { readers.openCount }
+
     private static let foreignCursor = StoreError(
         code: .invalidCursor, message: "the page cursor does not belong to a query with this order")
 

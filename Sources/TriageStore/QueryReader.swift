@@ -34,6 +34,10 @@ struct QueryReader {
     /// The columns every read selects: `pa`, `fid`, the state, the owned mask, the document body.
     private static let selected = "f.product_arn AS pa, f.id AS fid, f.customer_state, f.owned, d.body"
     private static let from = "FROM finding f JOIN finding_document d ON d.document_id = f.document_id"
+    /// The same without the document (an empty body), for a computed order whose keys and
+    /// residual filters read only the state and the keys.
+    private static let selectedWithoutDocument = "f.product_arn AS pa, f.id AS fid, f.customer_state, f.owned, x''"
+    private static let fromWithoutDocument = "FROM finding f"
 
     // MARK: Column order
 
@@ -48,8 +52,10 @@ struct QueryReader {
         let startPhase: Int
         if case .column(let phase, _, _, _)? = cursor { startPhase = phase } else { startPhase = 0 }
         for phase in startPhase...(column.isNullable ? 1 : 0) {
-            let statement = try prepare(
-                db, column: column, descending: descending, phase: phase, after: phase == startPhase ? cursor : nil)
+            let statement = try Self.prepare(
+                db,
+                statement(
+                    column: column, descending: descending, phase: phase, after: phase == startPhase ? cursor : nil))
             defer { statement.finalize() }
             var result = statement.step()
             while result == SQLITE_ROW {
@@ -81,9 +87,9 @@ struct QueryReader {
 
     /// The statement of one phase: the legs (or one read) with the terms, the phase's `NULL`
     /// test and the keyset after the cursor, in order.
-    private func prepare(
-        _ db: Database, column: IndexedColumn, descending: Bool, phase: Int, after cursor: QueryCursor?
-    ) throws -> RawStatement {
+    private func statement(column: IndexedColumn, descending: Bool, phase: Int, after cursor: QueryCursor?)
+        -> SQLTerm
+    {
         let key = column.qualified
         var common = plan.terms
         if column.isNullable { common.append(SQLTerm(phase == 0 ? "\(key) IS NOT NULL" : "\(key) IS NULL")) }
@@ -119,8 +125,41 @@ struct QueryReader {
             arguments += condition.arguments
         }
         let order = phase == 0 ? "sort_value \(descending ? "DESC" : "ASC"), pa, fid" : "pa, fid"
-        let statement = try RawStatement(db, sql: sql.joined(separator: " UNION ALL ") + " ORDER BY " + order)
-        Self.bind(arguments, to: statement)
+        return SQLTerm(sql.joined(separator: " UNION ALL ") + " ORDER BY " + order, arguments)
+    }
+
+    /// The first page's statement (the first phase of a column order).
+    private func firstStatement() -> SQLTerm {
+        switch plan.order {
+        case .column(let column, let descending):
+            return statement(column: column, descending: descending, phase: 0, after: nil)
+        case .computed:
+            let condition = SQLTerm.all(plan.terms)
+            let (selected, from) =
+                projection.readsDocument
+                ? (Self.selected, Self.from) : (Self.selectedWithoutDocument, Self.fromWithoutDocument)
+            return SQLTerm("SELECT \(selected) \(from) WHERE \(condition.sql)", condition.arguments)
+        }
+    }
+
+    /// SQLite's plan for the first page (`EXPLAIN QUERY PLAN`, one detail line per step).
+    func explain(_ db: Database) throws -> [String] {
+        let first = firstStatement()
+        let statement = try Self.prepare(db, SQLTerm("EXPLAIN QUERY PLAN " + first.sql, first.arguments))
+        defer { statement.finalize() }
+        var lines: [String] = []
+        var result = statement.step()
+        while result == SQLITE_ROW {
+            lines.append(statement.text(at: 3) ?? "")
+            result = statement.step()
+        }
+        guard result == SQLITE_DONE else { throw statement.error(result) }
+        return lines
+    }
+
+    private static func prepare(_ db: Database, _ term: SQLTerm) throws -> RawStatement {
+        let statement = try RawStatement(db, sql: term.sql)
+        bind(term.arguments, to: statement)
         return statement
     }
 
@@ -128,10 +167,8 @@ struct QueryReader {
 
     /// The page after `cursor` (or the first page) in the computed order.
     func computedPage(_ db: Database, after cursor: FindingSortKey?) throws -> FindingsPage {
-        let condition = SQLTerm.all(plan.terms)
-        let statement = try RawStatement(db, sql: "SELECT \(Self.selected) \(Self.from) WHERE \(condition.sql)")
+        let statement = try Self.prepare(db, firstStatement())
         defer { statement.finalize() }
-        Self.bind(condition.arguments, to: statement)
         let criteria = query.sortCriteria
         let keep = query.maxResults + 1
         var best: [FindingSortKey] = []
@@ -177,9 +214,14 @@ struct QueryReader {
     private func matchingFinding(_ statement: RawStatement, compose: Bool) throws -> [UInt8]? {
         let owned = OwnedFields(rawValue: statement.int(at: 3))
         let state = try statement.withBlob(at: 2) { bytes in try CustomerState(encoded: bytes, owned: owned) }
+        if !plan.residual.isEmpty, !projection.readsDocument {
+            let members = projection.members(
+                state: state, productArn: statement.text(at: 0) ?? "", id: statement.text(at: 1) ?? "")
+            guard plan.residual.allSatisfy({ $0.matches(members, now: now) }) else { return nil }
+        }
         return try statement.withBlob(at: 4) { body -> [UInt8]? in
             let layout = try JSONObjectLayout.scan(body)
-            if !plan.residual.isEmpty {
+            if !plan.residual.isEmpty, projection.readsDocument {
                 let members = try projection.members(provider: body, layout: layout, state: state)
                 guard plan.residual.allSatisfy({ $0.matches(members, now: now) }) else { return nil }
             }
@@ -196,7 +238,10 @@ struct QueryReader {
     private func matchingMembers(_ statement: RawStatement) throws -> JSONValue? {
         let owned = OwnedFields(rawValue: statement.int(at: 3))
         let state = try statement.withBlob(at: 2) { bytes in try CustomerState(encoded: bytes, owned: owned) }
-        let members = try statement.withBlob(at: 4) { body in try projection.members(provider: body, state: state) }
+        let members =
+            projection.readsDocument
+            ? try statement.withBlob(at: 4) { body in try projection.members(provider: body, state: state) }
+            : projection.members(state: state, productArn: statement.text(at: 0) ?? "", id: statement.text(at: 1) ?? "")
         return plan.residual.allSatisfy({ $0.matches(members, now: now) }) ? members : nil
     }
 

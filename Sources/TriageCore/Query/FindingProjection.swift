@@ -10,10 +10,28 @@ package struct FindingProjection: Sendable {
     private let names: [[UInt8]]?
     private let customerFields: [CustomerField]
 
+    /// Whether the provider document is needed beyond `ProductArn` and `Id` (which the store
+    /// keeps in columns): when not, ``members(state:productArn:id:)`` gives the same members.
+    package let readsDocument: Bool
+
     /// A projection onto `names`; `nil` for every member (`Keyword` filters).
     package init(names: Set<String>?) {
         self.names = names.map { $0.sorted().map { Array($0.utf8) } }
         customerFields = CustomerField.allCases.filter { names?.contains($0.name) ?? true }
+        let customerNames = Set(CustomerField.allCases.map(\.name))
+        readsDocument = names.map { !$0.subtracting(customerNames).isSubset(of: ["ProductArn", "Id"]) } ?? true
+    }
+
+    /// The members from the state and the two keys alone, for a projection that does not
+    /// ``readsDocument``.
+    package func members(state: CustomerState, productArn: String, id: String) -> JSONValue {
+        var out = [
+            JSONMember(key: "ProductArn", value: .string(productArn)), JSONMember(key: "Id", value: .string(id)),
+        ]
+        for field in customerFields {
+            if let value = state[field] { out.append(JSONMember(key: field.name, value: value)) }
+        }
+        return .object(out)
     }
 
     /// The members as an object (provider members in document order, then the state's).
