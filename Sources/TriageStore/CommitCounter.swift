@@ -5,8 +5,8 @@ import Synchronization
 ///
 /// The number is drawn on the writer's serial queue as the transaction commits (GRDB's
 /// `afterNextTransaction`), where no other write can come between; a transaction that rolls back
-/// draws none. In a rehearsal nothing commits: a number is drawn when the request's savepoint is
-/// released.
+/// draws none. In a rehearsal nothing commits: a number is drawn at the end of the request's
+/// savepoint instead.
 final class CommitCounter: Sendable {
     /// Where the number of one transaction is left for its caller.
     final class Slot: Sendable {

@@ -48,7 +48,7 @@ extension FindingsStore {
         let identifier = provider.identifier
         guard let existing = try statements.existing(identifier) else {
             let stored = try ImportRules.newFinding(provider)
-            let values = try indexedValues(stored, id: identifier.id)
+            let values = try indexedValues(stored, of: provider)
             let insertDocument = statements.insertDocument
             insertDocument.bind(blob: stored.document, at: 1)
             try insertDocument.execute()
@@ -76,7 +76,7 @@ extension FindingsStore {
         let stored = try ImportRules.reimport(
             provider, over: existing.state, recordState: existing.recordState,
             complianceStatus: existing.complianceStatus)
-        let values = try indexedValues(stored, id: identifier.id)
+        let values = try indexedValues(stored, of: provider)
         let updateDocument = statements.updateDocument
         updateDocument.bind(blob: stored.document, at: 1)
         updateDocument.bind(existing.documentID, at: 2)
@@ -100,10 +100,15 @@ extension FindingsStore {
 }
 
 extension FindingsStore {
-    /// The derived columns of a finding about to be stored (``IndexedValues``).
-    fileprivate static func indexedValues(_ stored: StoredFinding, id: String) throws(ImportFailure) -> IndexedValues {
+    /// The derived columns of a finding about to be stored (``IndexedValues``); the provider's
+    /// layout serves when the stored document is the imported one (nothing spliced in).
+    fileprivate static func indexedValues(_ stored: StoredFinding, of provider: ProviderFinding) throws(ImportFailure)
+        -> IndexedValues
+    {
+        let id = provider.identifier.id
         do {
-            return try IndexedValues(document: stored.document, state: stored.state)
+            let layout = stored.document == provider.bytes ? provider.layout : nil
+            return try IndexedValues(document: stored.document, layout: layout, state: stored.state)
         } catch {
             throw ImportFailure(id: id, code: .invalidInput, message: "not a JSON object: \(error)")
         }

@@ -16,6 +16,8 @@ extension FindingsStore {
     ///   (byte for byte), in SQL.
     ///
     /// - Parameters:
+    ///   - query: the filters, order and page size; its `nextToken` is not read (the caller turns
+    ///     its token into `after`).
     ///   - after: the previous page's ``FindingsPage/cursor``, `nil` for the first page.
     ///   - now: epoch milliseconds, for `DateRange` filters (the server's clock).
     /// - Returns: at most `query.maxResults` findings composed exactly as `triage export` writes

@@ -19,9 +19,14 @@ struct IndexedValues {
     private static let regionField = FindingFilterField.named("Region")!
     private static let severityField = FindingFilterField.named("SeverityLabel")!
 
-    /// The values of the finding stored as `document` (the provider document) and `state`.
-    init(document: UnsafeRawBufferPointer, state: CustomerState) throws(JSONParseError) {
-        let members = try Self.projection.members(provider: document, state: state)
+    /// The values of the finding stored as `document` (the provider document) and `state`;
+    /// `layout` is the document's when already scanned.
+    init(document: UnsafeRawBufferPointer, layout: JSONObjectLayout? = nil, state: CustomerState)
+        throws(JSONParseError)
+    {
+        let scanned: JSONObjectLayout
+        if let layout { scanned = layout } else { scanned = try JSONObjectLayout.scan(document) }
+        let members = try Self.projection.members(provider: document, layout: scanned, state: state)
         region = Self.regionField.firstString(in: members) ?? ""
         severityLabel = Self.severityField.firstString(in: members)
         if case .string(let text)? = members[key: "UpdatedAt"], let instant = FindingTimestamp(text) {
@@ -32,9 +37,11 @@ struct IndexedValues {
     }
 
     /// The values of a finding held in an array.
-    init(document: [UInt8], state: CustomerState) throws(JSONParseError) {
+    init(document: [UInt8], layout: JSONObjectLayout? = nil, state: CustomerState) throws(JSONParseError) {
         let result = document.withUnsafeBytes { buffer in
-            Result { () throws(JSONParseError) -> IndexedValues in try IndexedValues(document: buffer, state: state) }
+            Result { () throws(JSONParseError) -> IndexedValues in
+                try IndexedValues(document: buffer, layout: layout, state: state)
+            }
         }
         self = try result.get()
     }

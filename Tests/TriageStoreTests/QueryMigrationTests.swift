@@ -51,7 +51,7 @@ import TriageTestSupport
         var update = StoreOptions()
         update.access = .update
         let store = try FindingsStore(path: path, options: update)
-        #expect(try QueryTestData.allPages(store, FindingsQuery()).findings == expectedPages)
+        QueryTestData.same(try QueryTestData.allPages(store, FindingsQuery()).findings, expectedPages)
         let check = try DatabaseQueue(path: path)
         try check.read { db in
             let rows = try Row.fetchAll(

@@ -96,21 +96,52 @@ enum QueryTestData {
         return (out, pages)
     }
 
+    /// Every stored finding as `exportAll` writes it, with its parse.
+    static func exported(_ store: FindingsStore) throws -> [(finding: JSONValue, bytes: [UInt8])] {
+        var out: [(finding: JSONValue, bytes: [UInt8])] = []
+        try store.exportAll { bytes in out.append((try JSONParser.parse(bytes), bytes)) }
+        return out
+    }
+
     /// What the query should return: the exported findings the pure matcher accepts, in the pure
     /// order.
     static func oracle(
         _ store: FindingsStore, _ query: FindingsQuery, visibleAccounts: Set<String>? = nil, now: Int64 = now
     ) throws -> [[UInt8]] {
+        oracle(try exported(store), query, visibleAccounts: visibleAccounts, now: now)
+    }
+
+    /// ``oracle(_:_:visibleAccounts:now:)`` over findings already exported.
+    static func oracle(
+        _ exported: [(finding: JSONValue, bytes: [UInt8])], _ query: FindingsQuery, visibleAccounts: Set<String>? = nil,
+        now: Int64 = now
+    ) -> [[UInt8]] {
         var kept: [(key: FindingSortKey, bytes: [UInt8])] = []
-        try store.exportAll { bytes in
-            let finding = try JSONParser.parse(bytes)
+        for (finding, bytes) in exported {
             if let visibleAccounts {
                 guard case .string(let account)? = finding[key: "AwsAccountId"], visibleAccounts.contains(account)
-                else { return }
+                else { continue }
             }
             if query.matches(finding, now: now) { kept.append((query.sortKey(of: finding), bytes)) }
         }
         return kept.sorted { FindingSortKey.compare($0.key, $1.key, criteria: query.sortCriteria) < 0 }.map(\.bytes)
+    }
+
+    /// Whether two lists of findings are the same bytes in the same order; a failure names the
+    /// first difference by `Id` instead of printing the findings.
+    static func same(
+        _ got: [[UInt8]], _ expected: [[UInt8]], _ comment: String = "",
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
+        guard got != expected else { return }
+        let index =
+            zip(got, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            ?? min(got.count, expected.count)
+        let found = index < got.count ? id(got[index]) : "end"
+        let wanted = index < expected.count ? id(expected[index]) : "end"
+        Issue.record(
+            "\(comment): \(got.count) findings, expected \(expected.count); first difference at \(index): \(found), expected \(wanted)",
+            sourceLocation: sourceLocation)
     }
 
     /// The `Id` of a composed finding.

@@ -42,15 +42,27 @@ struct RequestObject {
     /// Whether any of `names` is present.
     func hasAny(_ names: [String]) -> Bool { names.contains { members[$0] != nil } }
 
-    /// A string member with a non-whitespace character (the model's `NonEmptyString`).
-    func text(_ name: String, required: Bool) throws(QueryError) -> String? {
+    /// The member's value; `nil` when absent and not `required`.
+    private func present(_ name: String, required: Bool) throws(QueryError) -> JSONValue? {
         guard let value = members[name] else {
             if required { throw QueryError("\(at(name)): required member is missing") }
             return nil
         }
+        return value
+    }
+
+    /// A string member.
+    private func string(_ name: String, required: Bool) throws(QueryError) -> String? {
+        guard let value = try present(name, required: required) else { return nil }
         guard case .string(let text) = value else {
             throw QueryError("\(at(name)): must be a string, got \(value.typeName)")
         }
+        return text
+    }
+
+    /// A string member with a non-whitespace character (the model's `NonEmptyString`).
+    func text(_ name: String, required: Bool) throws(QueryError) -> String? {
+        guard let text = try string(name, required: required) else { return nil }
         guard text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw QueryError("\(at(name)): must contain a non-whitespace character")
         }
@@ -61,13 +73,7 @@ struct RequestObject {
     func choice<Choice: RawRepresentable>(_ name: String, of choices: [Choice], required: Bool) throws(QueryError)
         -> Choice? where Choice.RawValue == String
     {
-        guard let value = members[name] else {
-            if required { throw QueryError("\(at(name)): required member is missing") }
-            return nil
-        }
-        guard case .string(let text) = value else {
-            throw QueryError("\(at(name)): must be a string, got \(value.typeName)")
-        }
+        guard let text = try string(name, required: required) else { return nil }
         guard let choice = choices.first(where: { $0.rawValue == text }) else {
             throw QueryError(
                 "\(at(name)): \(Self.shown(text)) is not one of \(choices.map(\.rawValue).joined(separator: ", "))")
@@ -77,10 +83,7 @@ struct RequestObject {
 
     /// An integer member (an integer literal that fits in `Int`).
     func integer(_ name: String, required: Bool) throws(QueryError) -> Int? {
-        guard let value = members[name] else {
-            if required { throw QueryError("\(at(name)): required member is missing") }
-            return nil
-        }
+        guard let value = try present(name, required: required) else { return nil }
         guard case .number(let number) = value, let integer = number.intValue else {
             throw QueryError("\(at(name)): must be an integer, got \(Self.described(value))")
         }
@@ -101,10 +104,7 @@ struct RequestObject {
 
     /// A boolean member.
     func boolean(_ name: String, required: Bool) throws(QueryError) -> Bool? {
-        guard let value = members[name] else {
-            if required { throw QueryError("\(at(name)): required member is missing") }
-            return nil
-        }
+        guard let value = try present(name, required: required) else { return nil }
         guard case .bool(let flag) = value else {
             throw QueryError("\(at(name)): must be a boolean, got \(value.typeName)")
         }
