@@ -80,7 +80,9 @@ let package = Package(
         .testTarget(name: "TriageIOTests", dependencies: ["TriageIO", "TriageCore", "TriageTestSupport", "CLibXML2"]),
         .testTarget(
             name: "TriageJobTests",
-            dependencies: ["TriageJob", "TriageIO", "TriageCore", "TriageStore", "TriageTestSupport", "triage"],
+            dependencies: [
+                "TriageJob", "TriageIO", "TriageCore", "TriageStore", "TriageTestSupport", "triage", "TriageLoad",
+            ],
             exclude: ["Golden"]),
         .testTarget(name: "TriageSigV4Tests", dependencies: ["TriageSigV4", "TriageTestSupport"]),
         .testTarget(

@@ -58,6 +58,20 @@ public final class ImportJob {
         } catch {
             throw JobError(.target, StoreTarget.targetError(error, path: storePath).message)
         }
+        var result: Result
+        do {
+            result = try store.bulkLoad { () throws -> Result in try importAll(sources, into: store) }
+        } catch let error as JobError {
+            throw error
+        } catch {
+            throw JobError(.target, "store \(storePath): \(error)")
+        }
+        result.seconds = Double(SystemClock.nowMilliseconds() - started) / 1000
+        return result
+    }
+
+    /// Imports every source in order, a chunk per transaction.
+    private func importAll(_ sources: [(String, ByteSource)], into store: FindingsStore) throws(JobError) -> Result {
         var result = Result()
         for (file, source) in sources {
             let reader = ASFFReader(source: source)
@@ -100,7 +114,6 @@ public final class ImportJob {
                 throw JobError(.target, "\(error)")
             }
         }
-        result.seconds = Double(SystemClock.nowMilliseconds() - started) / 1000
         return result
     }
 }

@@ -103,7 +103,11 @@ package final class FindingsStore: Sendable {
                         code: .newerSchema, message: "the findings store at \(path) was written by a newer triage")
                 }
             }
-            if access == .create || access == .update { try StoreSchema.migrator.migrate(queue) }
+            if access == .create || access == .update {
+                try StoreSchema.migrator.migrate(queue)
+                // A bulk load that died before building its indexes (``bulkLoad(_:)``).
+                try queue.write { db in try StoreSchema.ensureQueryIndexes(db) }
+            }
             if access == .rehearsal {
                 try queue.inDatabase { db in try db.execute(sql: "BEGIN IMMEDIATE TRANSACTION") }
                 // The probe's read-only connection outlives the writer, so that the writer's close

@@ -45,6 +45,21 @@ import TriageTestSupport
         #expect(run.stdout.contains("python sqlite3 script:"))
     }
 
+    @Test func benchServeRunsOnASmallStore() throws {
+        let directory = TestPaths.temporaryDirectory("bench-serve")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let load = TestPaths.triageBinary.deletingLastPathComponent().appendingPathComponent("TriageLoad")
+        let run = try runJob(
+            "bench-serve", ["1000", "1"], environment: ["BENCH_DIR": directory.path, "TRIAGE_LOAD_BIN": load.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        for line in [
+            "update connections=1 ", "update connections=16 ", "get-indexed connections=4 ", "get-scan ", "peak RSS",
+        ] {
+            #expect(run.stdout.contains(line), "\(run.stdout)")
+        }
+        #expect(!run.stdout.contains("failures=["), "\(run.stdout)")
+    }
+
     @Test func nightlyAppliesWithAJournalAndDatedReports() throws {
         let directory = TestPaths.temporaryDirectory("nightly")
         defer { try? FileManager.default.removeItem(at: directory) }
