@@ -24,6 +24,20 @@ else {
 }
 let operation = arguments[2]
 let synthetic = SyntheticData(seed: 1, findingCount: findingCount)
+/// The identifiers' JSON, made once (a pool of up to 200,000 findings spread over the store), so
+/// that the generator spends its time on the wire and not on building ids.
+let poolSize = min(findingCount, 200_000)
+let pool: [String] =
+    operation == "update"
+    ? (0..<poolSize).map { index in
+        let identifier = synthetic.identifier(Int((UInt64(index) &* 2_654_435_761) % UInt64(findingCount)))
+        var item = Array(#"{"Id":"#.utf8)
+        JSONText.appendString(identifier.id, to: &item)
+        item += Array(#","ProductArn":"#.utf8)
+        JSONText.appendString(identifier.productArn, to: &item)
+        item.append(UInt8(ascii: "}"))
+        return String(decoding: item, as: UTF8.self)
+    } : []
 let updates = [
     #""Workflow":{"Status":"NOTIFIED"}"#, #""Note":{"Text":"load test","UpdatedBy":"bench-serve"}"#,
     #""Severity":{"Label":"HIGH"}"#, #""UserDefinedFields":{"bench":"serve"}"#,
@@ -32,6 +46,31 @@ let filters = [
     "get-indexed": #"{"AwsAccountId":[{"Value":"111111111111","Comparison":"EQUALS"}]}"#,
     "get-scan": #"{"Title":[{"Value":"MFA","Comparison":"CONTAINS"}]}"#,
 ]
+
+/// Byte searches on answers.
+enum Bytes {
+    /// Where `needle` first starts in `bytes`.
+    static func firstOffset(of needle: [UInt8], in bytes: ArraySlice<UInt8>) -> Int? {
+        guard bytes.count >= needle.count else { return nil }
+        var index = bytes.startIndex
+        while index <= bytes.endIndex - needle.count {
+            if bytes[index] == needle[0] && bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// How often `needle` occurs in `bytes` (not overlapping).
+    static func occurrences(of needle: [UInt8], in bytes: ArraySlice<UInt8>) -> Int {
+        var count = 0
+        var rest = bytes
+        while let offset = firstOffset(of: needle, in: rest) {
+            count += 1
+            rest = rest[(offset + needle.count)...]
+        }
+        return count
+    }
+}
 
 /// What one connection measured.
 struct Tally: Sendable {
@@ -98,14 +137,20 @@ for worker in 0..<connections {
                 continue
             }
             if operation == "update" {
-                tally.findings += answer.text.components(separatedBy: #""ProductArn""#).count - 1
+                // Processed findings: the identifiers before "UnprocessedFindings".
+                let body = answer.body
+                let split = Bytes.firstOffset(of: Array(#""UnprocessedFindings""#.utf8), in: body[...]) ?? body.count
+                tally.findings += Bytes.occurrences(of: Array(#""ProductArn""#.utf8), in: body[..<split])
             } else {
-                let text = answer.text
-                tally.findings += text.components(separatedBy: #""SchemaVersion""#).count - 1
+                tally.findings += Bytes.occurrences(of: Array(#""SchemaVersion""#.utf8), in: answer.body[...])
                 pages += 1
-                if pages < 50, let range = text.range(of: #""NextToken":""#) {
-                    let rest = text[range.upperBound...]
-                    nextToken = String(rest[..<rest.firstIndex(of: "\"")!])
+                // The token is the body's last member: look for it near the end only.
+                let tail = answer.body[max(0, answer.body.count - 8192)...]
+                let marker = Array(#""NextToken":""#.utf8)
+                if pages < 50, let start = Bytes.firstOffset(of: marker, in: tail),
+                    let end = tail[(start + marker.count)...].firstIndex(of: UInt8(ascii: "\""))
+                {
+                    nextToken = String(decoding: tail[(start + marker.count)..<end], as: UTF8.self)
                 } else {
                     nextToken = nil
                     pages = 0
