@@ -9,7 +9,7 @@ import Glibc
 /// can act on it while it runs (feed a FIFO, send a signal) and wait for it with a deadline: a
 /// run that hangs is killed with SIGKILL and reported as such instead of hanging the suite.
 final class BackgroundTriage {
-    private let process = Process()
+    private let process: Process
     private let errorURL: URL
 
     /// Starts `executable` (the `triage` binary by default) with `arguments` in `directory`;
@@ -17,16 +17,9 @@ final class BackgroundTriage {
     init(_ arguments: [String], in directory: URL, executable: URL = TestPaths.triageBinary) throws {
         let name = UUID().uuidString
         errorURL = directory.appendingPathComponent("stderr-\(name)")
-        let outputURL = directory.appendingPathComponent("stdout-\(name)")
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        try process.run()
+        process = try Process.start(
+            arguments, stdout: directory.appendingPathComponent("stdout-\(name)"), stderr: errorURL,
+            executable: executable, directory: directory)
     }
 
     /// The process id.

@@ -31,11 +31,8 @@ let pool: [String] =
     operation == "update"
     ? (0..<poolSize).map { index in
         let identifier = synthetic.identifier(Int((UInt64(index) &* 2_654_435_761) % UInt64(findingCount)))
-        var item = Array(#"{"Id":"#.utf8)
-        JSONText.appendString(identifier.id, to: &item)
-        item += Array(#","ProductArn":"#.utf8)
-        JSONText.appendString(identifier.productArn, to: &item)
-        item.append(UInt8(ascii: "}"))
+        var item: [UInt8] = []
+        JSONText.appendIdentifier(identifier, to: &item)
         return String(decoding: item, as: UTF8.self)
     } : []
 let updates = [

@@ -200,11 +200,8 @@ import TriageTestSupport
     }
 
     static func identifierJSON(_ identifier: FindingIdentifier) -> String {
-        var out = Array(#"{"Id":"#.utf8)
-        JSONText.appendString(identifier.id, to: &out)
-        out += Array(#","ProductArn":"#.utf8)
-        JSONText.appendString(identifier.productArn, to: &out)
-        out.append(UInt8(ascii: "}"))
+        var out: [UInt8] = []
+        JSONText.appendIdentifier(identifier, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 }

@@ -11,7 +11,7 @@ import Glibc
 final class ServeProcess {
     let directory: URL
     let storePath: String
-    private let process = Process()
+    private let process: Process
     private let errorURL: URL
     /// The port it listens on.
     private(set) var port = 0
@@ -28,14 +28,7 @@ final class ServeProcess {
         }
         errorURL = directory.appendingPathComponent("serve.log")
         let outputURL = directory.appendingPathComponent("serve.out")
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        process.executableURL = TestPaths.triageBinary
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        try process.run()
+        process = try Process.start(arguments, stdout: outputURL, stderr: errorURL)
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             let text = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
@@ -98,15 +91,7 @@ extension ServeProcess {
         let directory = TestPaths.temporaryDirectory("triage-serve-run")
         let outputURL = directory.appendingPathComponent("out")
         let errorURL = directory.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = TestPaths.triageBinary
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        try process.run()
+        let process = try Process.start(arguments, stdout: outputURL, stderr: errorURL)
         let status = process.waitForExit(seconds: seconds)
         return CommandRun(
             status: status ?? 128 + SIGKILL,

@@ -140,6 +140,24 @@ import Glibc
         expectError(unknown, status: 400, name: "InvalidInputException", message: "did you mean Workflow?")
     }
 
+    @Test func anImportBodyOtherThanOneToAHundredFindingsIsInvalidInput() throws {
+        let cases = [
+            (#"{"Findings": {}}"#, "Findings: must be a list of findings, not object"),
+            (#"{"Findings": []}"#, "Findings: has 0 entries; a request takes 1 to 100"),
+            (#"{"Findings": [\#(Array(repeating: "{}", count: 101).joined(separator: ","))]}"#, "has 101 entries"),
+            (#"{"Findingz": []}"#, "did you mean Findings?"), (#"{"Findings": [], "Findings": []}"#, "is given twice"),
+            ("[]", "must be a JSON object (BatchImportFindingsRequest), not array"),
+            (#"{"Findings": [1,]}"#, "not valid JSON"),
+            ("", "Findings: is required"),
+        ]
+        for (body, message) in cases {
+            let answer = try http.exchange(
+                HTTPRequestBytes.signed(
+                    method: "POST", path: "/findings/import", port: http.port, body: Array(body.utf8)))
+            expectError(answer, status: 400, name: "InvalidInputException", message: message)
+        }
+    }
+
     @Test func aGoodRequestIsAnsweredAndLoggedWithItsRequestId() throws {
         let answer = try #require(
             try http.exchange(

@@ -5,6 +5,25 @@ import Glibc
 #endif
 
 extension Process {
+    /// Starts `executable` (the `triage` binary by default) with `arguments`, stdin /dev/null,
+    /// stdout and stderr into the files `stdout` and `stderr` (created empty).
+    package static func start(
+        _ arguments: [String], stdout: URL, stderr: URL, executable: URL = TestPaths.triageBinary,
+        directory: URL? = nil
+    ) throws -> Process {
+        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: stdout)
+        process.standardError = try FileHandle(forWritingTo: stderr)
+        try process.run()
+        return process
+    }
+
     /// Waits up to `seconds` for the end; the exit status (128 + signal for a signal), or nil
     /// when the process was still running at the deadline (it is then killed with SIGKILL), so
     /// that a hanging program fails its test instead of hanging the suite.

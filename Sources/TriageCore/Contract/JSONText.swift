@@ -12,6 +12,15 @@ public enum JSONText {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Appends `{"Id": ..., "ProductArn": ...}` (compact), as the API writes a finding identifier.
+    public static func appendIdentifier(_ identifier: FindingIdentifier, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"Id":"#.utf8)
+        appendString(identifier.id, to: &out)
+        out.append(contentsOf: #","ProductArn":"#.utf8)
+        appendString(identifier.productArn, to: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
     /// Appends `value` as a quoted, escaped JSON string.
     public static func appendString(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))

@@ -136,17 +136,7 @@ package final class ASFFReader {
                 }
                 index = skip(buffer, index)
                 guard index < buffer.count, buffer[index] == UInt8(ascii: "[") else { return [] }
-                index = skip(buffer, index + 1)
-                var result: [[UInt8]] = []
-                if index < buffer.count, buffer[index] == UInt8(ascii: "]") { return result }
-                while index < buffer.count {
-                    let end = try JSONParser.valueEnd(in: buffer, from: index)
-                    result.append(Array(buffer[skip(buffer, index)..<end]))
-                    index = skip(buffer, end)
-                    guard index < buffer.count, buffer[index] == UInt8(ascii: ",") else { break }
-                    index = skip(buffer, index + 1)
-                }
-                return result
+                return try JSONArrayLayout.elements(in: buffer, arrayAt: index).map { Array(buffer[$0]) }
             }
         } catch {
             throw ReadError(message: "byte \(offset + error.offset + 1): \(error.reason)")

@@ -75,14 +75,15 @@ package final class SecurityHubEndpoint: Sendable {
     private func answer(
         _ request: Request, context: ServeRequestContext, entry: inout RequestLog.Entry
     ) async throws(WireError) -> Response {
-        let target = request.head.path ?? "/"
-        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let target = (request.head.path ?? "/").split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = target[0]
+        let query = target.count > 1 ? target[1] : ""
         guard let operation = Self.operation(method: request.method, path: path) else {
             throw .unknownOperation(method: request.method.rawValue, path: String(path))
         }
         entry.operation = operation.rawValue
         let body = try await Self.body(of: request)
-        let caller = try authenticate(request.head, target: target, body: body)
+        let caller = try authenticate(request.head, path: path, query: query, body: body)
         entry.account = caller.account
         guard quotas.admit(account: caller.account, region: caller.region, operation: operation) else {
             throw .throttled
@@ -120,15 +121,16 @@ package final class SecurityHubEndpoint: Sendable {
     }
 
     /// Verifies the signature and the credential: the caller, or the error of `serve.md`'s table.
-    func authenticate(_ head: HTTPRequest, target: String, body: [UInt8]) throws(WireError) -> Caller {
-        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+    func authenticate(
+        _ head: HTTPRequest, path: Substring, query: Substring, body: [UInt8]
+    ) throws(WireError) -> Caller {
         var headers: [SigV4Request.Header] = []
         if let authority = head.authority { headers.append(SigV4Request.Header("host", authority)) }
         for field in head.headerFields where !(head.authority != nil && field.name.canonicalName == "host") {
             headers.append(SigV4Request.Header(field.name.canonicalName, field.value))
         }
         let signed = SigV4Request(
-            method: head.method.rawValue, path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : "",
+            method: head.method.rawValue, path: String(path), query: String(query),
             headers: headers, body: body)
         let now = clock()
         let verified: VerifiedRequest

@@ -4,31 +4,45 @@ import TriageStore
 /// `BatchImportFindings` (`POST /findings/import`): the findings taken out of the body by byte
 /// range (each is stored byte for byte, `batchupdatefindings.md` §5), and the answer's JSON.
 enum BatchImportFindingsOperation {
-    /// Takes the findings out of a request body.
+    /// Takes the findings out of a request body, scanning it once (a body may hold 6 MB of
+    /// findings: no tree is built for them).
     /// - Throws: `InvalidInputException` when the body is not JSON, has a member other than
     ///   `Findings`, or `Findings` is not a list of 1 to 100 findings.
     static func decode(_ body: [UInt8]) throws(WireError) -> [[UInt8]] {
-        // Parsed once whole, for the strict checks and a clear message; then split by byte range.
-        let object = try RequestBody.members(of: body, operation: .batchImportFindings)
-        try RequestBody.checkMembers(object, allowed: ["Findings"], shape: "BatchImportFindingsRequest")
-        guard let findings = object.first(where: { $0.key == "Findings" }) else {
-            throw .invalidInput("Findings: is required")
+        if RequestBody.isBlank(body) { throw .invalidInput("Findings: is required") }
+        let scanned = body.withUnsafeBytes {
+            buffer -> Result<(keys: [String], findings: Range<Int>?), JSONParseError> in
+            Result { () throws(JSONParseError) in
+                let layout = try JSONObjectLayout.scan(buffer)
+                return (
+                    layout.members.map { JSONObjectLayout.key(of: $0, in: buffer) },
+                    layout.first(named: "Findings", in: buffer)?.value
+                )
+            }
         }
-        guard case .array(let elements) = findings.value else {
-            throw .invalidInput("Findings: must be a list of findings, not \(findings.value.typeName)")
+        let keys: [String]
+        let findings: Range<Int>?
+        do {
+            (keys, findings) = try scanned.get()
+        } catch {
+            throw RequestBody.notAnObject(body, operation: .batchImportFindings, error: error)
         }
-        guard ServeLimits.importFindingsPerRequest.contains(elements.count) else {
-            throw .invalidInput("Findings: has \(elements.count) entries; a request takes 1 to 100")
+        try RequestBody.checkMembers(keys, allowed: ["Findings"], shape: "BatchImportFindingsRequest")
+        guard let findings else { throw .invalidInput("Findings: is required") }
+        guard body[findings.lowerBound] == UInt8(ascii: "[") else {
+            let type = (try? JSONParser.parse(Array(body[findings])))?.typeName ?? "another value"
+            throw .invalidInput("Findings: must be a list of findings, not \(type)")
         }
         let ranges: [Range<Int>]
         do {
             ranges = try body.withUnsafeBytes { (buffer) throws(JSONParseError) -> [Range<Int>] in
-                let layout = try JSONObjectLayout.scan(buffer)
-                guard let member = layout.first(named: "Findings", in: buffer) else { return [] }
-                return try JSONArrayLayout.elements(in: buffer, arrayAt: member.value.lowerBound)
+                try JSONArrayLayout.elements(in: buffer, arrayAt: findings.lowerBound)
             }
         } catch {
             throw .invalidInput("The request body is not valid JSON (\(error))")
+        }
+        guard ServeLimits.importFindingsPerRequest.contains(ranges.count) else {
+            throw .invalidInput("Findings: has \(ranges.count) entries; a request takes 1 to 100")
         }
         return ranges.map { Array(body[$0]) }
     }

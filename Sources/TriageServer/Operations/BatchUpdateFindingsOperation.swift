@@ -20,7 +20,7 @@ enum BatchUpdateFindingsOperation {
     ///   §1 broken: the request is rejected whole, nothing is applied.
     static func decode(_ body: [UInt8]) throws(WireError) -> Request {
         let object = try RequestBody.members(of: body, operation: .batchUpdateFindings)
-        try RequestBody.checkMembers(object, allowed: members, shape: "BatchUpdateFindingsRequest")
+        try RequestBody.checkMembers(object.map(\.key), allowed: members, shape: "BatchUpdateFindingsRequest")
         guard object.contains(where: { $0.key == "FindingIdentifiers" }) else {
             throw .invalidInput("FindingIdentifiers: is required")
         }
@@ -50,7 +50,7 @@ enum BatchUpdateFindingsOperation {
         for (identifier, outcome) in zip(identifiers, outcomes) where outcome.isProcessed {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            ResponseJSON.append(identifier, to: &out)
+            JSONText.appendIdentifier(identifier, to: &out)
         }
         out.append(contentsOf: #"],"UnprocessedFindings":["#.utf8)
         first = true
@@ -59,7 +59,7 @@ enum BatchUpdateFindingsOperation {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             out.append(contentsOf: #"{"FindingIdentifier":"#.utf8)
-            ResponseJSON.append(identifier, to: &out)
+            JSONText.appendIdentifier(identifier, to: &out)
             out.append(contentsOf: #","ErrorCode":"#.utf8)
             JSONText.appendString(code.rawValue, to: &out)
             out.append(contentsOf: #","ErrorMessage":"#.utf8)
