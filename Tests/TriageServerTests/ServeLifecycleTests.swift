@@ -34,6 +34,10 @@ import Glibc
         #expect(done.wait(timeout: .now() + 30) == .success)
         #expect(answer?.status == 200)
         #expect(server.stop() == 0)
+        // The request was in flight when SIGTERM came: its answer waited the 1,500 ms of latencyMs.
+        let line = try #require(server.log.split(separator: "\n").first { $0.contains(" GetFindings 200 ") })
+        let milliseconds = line.split(separator: " ").first { $0.hasSuffix("ms") }.flatMap { Double($0.dropLast(2)) }
+        #expect((milliseconds ?? 0) >= 1500, "\(line)")
         // Stopped accepting: a new connection is refused.
         #expect(throws: (any Error).self) {
             try http.exchange(HTTPRequestBytes.request(method: "GET", path: "/", port: http.port))

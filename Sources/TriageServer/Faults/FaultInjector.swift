@@ -34,7 +34,7 @@ package final class FaultInjector: Sendable {
     /// The faults of the next request, which carries `findingCount` findings (identifiers of a
     /// BatchUpdateFindings, findings of an import, 0 for GetFindings).
     package func next(findingCount: Int) -> RequestFaults {
-        var faults = RequestFaults(latencyMs: config.latencyMs)
+        var faults = RequestFaults()
         guard config.drawsFaults else { return faults }
         let count = max(0, findingCount)
         let units = generator.withLock { generator in

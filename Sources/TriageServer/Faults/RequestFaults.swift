@@ -18,20 +18,16 @@ package struct RequestFaults: Sendable, Equatable {
     package var internalError = false
     /// Close the connection without an answer, before or after applying.
     package var dropConnection: DropFault?
-    /// Milliseconds to add to the answer.
-    package var latencyMs = 0
     /// Finding index (in the request) → the `ErrorCode` to report it unprocessed with
     /// (`.concurrentUpdateError` or `.internalFailure`), for BatchUpdateFindings; not applied.
     package var unprocessed: [Int: ErrorCode] = [:]
 
     /// The faults given; none by default.
     package init(
-        internalError: Bool = false, dropConnection: DropFault? = nil, latencyMs: Int = 0,
-        unprocessed: [Int: ErrorCode] = [:]
+        internalError: Bool = false, dropConnection: DropFault? = nil, unprocessed: [Int: ErrorCode] = [:]
     ) {
         self.internalError = internalError
         self.dropConnection = dropConnection
-        self.latencyMs = latencyMs
         self.unprocessed = unprocessed
     }
 }

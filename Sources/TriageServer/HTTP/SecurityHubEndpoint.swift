@@ -66,9 +66,7 @@ package final class SecurityHubEndpoint: Sendable {
         }
         let latency = config.faults.latencyMs
         if latency > 0 { try? await Task.sleep(for: .milliseconds(latency)) }
-        let elapsed = started.duration(to: .now)
-        log.write(
-            entry, latencyMs: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+        log.write(entry, latencyMs: started.duration(to: .now) / .milliseconds(1))
         return response
     }
 
