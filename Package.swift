@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // System libraries (Debian: zlib1g-dev, libxml2-dev).
@@ -49,6 +50,17 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The AWS side of `--target securityhub`: the credential chain, Region endpoints and the
+        // Security Hub client (AsyncHTTPClient), signed with TriageSigV4.
+        .target(
+            name: "TriageSecurityHub",
+            dependencies: [
+                "TriageCore", "TriageSigV4", "CLibXML2",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The pipeline: the only module that creates queues.
         .target(
             name: "TriageJob",
@@ -59,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageJob", "TriageCore", "TriageIO", "TriageStore", "TriageServer",
+                "TriageJob", "TriageCore", "TriageIO", "TriageStore", "TriageServer", "TriageSecurityHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -84,6 +96,13 @@ let package = Package(
                 "TriageJob", "TriageIO", "TriageCore", "TriageStore", "TriageTestSupport", "triage", "TriageLoad",
             ],
             exclude: ["Golden"]),
+        .testTarget(
+            name: "TriageSecurityHubTests",
+            dependencies: [
+                "TriageSecurityHub", "TriageCore", "TriageSigV4", "TriageTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(name: "TriageSigV4Tests", dependencies: ["TriageSigV4", "TriageTestSupport"]),
         .testTarget(
             name: "TriageServerTests",
