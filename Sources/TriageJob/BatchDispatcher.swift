@@ -2,13 +2,22 @@ import Dispatch
 import Foundation
 import TriageCore
 
+/// What the planning thread hands batches to: ``BatchDispatcher`` for the store,
+/// ``LaneDispatcher`` for a remote target.
+protocol BatchSubmitter: AnyObject, Sendable {
+    /// Queues `batch`, blocking while too much is queued; false (nothing sent) once stopped.
+    func submit(_ batch: PlannedBatch, unlessStopped stop: StopSignal?) -> Bool
+    /// Waits until every batch started has finished; returns those never started (stopped).
+    func waitForAll() -> [PlannedBatch]
+}
+
 /// Runs batches on a concurrent Dispatch queue, at most `concurrency` at once, in plan order, and
 /// never two batches that share a finding at the same time (``InFlightFindings``).
 ///
 /// ``submit(_:)`` blocks the planning thread while all slots are busy or while an earlier batch
 /// with one of the same findings is still running, so the reader waits when appliers fall behind
 /// and memory stays flat. `@unchecked Sendable`: `gate` and `running` are guarded by `condition`.
-final class BatchDispatcher: @unchecked Sendable {
+final class BatchDispatcher: @unchecked Sendable, BatchSubmitter {
     private let target: BatchTarget
     private let ledger: ApplyLedger
     private let concurrency: Int
@@ -29,7 +38,7 @@ final class BatchDispatcher: @unchecked Sendable {
     /// Starts `batch` as soon as a slot is free and no running batch shares a finding with it;
     /// returns false, sending nothing, when `stop` was requested by then.
     @discardableResult
-    func submit(_ batch: PlannedBatch, unlessStopped stop: StopSignal? = nil) -> Bool {
+    func submit(_ batch: PlannedBatch, unlessStopped stop: StopSignal?) -> Bool {
         condition.lock()
         while running >= concurrency || !gate.canStart(batch.members) { condition.wait() }
         if stop?.isRequested == true {
@@ -54,13 +63,14 @@ final class BatchDispatcher: @unchecked Sendable {
         return true
     }
 
-    /// Waits for every submitted batch.
-    func waitForAll() {
+    /// Waits for every submitted batch; every one was started, so none comes back.
+    func waitForAll() -> [PlannedBatch] {
         group.wait()
+        return []
     }
 
     /// One outcome per member even if a target misbehaves (never silently drop a record).
-    private static func aligned(_ outcomes: [Outcome], to batch: PlannedBatch) -> [Outcome] {
+    static func aligned(_ outcomes: [Outcome], to batch: PlannedBatch) -> [Outcome] {
         if outcomes.count == batch.members.count { return outcomes }
         return batch.members.indices.map { index in
             index < outcomes.count ? outcomes[index] : .failed(.internalFailure, "the target returned no outcome")

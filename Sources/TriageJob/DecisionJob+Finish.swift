@@ -5,7 +5,9 @@ import TriageIO
 /// run killed before its reports are in place is resumed (nothing applied again, the reports
 /// rendered) rather than taken for finished.
 extension DecisionJob {
-    func finish(_ setup: RunSetup, intake: RecordIntake, readAll: Bool, sent: Int) -> RunResult {
+    func finish(
+        _ setup: RunSetup, intake: RecordIntake, readAll: Bool, sent: Int, remote: RemoteStatistics?
+    ) -> RunResult {
         let configuration = self.configuration
         let finishedAt = SystemClock.nowMilliseconds()
         let counts = intake.counts(ledger: setup.ledger)
@@ -19,6 +21,7 @@ extension DecisionJob {
             errors: counts.tally.errors, interrupted: interrupted, remaining: counts.remaining)
         let changes = configuration.target?.rehearsalChanges
         summary.wouldChange = changes
+        summary.remote = remote
 
         var outputFailures: [String] = []
         var journalIncomplete = false
@@ -72,6 +75,7 @@ extension DecisionJob {
         result.firstFailures = counts.sample.entries
         result.wouldChange = changes?.map(\.line)
         result.inputs = summary.inputs
+        result.remote = remote
         result.outputFailures = outputFailures
         result.journalPath = configuration.dryRun ? nil : configuration.journalPath
         result.journalIncomplete = journalIncomplete

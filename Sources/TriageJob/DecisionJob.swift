@@ -36,16 +36,23 @@ public final class DecisionJob {
             mode: ProgressLine.Mode(rawValue: configuration.progress) ?? .auto,
             verb: configuration.dryRun ? "validate" : "apply")
         defer { progress.finish() }
-        let dispatcher = configuration.target.map {
-            BatchDispatcher(
-                target: $0, ledger: setup.ledger, concurrency: configuration.concurrency ?? $0.defaultConcurrency,
-                progress: progress)
+        let dispatcher: BatchSubmitter? = configuration.target.map { target in
+            let concurrency = configuration.concurrency ?? target.defaultConcurrency
+            if let remote = target as? RemoteBatchTarget {
+                return LaneDispatcher(
+                    target: remote, ledger: setup.ledger, concurrency: concurrency, stop: self.stop, progress: progress)
+            }
+            return BatchDispatcher(target: target, ledger: setup.ledger, concurrency: concurrency, progress: progress)
         }
         let (stop, unsent) = (self.stop, UnsentRecords())
+        let planTally =
+            configuration.routing != nil && configuration.target == nil
+            ? RegionPlanTally(endpoint: configuration.routingEndpoint) : nil
         var intake = RecordIntake(
             configuration: configuration, spool: setup.spool, ledger: setup.ledger, resumed: setup.resumed,
             inputCount: setup.catalog.entries.count, stop: stop, unsent: unsent,
             emit: { batch in
+                planTally?.count(batch)
                 // Once stopped, nothing more is sent: the batch's records are left for --resume.
                 guard dispatcher?.submit(batch, unlessStopped: stop) ?? !stop.isRequested else {
                     unsent.add(batch)
@@ -58,9 +65,14 @@ public final class DecisionJob {
         defer { stop.uninstall() }
         let readAll = try consumeInputs(setup.catalog, into: &intake, progress: progress, dispatcher: dispatcher)
         if readAll { intake.finish() } else { intake.discardOpenBatches() }
-        dispatcher?.waitForAll()
+        for batch in dispatcher?.waitForAll() ?? [] {
+            unsent.add(batch)
+            progress.batchesSent.subtract(1, ordering: .relaxed)
+        }
         setup.ledger.journalFailures(intake.takeUnjournaledFailures())
-        return finish(setup, intake: intake, readAll: readAll, sent: progress.batchesSent.load(ordering: .relaxed))
+        return finish(
+            setup, intake: intake, readAll: readAll, sent: progress.batchesSent.load(ordering: .relaxed),
+            remote: configuration.target?.remoteStatistics ?? planTally?.snapshot)
     }
 
     /// Asks a running job to stop as SIGINT would (tests).

@@ -12,6 +12,8 @@ struct RecordIntake {
     private var window: KeyOrderWindow?
     private let stop: StopSignal
     private let emit: (PlannedBatch) -> Void
+    /// The Region of each finding, for a target that routes (Security Hub); nil for the store.
+    private let routing: BatchRouting?
     private var sequence = 0
     private let spool: RecordSpool?
     private let ledger: ApplyLedger
@@ -36,6 +38,7 @@ struct RecordIntake {
         self.window = windowSize > 0 ? KeyOrderWindow(capacity: windowSize) : nil
         self.stop = stop
         self.emit = emit
+        self.routing = configuration.routing
         self.spool = spool
         self.ledger = ledger
         self.resumed = resumed
@@ -53,6 +56,12 @@ struct RecordIntake {
             for verdict in verdicts {
                 switch verdict {
                 case .valid(let identifier, let update):
+                    if let routing, case .failure(let failure) = routing.region(of: identifier) {
+                        fail(
+                            input: input, line: line, id: identifier.id, productArn: identifier.productArn,
+                            .failed(.invalidInput, failure.message))
+                        continue
+                    }
                     let current = sequence
                     spool(
                         SpooledRecord(
@@ -81,8 +90,8 @@ struct RecordIntake {
     private mutating func plan(_ entry: KeyOrderWindow.Entry) {
         guard window != nil else {
             planner.add(
-                sequence: entry.sequence, identifier: entry.identifier, update: entry.update, source: entry.source,
-                emit: emit)
+                sequence: entry.sequence, identifier: entry.identifier, update: entry.update,
+                region: Self.region(of: entry.identifier, routing), source: entry.source, emit: emit)
             return
         }
         window!.append(entry)
@@ -94,19 +103,26 @@ struct RecordIntake {
     private mutating func drainWindow() {
         guard var held = window else { return }
         window = KeyOrderWindow(capacity: held.capacity)
-        let (stop, emit) = (self.stop, self.emit)
+        let (stop, emit, routing) = (self.stop, self.emit, self.routing)
         // Moved out for the closure and back (a copy would duplicate its tables on first write).
         var planner = BatchPlanner(batchSize: self.planner.batchSize)
         swap(&planner, &self.planner)
         let rest = held.drain { entry in
             if stop.isRequested { return false }
             planner.add(
-                sequence: entry.sequence, identifier: entry.identifier, update: entry.update, source: entry.source,
-                emit: emit)
+                sequence: entry.sequence, identifier: entry.identifier, update: entry.update,
+                region: Self.region(of: entry.identifier, routing), source: entry.source, emit: emit)
             return true
         }
         self.planner = planner
         for entry in rest { unsent.add(1, input: entry.source.input) }
+    }
+
+    /// The Region a routed finding goes to ("" without routing; a finding that cannot be routed
+    /// failed before it was planned).
+    private static func region(of identifier: FindingIdentifier, _ routing: BatchRouting?) -> String {
+        guard let routing, case .success(let region) = routing.region(of: identifier) else { return "" }
+        return region
     }
 
     /// Sends the batches still open (end of input), unless the run was stopped meanwhile.

@@ -106,7 +106,13 @@ struct ReportRenderer: Sendable {
                             (name: "target", value: summary.target),
                             (name: "inputs", value: summary.inputs.joined(separator: " ")),
                             (name: "dryRun", value: String(summary.dryRun)),
-                        ]))
+                        ]
+                            + (summary.remote.map { remote in
+                                [
+                                    (name: "regions", value: remote.regions.keys.sorted().joined(separator: " ")),
+                                    (name: "endpoint", value: remote.endpoint),
+                                ]
+                            } ?? [])))
             }
             func closeSuite() throws { try writer.endSuite(systemOut: "", systemErr: "") }
             try forEachEntry { input, entry in

@@ -29,6 +29,11 @@ public struct RunConfiguration: Sendable {
     public var dryRun: Bool = true
     /// Where batches go; nil in a dry run.
     public var target: BatchTarget?
+    /// The Region of each finding, for a target that sends per Region (also in a dry run, which
+    /// then plans per Region); nil for the store.
+    public var routing: BatchRouting?
+    /// How reports name the endpoint of a routed run (its JUnit `endpoint` property).
+    public var routingEndpoint: String = ""
     /// `--concurrency`: batches in flight; nil for the target's default.
     public var concurrency: Int?
     /// `--journal`: the durable run journal.

@@ -49,6 +49,8 @@ public struct RunResult: Sendable {
     /// In a rehearsal, what would change, one line per member and value
     /// (`Workflow.Status → SUPPRESSED: 340 findings, already so: 12`); nil otherwise.
     public var wouldChange: [String]?
+    /// A remote target's retries, throttles and Regions (planned ones in a dry run); nil for the store.
+    public var remote: RemoteStatistics?
     /// Things the user should know, one line each (e.g. `--resume` starting afresh).
     public var notes: [String] = []
 

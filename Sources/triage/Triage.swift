@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import TriageCore
 import TriageJob
@@ -32,7 +33,9 @@ enum TriageMain {
         signal(SIGPIPE, SIG_IGN)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
+            // TRIAGE_LOG_LEVEL=debug logs every request (never a secret, token or signature).
+            let level = ProcessInfo.processInfo.environment["TRIAGE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            handler.logLevel = level ?? .info
             return handler
         }
         let command: ParsableCommand

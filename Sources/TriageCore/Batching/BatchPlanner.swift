@@ -17,12 +17,22 @@ public struct BatchMember: Hashable, Sendable {
     }
 }
 
-/// A request-shaped batch: one update, 1..batchSize findings, no finding twice.
+/// A request-shaped batch: one update, 1..batchSize findings, no finding twice, one Region.
 public struct PlannedBatch: Sendable {
     /// The shared update.
     public var update: CanonicalUpdate
     /// Its records, in input order.
     public var members: [BatchMember]
+    /// The Region every member's finding goes to (``BatchRouting``); empty for a target that
+    /// does not route (the store).
+    public var region: String
+
+    /// Creates a batch.
+    public init(update: CanonicalUpdate, members: [BatchMember], region: String = "") {
+        self.update = update
+        self.members = members
+        self.region = region
+    }
 }
 
 /// Groups valid decisions into batches of one shared update, as few as the ordering rule allows.
@@ -43,8 +53,14 @@ public struct PlannedBatch: Sendable {
 /// Without repeated findings and with at most `maxOpenGroups` distinct updates the plan has
 /// exactly Σ⌈nₖ / batchSize⌉ batches, nₖ the number of records with update k.
 public struct BatchPlanner: Sendable {
-    private struct Group {
+    /// What a batch shares: its update and its Region (a request goes to one Region).
+    private struct GroupKey: Hashable {
         var update: CanonicalUpdate
+        var region: String
+    }
+
+    private struct Group {
+        var key: GroupKey
         var members: [BatchMember]
         /// Open groups that must be emitted before this one (they hold an earlier decision for
         /// one of its findings).
@@ -59,7 +75,7 @@ public struct BatchPlanner: Sendable {
     /// Open groups by generation (a number given to each group when it opens, rising).
     private var groups: [Int: Group] = [:]
     /// The open group of each update.
-    private var openGroupOfUpdate: [CanonicalUpdate: Int] = [:]
+    private var openGroupOfUpdate: [GroupKey: Int] = [:]
     /// Which open group holds each finding.
     private var openFindings: [FindingIdentifier: Int] = [:]
     /// Generations in the order they opened; closed ones are skipped lazily.
@@ -76,10 +92,13 @@ public struct BatchPlanner: Sendable {
     }
 
     /// Adds a valid decision and calls `emit` for every batch that must be sent now, in order.
+    /// `region` is the Region of the decision's finding (the same for every decision of one
+    /// finding); batches never mix Regions.
     public mutating func add(
-        sequence: Int, identifier: FindingIdentifier, update: CanonicalUpdate,
+        sequence: Int, identifier: FindingIdentifier, update: CanonicalUpdate, region: String = "",
         source: SourceLocation = SourceLocation(input: 0, line: 0), emit: (PlannedBatch) -> Void
     ) {
+        let update = GroupKey(update: update, region: region)
         var mustFollow: Int?
         if let holding = openFindings[identifier] {
             // An earlier decision for this finding waits in `holding`: this one must be emitted
@@ -100,7 +119,7 @@ public struct BatchPlanner: Sendable {
             nextGeneration += 1
             var members: [BatchMember] = []
             members.reserveCapacity(batchSize)
-            groups[generation] = Group(update: update, members: members)
+            groups[generation] = Group(key: update, members: members)
             openGroupOfUpdate[update] = generation
             openOrder.append(generation)
         }
@@ -173,10 +192,10 @@ public struct BatchPlanner: Sendable {
         // Groups holding earlier decisions for its findings go first.
         for earlier in after where groups[earlier] != nil { close(earlier, emit: emit) }
         guard let group = groups.removeValue(forKey: generation) else { return }
-        if openGroupOfUpdate[group.update] == generation { openGroupOfUpdate.removeValue(forKey: group.update) }
+        if openGroupOfUpdate[group.key] == generation { openGroupOfUpdate.removeValue(forKey: group.key) }
         for member in group.members where openFindings[member.identifier] == generation {
             openFindings.removeValue(forKey: member.identifier)
         }
-        emit(PlannedBatch(update: group.update, members: group.members))
+        emit(PlannedBatch(update: group.key.update, members: group.members, region: group.key.region))
     }
 }

@@ -41,6 +41,28 @@ public enum ErrorCode: String, Sendable, CaseIterable, Hashable {
     /// The caller may not import findings for the finding's `AwsAccountId` (`triage serve`).
     case accessDenied = "AccessDenied"
 
+    // whole-request errors of the securityhub target that the service model does not list but
+    // the service (or the network) gives; appended for the same reason
+    /// HTTP 403: the access key id is unknown (or the session token invalid).
+    case unrecognizedClientException = "UnrecognizedClientException"
+    /// HTTP 403: the signature does not match, or the request's time is too far from the service's.
+    case invalidSignatureException = "InvalidSignatureException"
+    /// HTTP 400: the Authorization header lacks a part.
+    case incompleteSignatureException = "IncompleteSignatureException"
+    /// HTTP 403: the session token has expired.
+    case expiredTokenException = "ExpiredTokenException"
+    /// HTTP 403: the request was not signed.
+    case missingAuthenticationTokenException = "MissingAuthenticationTokenException"
+    /// A throttling answer under another name (`ThrottlingException`, `Throttling`, ...).
+    case throttlingException = "ThrottlingException"
+    /// An error answer with a code triage does not know; the message names the status and code.
+    case serviceError = "ServiceError"
+    /// No answer came within `--read-timeout` (or the connection could not be made in
+    /// `--connect-timeout`), on every try.
+    case requestTimeout = "RequestTimeout"
+    /// The connection failed or broke before the answer, on every try.
+    case connectionError = "ConnectionError"
+
     /// The API's fixed `ErrorMessage` for the per-finding codes; a generic text otherwise.
     public var defaultMessage: String {
         switch self {
@@ -59,6 +81,15 @@ public enum ErrorCode: String, Sendable, CaseIterable, Hashable {
         case .tooManyRequestsException: "Too many requests"
         case .internalException: "Internal service error"
         case .accessDenied: "Access Denied"
+        case .unrecognizedClientException: "The security token included in the request is invalid."
+        case .invalidSignatureException: "The request signature does not match"
+        case .incompleteSignatureException: "Incomplete signature"
+        case .expiredTokenException: "The security token included in the request is expired"
+        case .missingAuthenticationTokenException: "Missing Authentication Token"
+        case .throttlingException: "Rate exceeded"
+        case .serviceError: "The service answered an error"
+        case .requestTimeout: "No answer in time"
+        case .connectionError: "The connection failed"
         }
     }
 

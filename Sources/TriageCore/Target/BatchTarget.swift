@@ -20,6 +20,9 @@ public protocol BatchTarget: AnyObject, Sendable {
     /// In a rehearsal (`apply --dry-run` against the store), what would change so far; nil for
     /// a target that applies for real.
     var rehearsalChanges: [MemberChange]? { get }
+    /// For a remote target, what it counted so far (retries, throttles, per Region); nil for
+    /// the store.
+    var remoteStatistics: RemoteStatistics? { get }
 }
 
 extension BatchTarget {
@@ -31,4 +34,7 @@ extension BatchTarget {
 
     /// Not a rehearsal.
     public var rehearsalChanges: [MemberChange]? { nil }
+
+    /// Not remote.
+    public var remoteStatistics: RemoteStatistics? { nil }
 }

@@ -46,6 +46,23 @@ package final class JSONReportWriter {
             member(entry.code.rawValue, .integer(entry.count), last: true)
         }
         out.append(UInt8(ascii: "}"))
+        if let remote = summary.remote {
+            out.append(contentsOf: ", ".utf8)
+            member("retries", .integer(remote.retries))
+            member("throttled", .integer(remote.throttled))
+            out.append(contentsOf: "\"regions\": {".utf8)
+            for (index, name) in remote.regions.keys.sorted().enumerated() {
+                let region = remote.regions[name]!
+                if index > 0 { out.append(contentsOf: ", ".utf8) }
+                JSONText.appendString(name, to: &out)
+                out.append(contentsOf: ": {".utf8)
+                member("requests", .integer(region.requests))
+                member("throttled", .integer(region.throttled))
+                member("findings", .integer(region.findings), last: true)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "}"))
+        }
         if let changes = summary.wouldChange {
             out.append(contentsOf: ", \"wouldChange\": [".utf8)
             for (index, change) in changes.enumerated() {

@@ -31,6 +31,9 @@ package struct ReportSummary: Sendable, Equatable {
     /// In a rehearsal (`apply --dry-run` against the store), what would change: the report's
     /// `wouldChange`; nil otherwise.
     package var wouldChange: [MemberChange]?
+    /// With a remote target (or a dry run planned for one): `retries`, `throttled` and
+    /// `regions` (per Region `requests`, `throttled`, `findings`); nil otherwise.
+    package var remote: RemoteStatistics?
 
     /// Creates a summary.
     package init(

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import TriageCore
 import TriageIO
 import TriageJob
+import TriageSecurityHub
 import TriageStore
 
 /// `triage apply`: read → validate → batch → apply → report.
@@ -45,15 +47,17 @@ struct ApplyCommand: ParsableCommand {
     @Flag(help: "Continue an interrupted run from its journal; nothing recorded there is applied again.")
     var resume = false
 
-    @Option(help: "Batches in flight at once (default: 4 for the store).")
+    @Option(help: "Batches in flight at once (default: 4 for the store, 16 for securityhub).")
     var concurrency: Int?
+
+    @OptionGroup(title: "Security Hub target (--target securityhub)") var securityHub: SecurityHubOptions
 
     func validate() throws {
         if let concurrency, !(1...256).contains(concurrency) {
             throw ValidationError("--concurrency must be between 1 and 256, not \(concurrency)")
         }
-        if target == .securityhub {
-            throw ValidationError("--target securityhub is not available yet; use --target store (the default)")
+        if target == .store, let given = securityHub.givenOption {
+            throw ValidationError("\(given) is an option of --target securityhub")
         }
         if resume, journalPath == nil {
             throw ValidationError("--resume needs --journal (or --report, whose journal sits next to it)")
@@ -71,6 +75,7 @@ struct ApplyCommand: ParsableCommand {
     }
 
     func run() throws {
+        if target == .securityhub { return try runSecurityHub() }
         var configuration = options.configuration(dryRun: dryRun)
         // A dry run against the store is a rehearsal: every batch applied as in a real run, in a
         // transaction that is rolled back, so the outcomes are a real run's and nothing is written.
@@ -83,6 +88,35 @@ struct ApplyCommand: ParsableCommand {
         }
         let result = try DecisionJob(configuration: configuration).run()
         try store.finishRehearsal()
+        RunSummaryLine.print(result, verb: dryRun ? "apply --dry-run" : "apply", quiet: options.quiet)
+        throw ExitCode(ExitStatus.of(result).rawValue)
+    }
+
+    /// `--target securityhub`: a dry run plans per Region and needs no credentials; a real run
+    /// resolves credentials first (none: exit 2, nothing sent).
+    private func runSecurityHub() throws {
+        var configuration = options.configuration(dryRun: dryRun)
+        let environment = ProcessInfo.processInfo.environment
+        let rules = try securityHub.endpointRules(environment: environment)
+        configuration.routing = SecurityHubRouting(rules: rules)
+        configuration.routingEndpoint = securityHub.endpointLabel(environment: environment)
+        configuration.concurrency = concurrency
+        var target: SecurityHubTarget?
+        if !dryRun {
+            let connected: SecurityHubTarget
+            do {
+                connected = try SecurityHubTarget.connect(
+                    securityHub.connection(rules: rules, environment: environment, concurrency: concurrency ?? 16))
+            } catch {
+                throw TargetError("securityhub: \(error.message)")
+            }
+            target = connected
+            configuration.target = connected
+            configuration.journalPath = journalPath
+            configuration.resume = resume
+        }
+        defer { target?.shutdown() }
+        let result = try DecisionJob(configuration: configuration).run()
         RunSummaryLine.print(result, verb: dryRun ? "apply --dry-run" : "apply", quiet: options.quiet)
         throw ExitCode(ExitStatus.of(result).rawValue)
     }

@@ -1,0 +1,45 @@
+/// A target that sends each batch as requests to a remote service, paced per Region and retried.
+///
+/// The pipeline schedules every attempt itself: a batch waiting for its Region's rate, or for
+/// its backoff before a retry, holds no slot of `--concurrency` (another Region's batch takes
+/// it), and a slot's thread is blocked only while a request is on the wire. The target decides
+/// what an answer means: ``attempt(_:)`` returns the batch finished, or what to send again and
+/// when.
+public protocol RemoteBatchTarget: BatchTarget {
+    /// Milliseconds until `region` may send its next request (0: now); takes nothing.
+    func sendDelay(region: String, now: Int64) -> Int64
+    /// Takes `region`'s send token; called when ``sendDelay(region:now:)`` said 0, right before
+    /// ``attempt(_:)``.
+    func takeSend(region: String, now: Int64)
+    /// Sends one request for the members of `work` that have no outcome yet, blocking the
+    /// calling thread until its answer (or its timeout).
+    func attempt(_ work: BatchAttempt) -> BatchAttempt.Result
+}
+
+/// A batch on its way through a remote target: the outcomes final so far and the try to come.
+public struct BatchAttempt: Sendable {
+    /// What an attempt left.
+    public enum Result: Sendable {
+        /// Every member has its final outcome, in the members' order.
+        case finished([Outcome])
+        /// Some members must be sent again (the same update, only they) after `afterMilliseconds`.
+        case again(BatchAttempt, afterMilliseconds: Int64)
+    }
+
+    /// The batch as planned.
+    public var batch: PlannedBatch
+    /// Each member's final outcome, nil while it is still to be sent.
+    public var outcomes: [Outcome?]
+    /// The 1-based number of the next try for the members still to send.
+    public var attempt: Int
+
+    /// The first try of `batch`.
+    public init(_ batch: PlannedBatch) {
+        self.batch = batch
+        outcomes = Array(repeating: nil, count: batch.members.count)
+        attempt = 1
+    }
+
+    /// Indexes of the members still to send.
+    public var pending: [Int] { outcomes.indices.filter { outcomes[$0] == nil } }
+}

@@ -1,0 +1,76 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import TriageCore
+
+extension SecurityHubTarget {
+    /// Everything `apply --target securityhub` was given.
+    public struct Connection: Sendable {
+        /// Rate, retries, HTTP settings.
+        public var settings: Settings
+        /// Regions and endpoints.
+        public var endpoints: SecurityHubEndpointRules
+        /// The endpoint as the report names it (`--endpoint-url` or the AWS pattern).
+        public var endpointLabel: String
+        /// The process environment (credentials, proxies).
+        public var environment: [String: String]
+        /// `--profile`.
+        public var profile: String?
+
+        /// A connection description.
+        public init(
+            settings: Settings, endpoints: SecurityHubEndpointRules, endpointLabel: String,
+            environment: [String: String], profile: String?
+        ) {
+            self.settings = settings
+            self.endpoints = endpoints
+            self.endpointLabel = endpointLabel
+            self.environment = environment
+            self.profile = profile
+        }
+    }
+
+    /// Sets the target up: HTTP clients, then credentials (every source of the chain, in order).
+    /// Throws before anything is sent; the message names what is missing, never a secret.
+    public static func connect(
+        _ connection: Connection, logger: Logger = Logger(label: "triage.securityhub")
+    ) throws(TargetConfigurationError) -> SecurityHubTarget {
+        let http = connection.settings.http
+        if let bundle = http.caBundle, !FileManager.default.isReadableFile(atPath: bundle) {
+            throw TargetConfigurationError("AWS_CA_BUNDLE: cannot read \(bundle)")
+        }
+        let direct = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: try http.configuration(proxied: false))
+        var proxied: HTTPClient?
+        do throws(TargetConfigurationError) {
+            if http.httpsProxy != nil {
+                proxied = HTTPClient(
+                    eventLoopGroupProvider: .singleton, configuration: try http.configuration(proxied: true))
+            }
+            let credentials: CredentialProvider
+            do throws(CredentialError) {
+                credentials = try CredentialProvider.resolve(
+                    CredentialEnvironment(
+                        variables: connection.environment, profile: connection.profile,
+                        homeDirectory: connection.environment["HOME"] ?? NSHomeDirectory(),
+                        now: { Int64(Date().timeIntervalSince1970 * 1000) }, http: direct))
+            } catch {
+                throw TargetConfigurationError(error.message)
+            }
+            logger.debug("credentials", metadata: ["source": "\(credentials.sourceName)"])
+            return SecurityHubTarget(
+                settings: connection.settings, endpoints: connection.endpoints, credentials: credentials,
+                direct: direct, proxied: proxied, endpointLabel: connection.endpointLabel, logger: logger)
+        } catch {
+            try? direct.syncShutdown()
+            try? proxied?.syncShutdown()
+            throw error
+        }
+    }
+
+    /// Closes the HTTP clients (after the run).
+    public func shutdown() {
+        try? directClient.syncShutdown()
+        try? proxiedClient?.syncShutdown()
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import TriageCore
+import TriageSecurityHub
+
+/// The options of `apply --target securityhub` (`shared/spec/cli.md`, "The securityhub target").
+struct SecurityHubOptions: ParsableArguments {
+    @Option(
+        name: .customLong("endpoint-url"),
+        help: "Security Hub endpoint override, e.g. http://127.0.0.1:4510 for triage serve (default: each Region's).")
+    var endpointURL: String?
+
+    @Option(help: "Send everything to this Region instead of each finding's own (from its ProductArn).")
+    var region: String?
+
+    @Option(help: "AWS shared-config profile (default: $AWS_PROFILE, else the default chain).")
+    var profile: String?
+
+    @Option(help: "Requests per second per Region, the client-side limit (default: 10, the service quota).")
+    var rate: Double?
+
+    @Option(help: "Requests a Region may send at once before the rate applies (default: 30).")
+    var burst: Double?
+
+    @Option(name: .customLong("max-attempts"), help: "Tries per request for retryable failures (default: 5).")
+    var maxAttempts: Int?
+
+    @Flag(name: .customLong("use-fips"), help: "FIPS endpoints (default: $AWS_USE_FIPS_ENDPOINT).")
+    var useFIPS = false
+
+    @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for a connection (default: 10).")
+    var connectTimeout: Double?
+
+    @Option(name: .customLong("read-timeout"), help: "Seconds to wait for an answer's next bytes (default: 60).")
+    var readTimeout: Double?
+
+    /// The first securityhub option given, for the error when the target is the store.
+    var givenOption: String? {
+        if endpointURL != nil { return "--endpoint-url" }
+        if region != nil { return "--region" }
+        if profile != nil { return "--profile" }
+        if rate != nil { return "--rate" }
+        if burst != nil { return "--burst" }
+        if maxAttempts != nil { return "--max-attempts" }
+        if useFIPS { return "--use-fips" }
+        if connectTimeout != nil { return "--connect-timeout" }
+        if readTimeout != nil { return "--read-timeout" }
+        return nil
+    }
+
+    func validate() throws {
+        if let rate, !(rate > 0 && rate <= 10_000) {
+            throw ValidationError("--rate must be above 0 and at most 10000 requests per second, not \(rate)")
+        }
+        if let burst, !(burst >= 1 && burst <= 10_000) {
+            throw ValidationError("--burst must be between 1 and 10000, not \(burst)")
+        }
+        if let maxAttempts, !(1...20).contains(maxAttempts) {
+            throw ValidationError("--max-attempts must be between 1 and 20, not \(maxAttempts)")
+        }
+        for (name, value) in [("--connect-timeout", connectTimeout), ("--read-timeout", readTimeout)] {
+            if let value, !(value > 0 && value <= 3600) {
+                throw ValidationError("\(name) must be above 0 and at most 3600 seconds, not \(value)")
+            }
+        }
+        if let region, region.isEmpty || !region.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+        {
+            throw ValidationError("--region '\(region)' is not a Region name (like us-east-1)")
+        }
+        if let endpointURL, !(endpointURL.hasPrefix("http://") || endpointURL.hasPrefix("https://")) {
+            throw ValidationError("--endpoint-url needs a scheme: http://HOST[:PORT] or https://HOST[:PORT]")
+        }
+    }
+
+    /// Regions and endpoints from the options and `environment`.
+    func endpointRules(environment: [String: String]) throws -> SecurityHubEndpointRules {
+        SecurityHubEndpointRules(
+            endpointURL: endpointURL, environment: environment, useFIPS: useFIPS ? true : nil, forcedRegion: region)
+    }
+
+    /// How reports name the endpoint.
+    func endpointLabel(environment: [String: String]) -> String {
+        if let endpointURL { return endpointURL }
+        if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" {
+            if let url = environment["AWS_ENDPOINT_URL_SECURITYHUB"] ?? environment["AWS_ENDPOINT_URL"] { return url }
+        }
+        let fips = useFIPS || environment["AWS_USE_FIPS_ENDPOINT"]?.lowercased() == "true"
+        return fips ? "https://securityhub-fips.REGION.amazonaws.com" : "https://securityhub.REGION.amazonaws.com"
+    }
+
+    /// The target's set-up.
+    func connection(
+        rules: SecurityHubEndpointRules, environment: [String: String], concurrency: Int
+    ) -> SecurityHubTarget.Connection {
+        var http = HTTPSettings(
+            environment: environment, connectTimeout: connectTimeout ?? 10, readTimeout: readTimeout ?? 60)
+        http.connectionsPerHost = concurrency
+        var settings = SecurityHubTarget.Settings(http: http)
+        settings.rate = rate ?? 10
+        settings.burst = burst ?? 30
+        settings.maxAttempts = maxAttempts ?? 5
+        settings.concurrency = concurrency
+        return SecurityHubTarget.Connection(
+            settings: settings, endpoints: rules, endpointLabel: endpointLabel(environment: environment),
+            environment: environment, profile: profile)
+    }
+}
