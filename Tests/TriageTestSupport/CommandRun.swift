@@ -17,9 +17,10 @@ package struct CommandRun: Sendable {
     }
 
     /// Runs `executable` with `arguments`, feeding `stdin` (or /dev/null), and waits.
+    /// `environment` is added to this process's; `wholeEnvironment` replaces it (nothing inherited).
     package static func run(
         _ executable: URL, _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil,
-        directory: URL? = nil
+        directory: URL? = nil, wholeEnvironment: [String: String]? = nil
     ) throws -> CommandRun {
         let process = Process()
         process.executableURL = executable
@@ -27,6 +28,7 @@ package struct CommandRun: Sendable {
         if let environment {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
+        if let wholeEnvironment { process.environment = wholeEnvironment }
         if let directory { process.currentDirectoryURL = directory }
         let outPipe = Pipe()
         let errPipe = Pipe()

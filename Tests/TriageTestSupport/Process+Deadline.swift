@@ -6,10 +6,11 @@ import Glibc
 
 extension Process {
     /// Starts `executable` (the `triage` binary by default) with `arguments`, stdin /dev/null,
-    /// stdout and stderr into the files `stdout` and `stderr` (created empty).
+    /// stdout and stderr into the files `stdout` and `stderr` (created empty); `environment`, when
+    /// given, is the whole environment (nothing inherited).
     package static func start(
         _ arguments: [String], stdout: URL, stderr: URL, executable: URL = TestPaths.triageBinary,
-        directory: URL? = nil
+        directory: URL? = nil, environment: [String: String]? = nil
     ) throws -> Process {
         _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
@@ -17,6 +18,7 @@ extension Process {
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if let environment { process.environment = environment }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: stdout)
         process.standardError = try FileHandle(forWritingTo: stderr)

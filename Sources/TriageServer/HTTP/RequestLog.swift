@@ -5,7 +5,8 @@ import TriageCore
 import Glibc
 #endif
 
-/// One line per request (`shared/spec/serve.md`): time, request id, caller account, operation,
+/// One line per request (`shared/spec/serve.md`): time, request id, caller account, the Region of
+/// its credential scope (an addition to serve.md, for per-Region rates), operation,
 /// status, findings in and out, latency, and for a write the store's commit number (the order in
 /// which requests committed). Never a secret, a session token or a signature: only these fields
 /// are ever written.
@@ -18,6 +19,8 @@ package final class RequestLog: Sendable {
         package var requestId: String
         /// The caller's account once authenticated, else `-`.
         package var account = "-"
+        /// The Region of the caller's credential scope once authenticated, else `-`.
+        package var region = "-"
         /// The operation's name, or `-` for an unknown one.
         package var operation = "-"
         /// The HTTP status answered; 0 when the connection was dropped without an answer.
@@ -52,7 +55,8 @@ package final class RequestLog: Sendable {
     /// Writes the line for `entry`, which took `latencyMs` milliseconds.
     package func write(_ entry: Entry, latencyMs: Double) {
         var line =
-            "\(Timestamp.rfc3339(milliseconds: entry.arrived)) \(entry.requestId) \(entry.account) \(entry.operation)"
+            "\(Timestamp.rfc3339(milliseconds: entry.arrived)) \(entry.requestId) \(entry.account) \(entry.region)"
+            + " \(entry.operation)"
             + " \(entry.status == 0 ? "dropped" : String(entry.status)) in=\(entry.findingsIn) out=\(entry.findingsOut)"
             + " \(Self.milliseconds(latencyMs))ms"
         if let commit = entry.commit { line += " commit=\(commit)" }

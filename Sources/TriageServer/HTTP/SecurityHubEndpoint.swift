@@ -83,6 +83,7 @@ package final class SecurityHubEndpoint: Sendable {
         let body = try await Self.body(of: request)
         let caller = try authenticate(request.head, path: path, query: query, body: body)
         entry.account = caller.account
+        entry.region = caller.region
         guard quotas.admit(account: caller.account, region: caller.region, operation: operation) else {
             throw .throttled
         }
