@@ -38,7 +38,7 @@ import TriageCore
         (true, [:], true),
     ] as [(Bool?, [String: String], Bool)])
     func theFlagBeatsTheEnvironmentForFIPS(flag: Bool?, environment: [String: String], fips: Bool) {
-        #expect(rules(environment, fips: flag).useFIPS == fips)
+        #expect(rules(nil, environment, fips: flag).useFIPS == fips)
     }
 
     private static let service = "AWS_ENDPOINT_URL_SECURITYHUB"
