@@ -104,7 +104,8 @@ public struct RegionRateController: Sendable {
         guard now > updatedAt else { return }
         let gained =
             cut == nil
-            ? Double(now - updatedAt) / 1000 * rate : tokensFlowedSinceCut(to: now) - tokensFlowedSinceCut(to: updatedAt)
+            ? Double(now - updatedAt) / 1000 * rate
+            : tokensFlowedSinceCut(to: now) - tokensFlowedSinceCut(to: updatedAt)
         tokens = min(capacity, tokens + gained)
         updatedAt = now
     }

@@ -73,7 +73,8 @@ struct QuotaSimulation {
             let share = (throttledShare * 1000).rounded() / 10
             let sent = (sentPerSecond * 100).rounded() / 100
             let successful = (successfulPerSecond * 100).rounded() / 100
-            return "sent \(sent) req/s, successful \(successful) req/s, throttled \(throttled) of \(requests) (\(share)%)"
+            return
+                "sent \(sent) req/s, successful \(successful) req/s, throttled \(throttled) of \(requests) (\(share)%)"
         }
     }
 
@@ -136,7 +137,8 @@ struct QuotaSimulation {
         let throttled = chosen.count { $0.throttled }
         let seconds = Double(window.count) / 1000
         return Figures(
-            sentPerSecond: Double(chosen.count) / seconds, successfulPerSecond: Double(chosen.count - throttled) / seconds,
+            sentPerSecond: Double(chosen.count) / seconds,
+            successfulPerSecond: Double(chosen.count - throttled) / seconds,
             throttled: throttled, requests: chosen.count)
     }
 }
