@@ -30,14 +30,19 @@ public struct BatchAttempt: Sendable {
     public var batch: PlannedBatch
     /// Each member's final outcome, nil while it is still to be sent.
     public var outcomes: [Outcome?]
-    /// The 1-based number of the next try for the members still to send.
+    /// The 1-based number of the next try of the current request (a whole request failed and
+    /// is sent again: +1).
     public var attempt: Int
+    /// The 1-based number of the current request for the members still to send: findings
+    /// answered with a retryable `ErrorCode` go again in a new request (+1, tries start at 1).
+    public var round: Int
 
     /// The first try of `batch`.
     public init(_ batch: PlannedBatch) {
         self.batch = batch
         outcomes = Array(repeating: nil, count: batch.members.count)
         attempt = 1
+        round = 1
     }
 
     /// Indexes of the members still to send.

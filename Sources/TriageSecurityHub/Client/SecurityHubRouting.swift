@@ -25,7 +25,7 @@ public final class SecurityHubRouting: BatchRouting {
             _ = try rules.endpoint(forRegion: region)
             verdict = .success(region)
         } catch {
-            verdict = .failure(RoutingFailure("no Security Hub endpoint for Region '\(region)': \(error.message)"))
+            verdict = .failure(RoutingFailure("no Security Hub endpoint for Region '\(region)': \(error)"))
         }
         known.withLock { $0[region] = verdict }
         return verdict

@@ -126,7 +126,7 @@ public final class SecurityHubTarget: RemoteBatchTarget {
         let pending = work.pending
         counts.withLock { counts in
             counts.regions[batch.region, default: .init()].requests += 1
-            if work.attempt == 1 {
+            if work.attempt == 1 && work.round == 1 {
                 counts.regions[batch.region, default: .init()].findings += batch.members.count
             } else {
                 counts.retries += 1
@@ -190,7 +190,7 @@ public final class SecurityHubTarget: RemoteBatchTarget {
         }
         for entry in answer.unprocessed {
             guard let index = positions.removeValue(forKey: entry.identifier) else { continue }
-            if RetryPolicy.isRetryable(findingErrorCode: entry.code), work.attempt < settings.maxAttempts {
+            if RetryPolicy.isRetryable(findingErrorCode: entry.code), work.round < settings.maxAttempts {
                 again = true
                 continue
             }
@@ -203,8 +203,10 @@ public final class SecurityHubTarget: RemoteBatchTarget {
             next.outcomes[index] = .failed(.internalFailure, "the service returned no outcome")
         }
         guard again else { return .finished(next.outcomes.map { $0! }) }
-        next.attempt += 1
-        return .again(next, afterMilliseconds: backoff(after: work.attempt))
+        // A new request for them, with its own tries.
+        next.round += 1
+        next.attempt = 1
+        return .again(next, afterMilliseconds: backoff(after: work.round))
     }
 
     /// A whole request failed: sent again while the policy allows, else every pending member
@@ -264,7 +266,7 @@ public final class SecurityHubTarget: RemoteBatchTarget {
         do {
             endpoint = try self.endpoint(for: batch.region)
         } catch {
-            return .unsendable(.invalidInput, "no Security Hub endpoint for Region \(batch.region): \(error.message)")
+            return .unsendable(.invalidInput, "no Security Hub endpoint for Region \(batch.region): \(error)")
         }
         let current: AWSCredentials
         do {

@@ -98,6 +98,12 @@ struct ApplyCommand: ParsableCommand {
         var configuration = options.configuration(dryRun: dryRun)
         let environment = ProcessInfo.processInfo.environment
         let rules = try securityHub.endpointRules(environment: environment)
+        // A bad override is the run's error, not each record's.
+        do throws(EndpointError) {
+            _ = try rules.endpoint(forRegion: securityHub.region ?? "us-east-1")
+        } catch {
+            if case .invalidEndpointURL = error { throw TargetError("securityhub: \(error)") }
+        }
         configuration.routing = SecurityHubRouting(rules: rules)
         configuration.routingEndpoint = securityHub.endpointLabel(environment: environment)
         configuration.concurrency = concurrency

@@ -48,11 +48,11 @@ struct SecurityHubOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if let rate, !(rate > 0 && rate <= 10_000) {
-            throw ValidationError("--rate must be above 0 and at most 10000 requests per second, not \(rate)")
+        if let rate, !(rate > 0 && rate <= 1_000_000) {
+            throw ValidationError("--rate must be above 0 and at most 1000000 requests per second, not \(rate)")
         }
-        if let burst, !(burst >= 1 && burst <= 10_000) {
-            throw ValidationError("--burst must be between 1 and 10000, not \(burst)")
+        if let burst, !(burst >= 1 && burst <= 1_000_000) {
+            throw ValidationError("--burst must be between 1 and 1000000, not \(burst)")
         }
         if let maxAttempts, !(1...20).contains(maxAttempts) {
             throw ValidationError("--max-attempts must be between 1 and 20, not \(maxAttempts)")

@@ -33,17 +33,17 @@ import TriageCore
 
     @Test func aBurstOfBurstLessTheReserveThenTheRate() {
         var controller = RegionRateController(rate: 10, burst: 30, now: 1_000)
-        #expect(controller.capacity == 27)
+        #expect(controller.capacity == 25)
         let sends = sendGreedily(&controller, from: 1_000, to: 2_000)
-        #expect(sends.prefix(27).allSatisfy { $0 == 1_000 })
-        #expect(Array(sends.dropFirst(27)) == [1_100, 1_200, 1_300, 1_400, 1_500, 1_600, 1_700, 1_800, 1_900])
+        #expect(sends.prefix(25).allSatisfy { $0 == 1_000 })
+        #expect(Array(sends.dropFirst(25)) == [1_100, 1_200, 1_300, 1_400, 1_500, 1_600, 1_700, 1_800, 1_900])
         #expect(controller.currentRate == 10)
     }
 
     @Test(arguments: [(10.0, 30.0), (3, 6), (1, 1), (2.5, 2)])
-    func theReserveIsATenthOfTheBurst(rate: Double, burst: Double) {
+    func theReserveIsASixthOfTheBurst(rate: Double, burst: Double) {
         let controller = RegionRateController(rate: rate, burst: burst, now: 0)
-        #expect(controller.capacity == (burst >= 2 ? burst - (burst / 10).rounded(.up) : burst))
+        #expect(controller.capacity == (burst >= 2 ? burst - (burst / 6).rounded(.up) : burst))
     }
 
     /// Property: a sender that always has more to send, with random throttles over an hour: no
@@ -70,9 +70,9 @@ import TriageCore
             }
             #expect(controller.currentRate <= 10)
         }
-        #expect(sends.prefix(27).allSatisfy { $0 == 0 })
-        #expect(mostInAnyWindow(Array(sends.dropFirst(27)), width: 1_000) <= 10)
-        #expect(mostInAnyWindow(sends, width: 1_000) <= 27 + 10)
+        #expect(sends.prefix(25).allSatisfy { $0 == 0 })
+        #expect(mostInAnyWindow(Array(sends.dropFirst(25)), width: 1_000) <= 10)
+        #expect(mostInAnyWindow(sends, width: 1_000) <= 25 + 10)
     }
 
     /// Property: with idle gaps, any window of `w` ms holds at most `capacity + rate·w` sends.
@@ -89,7 +89,7 @@ import TriageCore
             now += random.nextUnit() < 0.001 ? 5_000 : 1 + Int64(random.next() % 50)
         }
         for width: Int64 in [1, 100, 1_000, 10_000] {
-            #expect(mostInAnyWindow(sends, width: width) <= 27 + Int((10 * Double(width) / 1000).rounded(.up)))
+            #expect(mostInAnyWindow(sends, width: width) <= 25 + Int((10 * Double(width) / 1000).rounded(.up)))
         }
     }
 
@@ -97,16 +97,16 @@ import TriageCore
         var controller = RegionRateController(rate: 10, burst: 30, now: 0)
         #expect(controller.delay(now: 0) == 0)
         controller.recordThrottle(now: 0)
-        #expect(controller.currentRate == 7)
-        // Empty: the next token flows in at 7 req/s.
-        #expect(controller.delay(now: 0) == 143)
+        #expect(controller.currentRate == 5)
+        // Empty: the next token flows in at 5 req/s.
+        #expect(controller.delay(now: 0) == 200)
         // A throttle within the hold-off empties it again but does not cut again.
         controller.recordThrottle(now: 500)
-        #expect(controller.delay(now: 500) == 143)
-        #expect(abs(controller.currentRate - 7) < 0.01)
+        #expect(controller.delay(now: 500) == 200)
+        #expect(abs(controller.currentRate - 5) < 0.01)
         // Past the hold-off it cuts again.
         controller.recordThrottle(now: 1_500)
-        #expect(abs(controller.currentRate - 0.7 * 7) < 0.02)
+        #expect(abs(controller.currentRate - 0.5 * 5) < 0.02)
     }
 
     @Test func theRateNeverFallsBelowTheFloor() {
@@ -126,10 +126,10 @@ import TriageCore
             controller.recordSuccess(now: second * 1_000)
             #expect(controller.currentRate >= previous)
             previous = controller.currentRate
-            if second == 30 { #expect(controller.currentRate > 7.3 && controller.currentRate < 7.5) }
-            if second == 100 { #expect(controller.currentRate < 10) }
+            if second == 30 { #expect(controller.currentRate > 5.3 && controller.currentRate < 5.45) }
+            if second == 140 { #expect(controller.currentRate < 10) }
         }
-        // r(s) = 7 + 0.006·(s + s²/30) reaches 10 at s ≈ 108.4.
+        // r(s) = 5 + 0.006·(s + s²/30) reaches 10 at s ≈ 143.8.
         #expect(controller.currentRate == 10)
     }
 

@@ -80,10 +80,10 @@ import Glibc
         for (region, lines) in byRegion {
             let times = lines.map(\.time).sorted()
             try #require(times.count > 60, "\(region): \(times.count) requests")
-            // After the burst: requests 31... over the time from the 30th to the last.
-            let rate = Double(times.count - 30) / (Double(times.last! - times[29]) / 1000)
+            // After the burst: the requests beyond it over the time from the first to the last
+            // (at exactly the quota: (n − 30) / 10 s). Never above it: no 429, checked above.
+            let rate = Double(times.count - 30) / (Double(times.last! - times.first!) / 1000)
             #expect(rate >= 9.5, "\(region): \(rate) requests/s after the burst")
-            #expect(rate <= 10.5, "\(region): \(rate) requests/s, above the quota")
         }
     }
 
