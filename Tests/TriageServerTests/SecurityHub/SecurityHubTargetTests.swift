@@ -90,7 +90,7 @@ import Glibc
     /// Another client takes 3 requests/s of one account-Region's quota: triage adapts, fewer
     /// than 1 % of its requests are throttled, and no record fails.
     @Test func sharesAQuotaWithAnotherClient() throws {
-        let fixture = try WireFixture(findings: 40_000, decisions: 40_000)
+        let fixture = try WireFixture(findings: 60_000, decisions: 60_000)
         let server = try ServeProcess(
             config: ServeProcess.wireConfig(rate: 10, burst: 30), store: try fixture.copyOfStore("wire"))
         let other = try OtherClient.start(port: server.port, region: "us-east-1", perSecond: 3, fixture: fixture)
