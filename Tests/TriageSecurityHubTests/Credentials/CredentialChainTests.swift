@@ -1,0 +1,103 @@
+import Testing
+
+@testable import TriageSecurityHub
+
+@Suite struct CredentialChainTests {
+    @Test func environmentVariablesWin() async throws {
+        let world = try CredentialTestWorld()
+        world.set("AWS_ACCESS_KEY_ID", "AKIAENV")
+        world.set("AWS_SECRET_ACCESS_KEY", "env-secret")
+        world.set("AWS_SESSION_TOKEN", "env-token")
+        world.set("AWS_ACCOUNT_ID", "111122223333")
+        try world.write("credentials", "[default]\naws_access_key_id = AKIAFILE\naws_secret_access_key = file-secret\n")
+        let provider = try await world.resolve()
+        #expect(provider.sourceName == "environment")
+        let credentials = try await current(provider)
+        #expect(credentials.accessKeyId == "AKIAENV")
+        #expect(credentials.secretAccessKey == "env-secret")
+        #expect(credentials.sessionToken == "env-token")
+        #expect(credentials.accountId == "111122223333")
+        #expect(credentials.expiration == nil)
+    }
+
+    @Test func securityTokenAndExpirationAreRead() async throws {
+        let world = try CredentialTestWorld()
+        world.set("AWS_ACCESS_KEY_ID", "ASIAENV")
+        world.set("AWS_SECRET_ACCESS_KEY", "env-secret")
+        world.set("AWS_SECURITY_TOKEN", "legacy-token")
+        world.set("AWS_CREDENTIAL_EXPIRATION", world.clock.iso(after: 7200))
+        let credentials = try await current(try await world.resolve())
+        #expect(credentials.sessionToken == "legacy-token")
+        #expect(credentials.expiration == world.clock.now + 7_200_000)
+    }
+
+    @Test func anExplicitProfileSkipsTheEnvironment() async throws {
+        let world = try CredentialTestWorld()
+        world.set("AWS_ACCESS_KEY_ID", "AKIAENV")
+        world.set("AWS_SECRET_ACCESS_KEY", "env-secret")
+        try world.write("credentials", "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = dev-secret\n")
+        let provider = try await world.resolve(profile: "dev")
+        #expect(provider.sourceName == "profile dev (static)")
+        #expect(try await current(provider).accessKeyId == "AKIADEV")
+    }
+
+    @Test func awsProfileDoesNotSkipTheEnvironment() async throws {
+        let world = try CredentialTestWorld()
+        world.set("AWS_ACCESS_KEY_ID", "AKIAENV")
+        world.set("AWS_SECRET_ACCESS_KEY", "env-secret")
+        world.set("AWS_PROFILE", "dev")
+        try world.write("credentials", "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = dev-secret\n")
+        #expect(try await world.resolve().sourceName == "environment")
+        world.set("AWS_ACCESS_KEY_ID", nil)
+        #expect(try await world.resolve().sourceName == "profile dev (static)")
+    }
+
+    @Test func aPartialEnvironmentIsAnError() async throws {
+        let world = try CredentialTestWorld()
+        world.set("AWS_ACCESS_KEY_ID", "AKIAENV")
+        let error = try #require(await world.resolveError())
+        #expect(error.code == .invalidConfiguration)
+        #expect(error.message.contains("AWS_SECRET_ACCESS_KEY"))
+    }
+
+    @Test func theProfileBeatsTheContainer() async throws {
+        let world = try CredentialTestWorld()
+        world.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/creds")
+        try world.write("config", "[default]\naws_access_key_id = AKIACONFIG\naws_secret_access_key = config-secret\n")
+        let provider = try await world.resolve()
+        #expect(provider.sourceName == "profile default (static)")
+    }
+
+    @Test func noCredentialsNamesEverySource() async throws {
+        let world = try CredentialTestWorld()
+        let error = try #require(await world.resolveError())
+        #expect(error.code == .noCredentials)
+        for name in ["environment", "web-identity", "profile default", "container", "instance-metadata"] {
+            #expect(error.message.contains(name), "\(name) missing from: \(error.message)")
+        }
+        #expect(error.message.contains("AWS_EC2_METADATA_DISABLED=true"))
+        #expect(error.message.contains("AWS_ACCESS_KEY_ID is not set"))
+        #expect(!error.message.contains("\n"))
+    }
+
+    @Test func aNamedProfileThatDoesNotExistIsAnError() async throws {
+        let world = try CredentialTestWorld()
+        try world.write("config", "[profile other]\nregion = eu-west-1\n")
+        for profile in ["missing", nil] {
+            if profile == nil { world.set("AWS_PROFILE", "missing") }
+            let error = try #require(await world.resolveError(profile: profile))
+            #expect(error.code == .invalidConfiguration)
+            #expect(error.message.contains("the profile missing is in neither"))
+        }
+    }
+
+    @Test func aConfiguredSourceThatFailsStopsTheChain() async throws {
+        let world = try CredentialTestWorld()
+        try world.write("config", "[default]\nrole_arn = arn:aws:iam::123456789012:role/x\n")
+        world.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/creds")
+        let error = try #require(await world.resolveError())
+        #expect(error.message.contains("profile default"))
+        #expect(error.message.contains("skipped before it: environment"))
+        #expect(!error.message.contains("container ("))
+    }
+}
