@@ -103,6 +103,7 @@ let package = Package(
                 "TriageSecurityHub", "TriageCore", "TriageSigV4", "TriageTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "TriageSigV4Tests", dependencies: ["TriageSigV4", "TriageTestSupport"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import NIOCore
 import Synchronization
 
@@ -76,12 +77,16 @@ final class CredentialStandIn: Sendable {
     ) async throws -> T {
         let box = Mutex<CredentialStandIn?>(nil)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "credential-stand-in")
+        logger.logLevel = .critical  // stopping by cancellation logs errors about the client's idle connections
         let application = Application(
             responder: CallbackResponder<BasicRequestContext> { request, _ in
                 let bytes = try await request.body.collect(upTo: 1 << 20)
                 let recorded = RecordedRequest(
                     method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
-                    headers: request.headers.map { ($0.name.rawName, $0.value) }, body: Array(bytes.readableBytesView))
+                    // HTTPTypes moves Host into `authority`; put it back as the header the client signed.
+                    headers: [("Host", request.head.authority ?? "")] + request.headers.map { ($0.name.rawName, $0.value) },
+                    body: Array(bytes.readableBytesView))
                 guard let standIn = box.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
                 let reply = standIn.answer(recorded)
                 if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
@@ -93,7 +98,7 @@ final class CredentialStandIn: Sendable {
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
-            })
+            }, logger: logger)
         let server = Task { try await application.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
@@ -105,7 +110,7 @@ final class CredentialStandIn: Sendable {
         do {
             let result = try await body(standIn)
             server.cancel()
-            _ = await server.result
+            _ = await server.result as Result<Void, any Error>
             return result
         } catch {
             server.cancel()

@@ -49,8 +49,16 @@ final class CredentialTestWorld: Sendable {
     @discardableResult
     func write(_ path: String, _ text: String, mode: Int = 0o644) throws -> String {
         let full = path.hasPrefix("/") ? path : root + "/" + path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: full))
-        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: full)
+        // O_CLOEXEC: a process another test starts meanwhile must not inherit the descriptor, or running this
+        // file as a program fails with ETXTBSY.
+        let descriptor = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode))
+        guard descriptor >= 0 else { throw StandInFailure(description: "open \(full): errno \(errno)") }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        guard bytes.withUnsafeBytes({ Foundation.write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else {
+            throw StandInFailure(description: "write \(full): errno \(errno)")
+        }
+        _ = fchmod(descriptor, mode_t(mode))
         return full
     }
 
