@@ -44,7 +44,8 @@ package struct ContainerCredentialSource: CredentialSource {
             return url
         }
         guard let text = environment.variable("AWS_CONTAINER_CREDENTIALS_FULL_URI") else {
-            throw CredentialError(.invalidConfiguration, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set")
+            throw CredentialError(
+                .invalidConfiguration, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set")
         }
         guard let url = CredentialURL(text) else {
             throw CredentialError(.invalidConfiguration, "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL")

@@ -15,12 +15,15 @@ package enum CredentialEndpoints {
         let region = context.region
         let signingRegion = region ?? "us-east-1"
         if let override = try self.override("STS", context) { return STS(url: override, signingRegion: signingRegion) }
-        guard let region else { return STS(url: CredentialURL("https://sts.amazonaws.com")!, signingRegion: "us-east-1") }
+        guard let region else {
+            return STS(url: CredentialURL("https://sts.amazonaws.com")!, signingRegion: "us-east-1")
+        }
         return STS(url: try publicURL("sts", region: region), signingRegion: region)
     }
 
     /// `AWS_ENDPOINT_URL_SSO`, else `AWS_ENDPOINT_URL`, else `https://portal.sso.<region>.amazonaws.com`.
-    package static func ssoPortal(region: String, _ context: CredentialContext) throws(CredentialError) -> CredentialURL {
+    package static func ssoPortal(region: String, _ context: CredentialContext) throws(CredentialError) -> CredentialURL
+    {
         if let override = try self.override("SSO", context) { return override }
         return try publicURL("portal.sso", region: region)
     }

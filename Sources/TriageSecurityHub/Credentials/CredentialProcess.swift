@@ -55,11 +55,13 @@ package struct CredentialProcess: Sendable, Equatable, CustomStringConvertible {
         process.waitUntilExit()
         let what = "profile \(profile): credential_process"
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let firstLine = String(decoding: stderrBox.data, as: UTF8.self).split(separator: "\n").first
+            let firstLine =
+                String(decoding: stderrBox.data, as: UTF8.self).split(separator: "\n").first
                 .map { String($0).trimmingWhitespace.prefix(300) } ?? ""
             let status =
                 process.terminationReason == .exit
-                ? "exited with status \(process.terminationStatus)" : "was killed by signal \(process.terminationStatus)"
+                ? "exited with status \(process.terminationStatus)"
+                : "was killed by signal \(process.terminationStatus)"
             throw CredentialError(.retrievalFailed, "\(what) \(status)" + (firstLine.isEmpty ? "" : ": \(firstLine)"))
         }
         return try Self.credentials(Array(stdout), what: "\(what)'s output")

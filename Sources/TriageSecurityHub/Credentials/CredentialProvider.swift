@@ -28,12 +28,17 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
     /// find it taken go on with the current credentials.
     private let refreshing = Mutex<Void>(())
 
-    private init(source: any CredentialSource, credentials: AWSCredentials, fetchedAt: Int64, now: @escaping @Sendable () -> Int64) {
+    private init(
+        source: any CredentialSource, credentials: AWSCredentials, fetchedAt: Int64,
+        now: @escaping @Sendable () -> Int64
+    ) {
         self.sourceName = source.name
         self.source = source
         self.now = now
         self.state = Mutex(
-            State(credentials: credentials, policy: CredentialRefreshPolicy(expiration: credentials.expiration, fetchedAt: fetchedAt)))
+            State(
+                credentials: credentials,
+                policy: CredentialRefreshPolicy(expiration: credentials.expiration, fetchedAt: fetchedAt)))
     }
 
     /// The source's name and the expiry of the credentials held; never a secret or token.
@@ -79,7 +84,10 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
     /// fetching (callers are Dispatch worker threads, never an event loop).
     public func current() throws(CredentialError) -> AWSCredentials {
         let (credentials, action, failure) = state.withLock { state in
-            (state.credentials, state.policy.action(now: now(), lastFailure: state.lastFailure?.at), state.lastFailure?.error)
+            (
+                state.credentials, state.policy.action(now: now(), lastFailure: state.lastFailure?.at),
+                state.lastFailure?.error
+            )
         }
         switch action {
         case .use:
@@ -91,7 +99,8 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
             guard let attempt else { return credentials }  // another caller is refreshing
             return try attempt.get()
         case .refreshMandatory:
-            return try refreshing.withLock { _ throws(CredentialError) -> AWSCredentials in try refresh(mandatory: true) }
+            return try refreshing.withLock { _ throws(CredentialError) -> AWSCredentials in try refresh(mandatory: true)
+            }
         case .failRemembered:
             throw failure ?? CredentialError(.expired, "credentials from \(sourceName) are about to expire")
         }
@@ -102,7 +111,10 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
     private func refresh(mandatory: Bool) throws(CredentialError) -> AWSCredentials {
         let started = now()
         let (credentials, action, failure) = state.withLock { state in
-            (state.credentials, state.policy.action(now: started, lastFailure: state.lastFailure?.at), state.lastFailure?.error)
+            (
+                state.credentials, state.policy.action(now: started, lastFailure: state.lastFailure?.at),
+                state.lastFailure?.error
+            )
         }
         switch action {
         case .use:

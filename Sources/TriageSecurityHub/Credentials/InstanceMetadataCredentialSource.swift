@@ -70,7 +70,7 @@ package struct InstanceMetadataCredentialSource: CredentialSource {
                         continue
                     }
                     return response
-                } catch where attempt < attempts {
+                } catch  where attempt < attempts {
                     attempt += 1
                 }
             }
@@ -90,10 +90,12 @@ package struct InstanceMetadataCredentialSource: CredentialSource {
                 .retrievalFailed,
                 "instance metadata: no instance role (security-credentials answered HTTP \(roles.status))")
         }
-        guard let role = roles.text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).first
-            .map({ String($0).trimmingWhitespace }), !role.isEmpty
+        guard
+            let role = roles.text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).first
+                .map({ String($0).trimmingWhitespace }), !role.isEmpty
         else { throw CredentialError(.retrievalFailed, "instance metadata: no instance role is attached") }
-        let answer = try send(.GET, "/latest/meta-data/iam/security-credentials/" + SigV4Encoding.encode(role), tokenHeaders)
+        let answer = try send(
+            .GET, "/latest/meta-data/iam/security-credentials/" + SigV4Encoding.encode(role), tokenHeaders)
         guard answer.status == 200 else {
             throw CredentialError(
                 .retrievalFailed, "instance metadata: the role's credentials were answered HTTP \(answer.status)")

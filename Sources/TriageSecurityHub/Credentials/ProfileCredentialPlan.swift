@@ -116,7 +116,8 @@ package indirect enum ProfileCredentialPlan: Sendable, Equatable, CustomStringCo
         var durationSeconds: Int?
         if let text = profile["duration_seconds"] {
             guard let seconds = Int(text), seconds > 0 else {
-                throw CredentialError(.invalidConfiguration, "profile \(name): duration_seconds is not a number of seconds")
+                throw CredentialError(
+                    .invalidConfiguration, "profile \(name): duration_seconds is not a number of seconds")
             }
             durationSeconds = seconds
         }
@@ -131,7 +132,8 @@ package indirect enum ProfileCredentialPlan: Sendable, Equatable, CustomStringCo
             guard let kind = CredentialSourceKind(rawValue: source) else {
                 throw CredentialError(
                     .invalidConfiguration,
-                    "profile \(name): credential_source \(source) is not Environment, EcsContainer or Ec2InstanceMetadata")
+                    "profile \(name): credential_source \(source) is not Environment, EcsContainer or Ec2InstanceMetadata"
+                )
             }
             return .assumeRoleFrom(role, credentialSource: kind)
         case (let sourceName?, nil):

@@ -34,7 +34,8 @@ package struct ProfileCredentialSource: CredentialSource {
         guard case .success(let plan) = plan, plan == nil else { return nil }
         let files = try? context.files.get()
         if files?.profile(context.profileName) == nil {
-            return "no such profile in \(files?.configPath ?? "the config file") or \(files?.credentialsPath ?? "the credentials file")"
+            return
+                "no such profile in \(files?.configPath ?? "the config file") or \(files?.credentialsPath ?? "the credentials file")"
         }
         return "the profile has no credential settings"
     }

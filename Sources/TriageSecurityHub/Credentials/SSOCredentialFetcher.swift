@@ -92,7 +92,8 @@ package enum SSOCredentialFetcher {
         let path = context.environment.homeDirectory + "/.aws/sso/cache/" + cacheFileName(parameters.cacheKey)
         let login = "run `aws sso login --profile \(parameters.profile)`"
         guard let text = CredentialFile.readIfPresent(path) else {
-            throw CredentialError(.invalidConfiguration, "profile \(parameters.profile): no SSO token in \(path); \(login)")
+            throw CredentialError(
+                .invalidConfiguration, "profile \(parameters.profile): no SSO token in \(path); \(login)")
         }
         let cache = try CredentialDocument(Array(text.utf8), what: "the SSO token cache \(path)")
         let token = try cache.requiredString("accessToken")

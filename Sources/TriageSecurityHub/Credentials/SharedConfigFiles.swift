@@ -89,7 +89,8 @@ package struct SharedConfigFiles: Sendable, CustomStringConvertible {
             }
             if trimmed.hasPrefix("[") {
                 guard trimmed.hasSuffix("]") else {
-                    throw CredentialError(.invalidConfiguration, "\(path) line \(index + 1): a section header without ]")
+                    throw CredentialError(
+                        .invalidConfiguration, "\(path) line \(index + 1): a section header without ]")
                 }
                 let name = String(trimmed.dropFirst().dropLast()).trimmingWhitespace
                 section = name
@@ -98,7 +99,8 @@ package struct SharedConfigFiles: Sendable, CustomStringConvertible {
                 continue
             }
             guard let current = section else {
-                throw CredentialError(.invalidConfiguration, "\(path) line \(index + 1): a setting before any [section]")
+                throw CredentialError(
+                    .invalidConfiguration, "\(path) line \(index + 1): a setting before any [section]")
             }
             guard let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
                 throw CredentialError(

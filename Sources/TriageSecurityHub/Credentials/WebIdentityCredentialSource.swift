@@ -45,7 +45,8 @@ package struct WebIdentityCredentialSource: CredentialSource {
     package static func fetch(_ parameters: Parameters, context: CredentialContext) throws(CredentialError)
         -> AWSCredentials
     {
-        let token = try CredentialFile.read(parameters.tokenFile, what: "the web identity token file").trimmingWhitespace
+        let token = try CredentialFile.read(parameters.tokenFile, what: "the web identity token file")
+            .trimmingWhitespace
         guard !token.isEmpty else {
             throw CredentialError(.invalidConfiguration, "the web identity token file \(parameters.tokenFile) is empty")
         }

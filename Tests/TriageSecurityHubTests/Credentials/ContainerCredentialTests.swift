@@ -11,7 +11,9 @@ import Testing
         world.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "ignored-token")
         let calls = Mutex(0)
         let handler: @Sendable (RecordedRequest) -> StandInReply = { _ in
-            let number = calls.withLock { $0 += 1; return $0 }
+            let number = calls.withLock {
+                $0 += 1; return $0
+            }
             return StandInReply(
                 200,
                 metadataAnswer(
@@ -41,10 +43,13 @@ import Testing
         let world = try CredentialTestWorld()
         world.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "variable-token")
         let handler: @Sendable (RecordedRequest) -> StandInReply = { _ in
-            StandInReply(200, metadataAnswer(keyId: "ASIAC", secret: "s", token: "t", expiration: world.clock.iso(after: 3600)))
+            StandInReply(
+                200, metadataAnswer(keyId: "ASIAC", secret: "s", token: "t", expiration: world.clock.iso(after: 3600)))
         }
         try await CredentialStandIn.with(handler) { (endpoint) async throws in
-            world.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url.replacingOccurrences(of: "127.0.0.1", with: "localhost"))
+            world.set(
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                endpoint.url.replacingOccurrences(of: "127.0.0.1", with: "localhost"))
             _ = try await world.resolve()
             #expect(endpoint.requests.first?.header("authorization") == "variable-token")
         }
@@ -63,7 +68,9 @@ import Testing
         let world = try CredentialTestWorld()
         world.set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc")
         world.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/ignored")
-        #expect(try ContainerCredentialSource.endpoint(world.environment()).text == "http://169.254.170.2/v2/credentials/abc")
+        #expect(
+            try ContainerCredentialSource.endpoint(world.environment()).text
+                == "http://169.254.170.2/v2/credentials/abc")
     }
 
     @Test(arguments: [
@@ -90,7 +97,8 @@ import Testing
 
     @Test func anErrorStatusFails() async throws {
         let world = try CredentialTestWorld()
-        try await CredentialStandIn.with({ _ in StandInReply(403, #"{"message":"denied"}"#) }) { (endpoint) async throws in
+        try await CredentialStandIn.with({ _ in StandInReply(403, #"{"message":"denied"}"#) }) {
+            (endpoint) async throws in
             world.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url + "/creds")
             let error = try #require(await world.resolveError())
             #expect(error.message.contains("answered HTTP 403"))

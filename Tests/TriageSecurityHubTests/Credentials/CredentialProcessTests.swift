@@ -70,7 +70,8 @@ import Testing
     @Test func aProgramIsFoundOnThePath() async throws {
         let world = try CredentialTestWorld()
         try world.write(
-            "triage-fake-creds", "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAPATH\", \"SecretAccessKey\": \"S\"}'\n",
+            "triage-fake-creds",
+            "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAPATH\", \"SecretAccessKey\": \"S\"}'\n",
             mode: 0o755)
         world.set("PATH", world.root + ":/usr/bin:/bin")
         try world.write("config", "[default]\ncredential_process = triage-fake-creds\n")

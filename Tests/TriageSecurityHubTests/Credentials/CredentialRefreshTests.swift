@@ -24,7 +24,9 @@ import Testing
 
         var handler: @Sendable (RecordedRequest) -> StandInReply {
             { _ in
-                let number = self.fetches.withLock { $0 += 1; return $0 }
+                let number = self.fetches.withLock {
+                    $0 += 1; return $0
+                }
                 if self.failing.withLock({ $0 }) { return StandInReply(403, "{}") }
                 return StandInReply(
                     200,

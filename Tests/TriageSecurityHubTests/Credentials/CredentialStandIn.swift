@@ -85,7 +85,8 @@ final class CredentialStandIn: Sendable {
                 let recorded = RecordedRequest(
                     method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
                     // HTTPTypes moves Host into `authority`; put it back as the header the client signed.
-                    headers: [("Host", request.head.authority ?? "")] + request.headers.map { ($0.name.rawName, $0.value) },
+                    headers: [("Host", request.head.authority ?? "")]
+                        + request.headers.map { ($0.name.rawName, $0.value) },
                     body: Array(bytes.readableBytesView))
                 guard let standIn = box.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
                 let reply = standIn.answer(recorded)

@@ -28,7 +28,8 @@ final class CredentialTestWorld: Sendable {
 
     init() throws {
         root = NSTemporaryDirectory() + "triage-creds-" + UUID().uuidString.prefix(8)
-        try FileManager.default.createDirectory(atPath: root + "/home/.aws/sso/cache", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/home/.aws/sso/cache", withIntermediateDirectories: true)
         stored = Mutex([
             "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": root + "/config",
             "AWS_SHARED_CREDENTIALS_FILE": root + "/credentials", "PATH": "/usr/bin:/bin",

@@ -8,7 +8,9 @@ import Testing
         { request in
             switch (request.method, request.path) {
             case ("PUT", "/latest/api/token"):
-                guard request.header("x-aws-ec2-metadata-token-ttl-seconds") == "21600" else { return StandInReply(400, "") }
+                guard request.header("x-aws-ec2-metadata-token-ttl-seconds") == "21600" else {
+                    return StandInReply(400, "")
+                }
                 return StandInReply(tokenStatus, tokenStatus == 200 ? "imds-session-token" : "")
             case ("GET", "/latest/meta-data/iam/security-credentials/"):
                 guard tokenStatus != 200 || request.header("x-aws-ec2-metadata-token") == "imds-session-token" else {
@@ -22,7 +24,8 @@ import Testing
                 return StandInReply(
                     200,
                     metadataAnswer(
-                        keyId: "ASIAIMDS", secret: "imds-secret", token: "imds-token", expiration: clock.iso(after: 21600)))
+                        keyId: "ASIAIMDS", secret: "imds-secret", token: "imds-token",
+                        expiration: clock.iso(after: 21600)))
             default:
                 return StandInReply(404, "")
             }
@@ -41,10 +44,11 @@ import Testing
             #expect(credentials.sessionToken == "imds-token")
             #expect(credentials.expiration == world.clock.now + 21_600_000)
             let requests = imds.requests
-            #expect(requests.map { "\($0.method) \($0.path)" } == [
-                "PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/",
-                "GET /latest/meta-data/iam/security-credentials/triage-instance-role",
-            ])
+            #expect(
+                requests.map { "\($0.method) \($0.path)" } == [
+                    "PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/",
+                    "GET /latest/meta-data/iam/security-credentials/triage-instance-role",
+                ])
             #expect(requests.dropFirst().allSatisfy { $0.header("x-aws-ec2-metadata-token") == "imds-session-token" })
         }
     }

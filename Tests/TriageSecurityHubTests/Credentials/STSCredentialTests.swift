@@ -9,7 +9,9 @@ import TriageSigV4
     static func sts(_ clock: FakeClock) -> @Sendable (RecordedRequest) -> StandInReply {
         let calls = Mutex(0)
         return { request in
-            let number = calls.withLock { $0 += 1; return $0 }
+            let number = calls.withLock {
+                $0 += 1; return $0
+            }
             let action = RecordedRequest.parameters(request.text)["Action"] ?? "?"
             return StandInReply(
                 200,
@@ -155,7 +157,9 @@ import TriageSigV4
         world.set("AWS_ROLE_SESSION_NAME", "pod-7")
         let calls = Mutex(0)
         let handler: @Sendable (RecordedRequest) -> StandInReply = { _ in
-            let number = calls.withLock { $0 += 1; return $0 }
+            let number = calls.withLock {
+                $0 += 1; return $0
+            }
             return StandInReply(
                 200,
                 stsAnswer(
@@ -188,7 +192,8 @@ import TriageSigV4
         let world = try CredentialTestWorld()
         let tokenFile = try world.write("profile.jwt", "jwt-profile")
         try world.write(
-            "config", "[default]\nrole_arn = arn:aws:iam::123456789012:role/p\nweb_identity_token_file = \(tokenFile)\n")
+            "config", "[default]\nrole_arn = arn:aws:iam::123456789012:role/p\nweb_identity_token_file = \(tokenFile)\n"
+        )
         try await CredentialStandIn.with(Self.sts(world.clock)) { (sts) async throws in
             world.set("AWS_ENDPOINT_URL_STS", sts.url)
             let provider = try await world.resolve()
@@ -207,7 +212,9 @@ import TriageSigV4
         world.set("AWS_DEFAULT_REGION", "cn-north-1")
         #expect(try sts().url.text == "https://sts.cn-north-1.amazonaws.com.cn/")
         world.set("AWS_REGION", "eu-central-1")
-        #expect(try sts() == .init(url: CredentialURL("https://sts.eu-central-1.amazonaws.com")!, signingRegion: "eu-central-1"))
+        #expect(
+            try sts()
+                == .init(url: CredentialURL("https://sts.eu-central-1.amazonaws.com")!, signingRegion: "eu-central-1"))
         world.set("AWS_ENDPOINT_URL", "http://127.0.0.1:9/global")
         #expect(try sts().url.text == "http://127.0.0.1:9/global")
         world.set("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:8")

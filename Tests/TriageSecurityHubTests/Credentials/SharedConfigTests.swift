@@ -112,7 +112,8 @@ import Testing
             source_profile = env
 
             """)
-        let files = try SharedConfigFiles.load(configPath: world.root + "/config", credentialsPath: world.root + "/none")
+        let files = try SharedConfigFiles.load(
+            configPath: world.root + "/config", credentialsPath: world.root + "/none")
         func plan(_ name: String) throws -> ProfileCredentialPlan? {
             try ProfileCredentialPlan.resolve(name, in: files, home: world.home)
         }
@@ -156,7 +157,8 @@ import Testing
             return StandInReply(
                 200,
                 metadataAnswer(
-                    keyId: "ASIATASK", secret: "task-secret", token: "task-token", expiration: world.clock.iso(after: 3600)))
+                    keyId: "ASIATASK", secret: "task-secret", token: "task-token",
+                    expiration: world.clock.iso(after: 3600)))
         }
         try await CredentialStandIn.with(container) { (standIn) async throws in
             world.set("AWS_ENDPOINT_URL_STS", standIn.url)
