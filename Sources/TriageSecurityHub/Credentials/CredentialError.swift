@@ -8,8 +8,10 @@ public struct CredentialError: Error, Sendable, CustomStringConvertible {
         case noCredentials
         /// A configuration file, variable or profile is wrong (missing profile, cycle, `mfa_serial`, bad URI).
         case invalidConfiguration
-        /// A configured source answered with an error or could not be reached.
+        /// A configured source answered with an error or with something that is not credentials.
         case retrievalFailed
+        /// A configured source did not answer (connection refused, timeout).
+        case unreachable
         /// The credentials are expired and could not be refreshed.
         case expired
     }

@@ -23,7 +23,7 @@ package struct CredentialHTTP: Sendable {
     package var client: HTTPClient
 
     /// Sends `method url` with `headers` and `body`, waiting at most `timeoutMilliseconds` for the whole exchange.
-    /// - Throws: ``CredentialError`` (`retrievalFailed`) saying `what` could not reach the URL's origin.
+    /// - Throws: ``CredentialError`` (`unreachable`) saying `what` could not reach the URL's origin.
     package func send(
         _ method: HTTPMethod, _ url: CredentialURL, headers: [(String, String)] = [], body: [UInt8]? = nil,
         timeoutMilliseconds: Int64, what: String
@@ -40,7 +40,7 @@ package struct CredentialHTTP: Sendable {
             response = try client.execute(request: request, deadline: .now() + .milliseconds(timeoutMilliseconds))
                 .wait()
         } catch {
-            throw CredentialError(.retrievalFailed, "\(what): no answer from \(url.origin) (\(Self.reason(error)))")
+            throw CredentialError(.unreachable, "\(what): no answer from \(url.origin) (\(Self.reason(error)))")
         }
         let bytes = response.body.map { Array($0.readableBytesView) } ?? []
         return Response(status: Int(response.status.code), body: bytes)

@@ -71,6 +71,8 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
                     throw CredentialError(.expired, "the credentials it returned are already expired")
                 }
                 return CredentialProvider(source: source, credentials: credentials, fetchedAt: fetchedAt, now: now)
+            } catch  where error.code == .unreachable && source.isAbsentWhenUnreachable {
+                skipped.append("\(source.name) (\(error.message))")
             } catch {
                 let before = skipped.isEmpty ? "" : "; skipped before it: " + skipped.joined(separator: ", ")
                 throw CredentialError(error.code, "AWS credentials from \(source.name): \(error.message)\(before)")

@@ -19,6 +19,9 @@ package struct InstanceMetadataCredentialSource: CredentialSource {
         self.context = context
     }
 
+    /// Off EC2 nothing answers at 169.254.169.254: the chain goes on (and names it) instead of failing.
+    package var isAbsentWhenUnreachable: Bool { true }
+
     package var skipReason: String? {
         context.environment.flag("AWS_EC2_METADATA_DISABLED") ? "AWS_EC2_METADATA_DISABLED=true" : nil
     }

@@ -78,6 +78,12 @@ import Testing
         #expect(error.message.contains("AWS_EC2_METADATA_DISABLED=true"))
         #expect(error.message.contains("AWS_ACCESS_KEY_ID is not set"))
         #expect(!error.message.contains("\n"))
+        #expect(
+            error.message
+                == "no AWS credentials found; tried environment (AWS_ACCESS_KEY_ID is not set), web-identity "
+                + "(AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set), profile default (no such profile in "
+                + "\(world.root)/config or \(world.root)/credentials), container (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI "
+                + "and _FULL_URI are not set), instance-metadata (AWS_EC2_METADATA_DISABLED=true)")
     }
 
     @Test func aNamedProfileThatDoesNotExistIsAnError() async throws {

@@ -76,12 +76,52 @@ import Testing
         }
     }
 
-    @Test func noAnswerWithinTheTimeoutFails() async throws {
+    @Test func noAnswerCountsAsNoInstanceRole() async throws {
         let world = try CredentialTestWorld()
         world.set("AWS_EC2_METADATA_DISABLED", nil)
         world.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1")
         let error = try #require(await world.resolveError())
-        #expect(error.message.contains("instance-metadata"))
-        #expect(error.message.contains("no answer from http://127.0.0.1:1"))
+        #expect(error.code == .noCredentials)
+        #expect(error.message.contains("instance-metadata (instance metadata: no answer from http://127.0.0.1:1"))
+        #expect(error.message.contains("environment (AWS_ACCESS_KEY_ID is not set)"))
+    }
+
+    @Test func eachRequestHasOneSecondByDefault() async throws {
+        let world = try CredentialTestWorld()
+        world.set("AWS_EC2_METADATA_DISABLED", nil)
+        try await CredentialStandIn.with({ _ in StandInReply(200, "late", delay: .milliseconds(2500)) }) {
+            (imds) async throws in
+            world.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url)
+            let started = ContinuousClock.now
+            let error = try #require(await world.resolveError())
+            let elapsed = ContinuousClock.now - started
+            #expect(error.code == .noCredentials)
+            #expect(error.message.contains("timed out"))
+            #expect(elapsed >= .milliseconds(900) && elapsed < .milliseconds(2000))
+        }
+    }
+
+    @Test func numAttemptsRetriesAServerError() async throws {
+        let world = try CredentialTestWorld()
+        world.set("AWS_EC2_METADATA_DISABLED", nil)
+        let tokenCalls = Mutex(0)
+        let healthy = Self.imds(world.clock)
+        let handler: @Sendable (RecordedRequest) -> StandInReply = { request in
+            if request.method == "PUT",
+                tokenCalls.withLock({
+                    $0 += 1; return $0
+                }) % 2 == 1
+            {
+                return StandInReply(503, "")
+            }
+            return healthy(request)
+        }
+        try await CredentialStandIn.with(handler) { (imds) async throws in
+            world.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url)
+            let error = try #require(await world.resolveError())
+            #expect(error.message.contains("token request was answered HTTP 503"))
+            world.set("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2")
+            #expect(try await current(try await world.resolve()).accessKeyId == "ASIAIMDS")
+        }
     }
 }
