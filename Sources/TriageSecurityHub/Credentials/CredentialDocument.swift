@@ -88,14 +88,3 @@ package struct CredentialDocument: Sendable, CustomStringConvertible {
         return instant.seconds * 1000 + Int64(instant.nanoseconds / 1_000_000)
     }
 }
-
-extension String {
-    /// The string without leading and trailing spaces, tabs, CRs and LFs.
-    var trimmingWhitespace: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
-    }
-}

@@ -2,13 +2,25 @@ import Synchronization
 
 /// The chain: resolves once (before anything is sent), then hands out current credentials.
 ///
-/// Sources, in order: environment variables; web identity from `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`;
-/// the profile of the shared files; container credentials; EC2 instance metadata (IMDSv2). The first source that
-/// is configured decides: if it fails, resolving fails (as botocore does) rather than falling through to
-/// credentials of another identity.
+/// Sources, in order: environment variables (skipped with `--profile`); web identity from
+/// `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`; the profile of the shared files (static keys, assume-role
+/// chains, `credential_process`, SSO, web identity); container credentials; EC2 instance metadata (IMDSv2). The
+/// first source that is configured decides: if it fails, resolving fails (as botocore does) rather than falling
+/// through to credentials of another identity. Only instance metadata that does not answer counts as absent.
 ///
-/// Refresh follows ``CredentialRefreshPolicy`` (botocore's advisory and mandatory windows, scaled down for
-/// short-lived credentials, with a retry gap after a failure).
+/// Refresh (``CredentialRefreshPolicy``), with `lifetime` = expiration − the time of the fetch that produced the
+/// credentials:
+/// - advisory window = min(15 min, lifetime / 4), mandatory window = min(10 min, lifetime / 6): botocore's windows
+///   for credentials fetched with an hour or more to live; 60-second credentials are used for 45 s;
+/// - more than the advisory window left: the credentials are handed out;
+/// - in the advisory window: the one caller that gets the refresh lock fetches, the others get the current
+///   credentials without waiting; a failed fetch is remembered and the current credentials are handed out;
+/// - in the mandatory window or expired: every caller waits for the refresh lock; the first fetches, the others
+///   then see its result; a failed fetch throws;
+/// - retry gap = max(1 s, min(30 s, lifetime / 60)): no fetch starts within the gap after a failed one; advisory
+///   callers get the current credentials, mandatory callers the remembered failure;
+/// - credentials expired by `now()` are never handed out (a fetch returning such credentials is a failure);
+///   long-term credentials (no expiration) are never refreshed.
 public final class CredentialProvider: Sendable, CustomStringConvertible {
     /// The credentials handed out and the last failed refresh since they were fetched.
     private struct State {

@@ -99,10 +99,3 @@ package enum STSResponse {
         return result
     }
 }
-
-extension String {
-    /// The string with CR and LF replaced by spaces (messages are one line).
-    var replacingLineBreaks: String {
-        String(map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
-    }
-}

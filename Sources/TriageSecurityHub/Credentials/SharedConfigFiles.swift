@@ -114,12 +114,3 @@ package struct SharedConfigFiles: Sendable, CustomStringConvertible {
         return result
     }
 }
-
-extension String {
-    /// The rest of the string after `prefix` (trimmed), or `nil` when it does not start with it.
-    func droppingPrefix(_ prefix: String) -> String? {
-        guard hasPrefix(prefix) else { return nil }
-        let rest = String(dropFirst(prefix.count)).trimmingWhitespace
-        return rest.isEmpty ? nil : rest
-    }
-}

@@ -105,4 +105,16 @@ import Testing
             #expect(endpoint.requests.count == 1)  // 4xx is not retried
         }
     }
+
+    @Test func aServerErrorIsTriedThreeTimesASecondApart() async throws {
+        let world = try CredentialTestWorld()
+        try await CredentialStandIn.with({ _ in StandInReply(503, "") }) { (endpoint) async throws in
+            world.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", endpoint.url + "/creds")
+            let started = ContinuousClock.now
+            let error = try #require(await world.resolveError())
+            #expect(ContinuousClock.now - started >= .milliseconds(1900))
+            #expect(error.message.contains("answered HTTP 503"))
+            #expect(endpoint.requests.count == 3)
+        }
+    }
 }

@@ -106,4 +106,22 @@ import Testing
         #expect(error.message.contains("skipped before it: environment"))
         #expect(!error.message.contains("container ("))
     }
+
+    @Test func aBadExpirationVariableIsAnError() async throws {
+        let world = try CredentialTestWorld()
+        world.set("AWS_ACCESS_KEY_ID", "ASIAENV")
+        world.set("AWS_SECRET_ACCESS_KEY", "env-secret")
+        world.set("AWS_CREDENTIAL_EXPIRATION", "tomorrow")
+        let error = try #require(await world.resolveError())
+        #expect(error.message.contains("AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 date-time"))
+    }
+
+    @Test func expiredEnvironmentCredentialsAreRefused() async throws {
+        let world = try CredentialTestWorld()
+        world.set("AWS_ACCESS_KEY_ID", "ASIAENV")
+        world.set("AWS_SECRET_ACCESS_KEY", "env-secret")
+        world.set("AWS_CREDENTIAL_EXPIRATION", "2020-01-01T00:00:00Z")
+        let error = try #require(await world.resolveError())
+        #expect(error.code == .expired)
+    }
 }

@@ -142,4 +142,34 @@ import Testing
             #expect(keys == Array(repeating: "ASIA2", count: 6))
         }
     }
+
+    @Test func manyThreadsNeverSeeExpiredCredentials() async throws {
+        try await withProvider(lifetime: 60) { (provider, endpoint, clock) async throws in
+            let expiredHandedOut = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await offloaded {
+                            var expired = 0
+                            for _ in 0..<300 {
+                                let now = clock.now
+                                let credentials = try provider.current()
+                                if (credentials.expiration ?? 0) <= now { expired += 1 }
+                            }
+                            return expired
+                        }
+                    }
+                }
+                group.addTask {
+                    for _ in 0..<120 {
+                        clock.advance(seconds: 1)
+                        try await Task.sleep(for: .milliseconds(2))
+                    }
+                    return 0
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(expiredHandedOut == 0)
+            #expect(endpoint.count <= 1 + 120 / 45 + 2)
+        }
+    }
 }

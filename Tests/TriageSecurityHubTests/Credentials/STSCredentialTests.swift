@@ -223,4 +223,44 @@ import TriageSigV4
         world.set("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
         #expect(try sts().url.host == "sts.eu-central-1.amazonaws.com")
     }
+
+    @Test func aRejectedWebIdentityTokenIsNamedWithoutTheToken() async throws {
+        let world = try CredentialTestWorld()
+        world.set("AWS_WEB_IDENTITY_TOKEN_FILE", try world.write("token.jwt", "eyJhbGciOi.secret-jwt"))
+        world.set("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web")
+        let errorXML = """
+            <ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>
+            <Code>InvalidIdentityToken</Code><Message>Couldn't retrieve verification key from your identity provider
+            </Message></Error><RequestId>r</RequestId></ErrorResponse>
+            """
+        try await CredentialStandIn.with({ _ in StandInReply(400, errorXML) }) { (sts) async throws in
+            world.set("AWS_ENDPOINT_URL_STS", sts.url)
+            let error = try #require(await world.resolveError())
+            #expect(
+                error.message.hasPrefix(
+                    "AWS credentials from web-identity: STS AssumeRoleWithWebIdentity failed: HTTP 400 "
+                        + "InvalidIdentityToken: Couldn't retrieve verification key"))
+            #expect(!error.message.contains("secret-jwt"))
+            #expect(!error.message.contains("\n"))
+        }
+    }
+
+    @Test func aMissingTokenFileIsNamed() async throws {
+        let world = try CredentialTestWorld()
+        world.set("AWS_WEB_IDENTITY_TOKEN_FILE", world.root + "/nowhere.jwt")
+        world.set("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web")
+        let error = try #require(await world.resolveError())
+        #expect(error.message.contains("the web identity token file \(world.root)/nowhere.jwt cannot be read"))
+    }
+
+    @Test func anAnswerWithoutCredentialsIsRefused() async throws {
+        let world = try CredentialTestWorld()
+        world.set("AWS_WEB_IDENTITY_TOKEN_FILE", try world.write("token.jwt", "jwt"))
+        world.set("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web")
+        try await CredentialStandIn.with({ _ in StandInReply(200, "<html>proxy login</html>") }) { (sts) async throws in
+            world.set("AWS_ENDPOINT_URL_STS", sts.url)
+            let error = try #require(await world.resolveError())
+            #expect(error.message.contains("has no AssumeRoleWithWebIdentityResult/Credentials"))
+        }
+    }
 }
