@@ -107,12 +107,13 @@ import Testing
             "[default]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n"
                 + "[sso-session corp]\nsso_region = eu-west-1\nsso_start_url = https://corp.awsapps.com/start\n")
         try writeCache(world, key: "corp", expiresAt: world.clock.iso(after: 600))
-        try await CredentialStandIn.with({ _ in StandInReply(401, #"{"message":"Session token not found or invalid"}"#)
-            }) {
-                (portal) async throws in
-                world.set("AWS_ENDPOINT_URL_SSO", portal.url)
-                let error = try #require(await world.resolveError())
-                #expect(error.message.contains("the SSO portal answered HTTP 401; run `aws sso login`"))
-            }
+        let rejecting: @Sendable (RecordedRequest) -> StandInReply = { _ in
+            StandInReply(401, #"{"message":"Session token not found or invalid"}"#)
+        }
+        try await CredentialStandIn.with(rejecting) { (portal) async throws in
+            world.set("AWS_ENDPOINT_URL_SSO", portal.url)
+            let error = try #require(await world.resolveError())
+            #expect(error.message.contains("the SSO portal answered HTTP 401; run `aws sso login`"))
+        }
     }
 }
