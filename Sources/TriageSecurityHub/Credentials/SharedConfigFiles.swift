@@ -77,12 +77,15 @@ package struct SharedConfigFiles: Sendable, CustomStringConvertible {
         var result: [String: [String: String]] = [:]
         var section: String?
         var lastKey: String?
+        var keyIndent = 0
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             let trimmed = String(line).trimmingWhitespace
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
-            if let first = line.first, first == " " || first == "\t", section != nil, let key = lastKey {
-                // A continuation line: part of the value above (nested settings stay raw text).
+            let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+            if indent > keyIndent, section != nil, let key = lastKey {
+                // Indented deeper than its key (configparser's rule): part of the value above; nested settings
+                // (`s3 =` blocks) stay raw text.
                 let previous = result[section!]?[key] ?? ""
                 result[section!]?[key] = previous.isEmpty ? trimmed : previous + "\n" + trimmed
                 continue
@@ -95,6 +98,7 @@ package struct SharedConfigFiles: Sendable, CustomStringConvertible {
                 let name = String(trimmed.dropFirst().dropLast()).trimmingWhitespace
                 section = name
                 lastKey = nil
+                keyIndent = indent
                 if result[name] == nil { result[name] = [:] }
                 continue
             }
@@ -110,6 +114,7 @@ package struct SharedConfigFiles: Sendable, CustomStringConvertible {
             let value = String(trimmed[trimmed.index(after: separator)...]).trimmingWhitespace
             result[current]?[key] = value
             lastKey = key
+            keyIndent = indent
         }
         return result
     }

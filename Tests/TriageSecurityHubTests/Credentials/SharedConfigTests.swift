@@ -34,6 +34,14 @@ import Testing
         #expect(files.profile("corp") == nil)
     }
 
+    @Test func equallyIndentedKeysAreSeparateSettings() throws {
+        let sections = try SharedConfigFiles.sections(
+            "[default]\n  aws_access_key_id = AKIA\n  aws_secret_access_key = s\n    more\nregion = x\n", path: "config"
+        )
+        #expect(
+            sections["default"] == ["aws_access_key_id": "AKIA", "aws_secret_access_key": "s\nmore", "region": "x"])
+    }
+
     @Test func theCredentialsFileWinsOverTheConfigFile() async throws {
         let world = try CredentialTestWorld()
         try world.write("config", "[profile dev]\naws_access_key_id = AKIACONFIG\naws_secret_access_key = c\n")
