@@ -113,28 +113,23 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
             guard let attempt else { return credentials }  // another caller is refreshing
             return try attempt.get()
         case .refreshMandatory:
-            return try refreshing.withLock { _ throws(CredentialError) -> AWSCredentials in try refresh(mandatory: true)
-            }
+            return try refreshing.withLock { _ throws(CredentialError) in try refresh(mandatory: true) }
         case .failRemembered:
             throw failure ?? CredentialError(.expired, "credentials from \(sourceName) are about to expire")
         }
     }
 
     /// Refreshes if still needed (another caller may have done it while this one waited); called with the refresh
-    /// lock held. An advisory failure returns the current credentials; a mandatory one throws.
+    /// lock held. A failure throws when the refresh was mandatory or the current credentials have come within the
+    /// mandatory window while fetching; otherwise it returns the current credentials.
     private func refresh(mandatory: Bool) throws(CredentialError) -> AWSCredentials {
         let started = now()
-        let (credentials, action, failure) = state.withLock { state in
-            (
-                state.credentials, state.policy.action(now: started, lastFailure: state.lastFailure?.at),
-                state.lastFailure?.error
-            )
-        }
-        switch action {
+        let (credentials, policy, failure) = state.withLock { ($0.credentials, $0.policy, $0.lastFailure) }
+        switch policy.action(now: started, lastFailure: failure?.at) {
         case .use:
             return credentials
         case .failRemembered:
-            throw failure ?? CredentialError(.expired, "credentials from \(sourceName) are about to expire")
+            throw failure?.error ?? CredentialError(.expired, "credentials from \(sourceName) are about to expire")
         case .refreshAdvisory, .refreshMandatory:
             break
         }
@@ -151,8 +146,11 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
             return fresh
         } catch {
             let failed = error.prefixed("refreshing AWS credentials from \(sourceName)")
-            state.withLock { $0.lastFailure = (now(), failed) }
-            if mandatory || action == .refreshMandatory { throw failed }
+            let finished = now()
+            state.withLock { $0.lastFailure = (finished, failed) }
+            // A slow fetch may have taken the current credentials into the mandatory window (or past expiry).
+            let stillAdvisory = policy.action(now: finished, lastFailure: nil) != .refreshMandatory
+            if mandatory || !stillAdvisory { throw failed }
             return credentials
         }
     }

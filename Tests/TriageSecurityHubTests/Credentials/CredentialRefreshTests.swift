@@ -172,4 +172,26 @@ import Testing
             #expect(endpoint.count <= 1 + 120 / 45 + 2)
         }
     }
+
+    @Test func aFailedAdvisoryRefreshThatEndsInTheMandatoryWindowThrows() async throws {
+        let world = try CredentialTestWorld()
+        let fetches = Mutex(0)
+        let handler: @Sendable (RecordedRequest) -> StandInReply = { _ in
+            if fetches.withLock({
+                $0 += 1; return $0
+            }) == 1 {
+                return StandInReply(
+                    200, metadataAnswer(keyId: "ASIA1", secret: "s", token: "t", expiration: world.clock.iso(after: 60))
+                )
+            }
+            world.clock.advance(seconds: 6)  // a slow answer: 14 s were left when it started, 8 s when it ends
+            return StandInReply(403, "{}")
+        }
+        try await CredentialStandIn.with(handler) { (standIn) async throws in
+            world.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", standIn.url + "/creds")
+            let provider = try await world.resolve()
+            world.clock.advance(seconds: 46)
+            await #expect(throws: CredentialError.self) { try await current(provider) }
+        }
+    }
 }
