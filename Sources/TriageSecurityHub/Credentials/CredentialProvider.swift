@@ -14,7 +14,8 @@ import Synchronization
 ///   for credentials fetched with an hour or more to live; 60-second credentials are used for 45 s;
 /// - more than the advisory window left: the credentials are handed out;
 /// - in the advisory window: the one caller that gets the refresh lock fetches, the others get the current
-///   credentials without waiting; a failed fetch is remembered and the current credentials are handed out;
+///   credentials without waiting; a failed fetch is remembered and the current credentials are handed out (unless
+///   the fetch took so long that they are now in the mandatory window: then it throws);
 /// - in the mandatory window or expired: every caller waits for the refresh lock; the first fetches, the others
 ///   then see its result; a failed fetch throws;
 /// - retry gap = max(1 s, min(30 s, lifetime / 60)): no fetch starts within the gap after a failed one; advisory

@@ -7,7 +7,8 @@
 ///   they are used for 45 s and refreshed from then on.
 /// - more than the advisory window left: use the credentials.
 /// - inside the advisory window (more than the mandatory window left): one caller refreshes, the others keep using
-///   the current credentials; a failure keeps them too.
+///   the current credentials; a failure keeps them too (``CredentialProvider`` throws instead when the failed
+///   fetch ended inside the mandatory window).
 /// - inside the mandatory window or expired: callers wait for a refresh; a failure is thrown.
 /// - retry gap = max(1 s, min(30 s, lifetime / 60)): after a failed refresh no new one starts before the gap has
 ///   passed; meanwhile advisory callers use the current credentials and mandatory callers get the remembered

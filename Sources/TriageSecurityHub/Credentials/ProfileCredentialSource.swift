@@ -31,11 +31,10 @@ package struct ProfileCredentialSource: CredentialSource {
     }
 
     package var skipReason: String? {
-        guard case .success(let plan) = plan, plan == nil else { return nil }
-        let files = try? context.files.get()
-        if files?.profile(context.profileName) == nil {
-            return
-                "no such profile in \(files?.configPath ?? "the config file") or \(files?.credentialsPath ?? "the credentials file")"
+        // A plan of nil means the files were read and the profile has no credentials or does not exist.
+        guard case .success(nil) = plan, let files = try? context.files.get() else { return nil }
+        if files.profile(context.profileName) == nil {
+            return "no such profile in \(files.configPath) or \(files.credentialsPath)"
         }
         return "the profile has no credential settings"
     }
