@@ -124,4 +124,47 @@ import Testing
         let error = try #require(await world.resolveError())
         #expect(error.code == .expired)
     }
+
+    @Test func webIdentityBeatsTheProfile() async throws {
+        let world = try CredentialTestWorld()
+        try world.write("config", "[default]\naws_access_key_id = AKIACONFIG\naws_secret_access_key = config-secret\n")
+        world.set("AWS_WEB_IDENTITY_TOKEN_FILE", try world.write("token.jwt", "jwt"))
+        world.set("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web")
+        try await CredentialStandIn.with(STSCredentialTests.sts(world.clock)) { (sts) async throws in
+            world.set("AWS_ENDPOINT_URL_STS", sts.url)
+            #expect(try await world.resolve().sourceName == "web-identity")
+        }
+    }
+
+    @Test func aProfileWithoutCredentialsIsSkippedAndTheContainerBeatsInstanceMetadata() async throws {
+        let world = try CredentialTestWorld()
+        try world.write("config", "[default]\nregion = eu-west-1\n")
+        world.set("AWS_EC2_METADATA_DISABLED", nil)
+        let handler: @Sendable (RecordedRequest) -> StandInReply = { request in
+            if request.path == "/container" {
+                return StandInReply(
+                    200,
+                    metadataAnswer(keyId: "ASIACONT", secret: "s", token: "t", expiration: world.clock.iso(after: 3600))
+                )
+            }
+            return InstanceMetadataCredentialTests.imds(world.clock)(request)
+        }
+        try await CredentialStandIn.with(handler) { (standIn) async throws in
+            world.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", standIn.url)
+            #expect(try await world.resolve().sourceName == "instance-metadata")
+            world.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", standIn.url + "/container")
+            let provider = try await world.resolve()
+            #expect(provider.sourceName == "container")
+            #expect(try await current(provider).accessKeyId == "ASIACONT")
+        }
+    }
+
+    @Test func aProfileWithoutCredentialsIsNamedAsSkipped() async throws {
+        let world = try CredentialTestWorld()
+        try world.write("config", "[profile dev]\nregion = eu-west-1\n")
+        let error = try #require(await world.resolveError(profile: "dev"))
+        #expect(error.code == .noCredentials)
+        #expect(error.message.contains("environment (--profile dev was given)"))
+        #expect(error.message.contains("profile dev (the profile has no credential settings)"))
+    }
 }
