@@ -89,7 +89,7 @@ import Testing
     @Test func eachRequestHasOneSecondByDefault() async throws {
         let world = try CredentialTestWorld()
         world.set("AWS_EC2_METADATA_DISABLED", nil)
-        try await CredentialStandIn.with({ _ in StandInReply(200, "late", delay: .milliseconds(2500)) }) {
+        try await CredentialStandIn.with({ _ in StandInReply(200, "late", delay: .seconds(4)) }) {
             (imds) async throws in
             world.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url)
             let started = ContinuousClock.now
@@ -97,7 +97,7 @@ import Testing
             let elapsed = ContinuousClock.now - started
             #expect(error.code == .noCredentials)
             #expect(error.message.contains("timed out"))
-            #expect(elapsed >= .milliseconds(900) && elapsed < .milliseconds(2000))
+            #expect(elapsed >= .milliseconds(900) && elapsed < .milliseconds(3000))
         }
     }
 
