@@ -17,6 +17,7 @@ package struct ContainerCredentialSource: CredentialSource {
     /// The pause between attempts, milliseconds.
     package static let retryDelayMilliseconds: Int64 = 1_000
 
+    /// How ``CredentialProvider/sourceName`` shows this source.
     package let name = "container"
     private let context: CredentialContext
 
@@ -25,6 +26,7 @@ package struct ContainerCredentialSource: CredentialSource {
         self.context = context
     }
 
+    /// Set when neither URI variable is.
     package var skipReason: String? {
         let environment = context.environment
         if environment.variable("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") == nil,
@@ -84,6 +86,7 @@ package struct ContainerCredentialSource: CredentialSource {
         return token
     }
 
+    /// Asks the endpoint (with the token read now), retrying as the type says.
     package func fetch() throws(CredentialError) -> AWSCredentials {
         let environment = context.environment
         let url = try Self.endpoint(environment)

@@ -2,6 +2,7 @@
 /// `AWS_CREDENTIAL_EXPIRATION` (ISO 8601) and `AWS_ACCOUNT_ID`; skipped when `--profile` was given, as botocore
 /// skips it for an explicit profile (not for `AWS_PROFILE`).
 package struct EnvironmentCredentialSource: CredentialSource {
+    /// How ``CredentialProvider/sourceName`` shows this source.
     package let name = "environment"
     private let environment: CredentialEnvironment
     private let ignoresProfile: Bool
@@ -13,12 +14,14 @@ package struct EnvironmentCredentialSource: CredentialSource {
         self.ignoresProfile = ignoringProfile
     }
 
+    /// Set when `--profile` was given (unless ignored) or `AWS_ACCESS_KEY_ID` is not.
     package var skipReason: String? {
         if !ignoresProfile, let profile = environment.profile { return "--profile \(profile) was given" }
         if environment.variable("AWS_ACCESS_KEY_ID") == nil { return "AWS_ACCESS_KEY_ID is not set" }
         return nil
     }
 
+    /// Reads the variables; a key id without a secret, or an unreadable expiration, is an error.
     package func fetch() throws(CredentialError) -> AWSCredentials {
         guard let accessKeyId = environment.variable("AWS_ACCESS_KEY_ID") else {
             throw CredentialError(.invalidConfiguration, "AWS_ACCESS_KEY_ID is not set")

@@ -11,6 +11,7 @@ import TriageSigV4
 /// and is made up to `AWS_METADATA_SERVICE_NUM_ATTEMPTS` times (default 1). A token request answered 403, 404 or
 /// 405 falls back to IMDSv1 (no token) unless `AWS_EC2_METADATA_V1_DISABLED=true`.
 package struct InstanceMetadataCredentialSource: CredentialSource {
+    /// How ``CredentialProvider/sourceName`` shows this source.
     package let name = "instance-metadata"
     private let context: CredentialContext
 
@@ -22,6 +23,7 @@ package struct InstanceMetadataCredentialSource: CredentialSource {
     /// Off EC2 nothing answers at 169.254.169.254: the chain goes on (and names it) instead of failing.
     package var isAbsentWhenUnreachable: Bool { true }
 
+    /// Set when `AWS_EC2_METADATA_DISABLED=true`.
     package var skipReason: String? {
         context.environment.flag("AWS_EC2_METADATA_DISABLED") ? "AWS_EC2_METADATA_DISABLED=true" : nil
     }
@@ -40,6 +42,7 @@ package struct InstanceMetadataCredentialSource: CredentialSource {
         return CredentialURL("http://169.254.169.254")!
     }
 
+    /// Token, role name, role credentials; a service that does not answer throws `unreachable`.
     package func fetch() throws(CredentialError) -> AWSCredentials {
         let environment = context.environment
         let base = try Self.endpoint(environment)

@@ -25,13 +25,15 @@ package struct ProfileCredentialSource: CredentialSource {
         }
     }
 
+    /// `profile NAME (kind)` once the plan is known, else `profile NAME`.
     package var name: String {
         guard case .success(let plan?) = plan else { return "profile \(context.profileName)" }
         return "profile \(context.profileName) (\(plan.kind))"
     }
 
+    /// Set when the files were read and the profile (not named explicitly) does not exist or has no credential
+    /// settings.
     package var skipReason: String? {
-        // A plan of nil means the files were read and the profile has no credentials or does not exist.
         guard case .success(nil) = plan, let files = try? context.files.get() else { return nil }
         if files.profile(context.profileName) == nil {
             return "no such profile in \(files.configPath) or \(files.credentialsPath)"
@@ -39,6 +41,7 @@ package struct ProfileCredentialSource: CredentialSource {
         return "the profile has no credential settings"
     }
 
+    /// Fetches the plan, or throws why it could not be made (missing named profile, cycle, `mfa_serial`, ...).
     package func fetch() throws(CredentialError) -> AWSCredentials {
         guard let plan = try plan.get() else { throw CredentialError(.invalidConfiguration, skipReason ?? "") }
         return try Self.fetch(plan, context: context)

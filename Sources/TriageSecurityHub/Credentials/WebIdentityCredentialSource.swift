@@ -12,6 +12,7 @@ package struct WebIdentityCredentialSource: CredentialSource {
         package var sessionName: String?
     }
 
+    /// How ``CredentialProvider/sourceName`` shows this source.
     package let name = "web-identity"
     private let context: CredentialContext
 
@@ -20,6 +21,7 @@ package struct WebIdentityCredentialSource: CredentialSource {
         self.context = context
     }
 
+    /// Names the variable(s) of the pair that are not set.
     package var skipReason: String? {
         let environment = context.environment
         switch (environment.variable("AWS_WEB_IDENTITY_TOKEN_FILE"), environment.variable("AWS_ROLE_ARN")) {
@@ -30,6 +32,7 @@ package struct WebIdentityCredentialSource: CredentialSource {
         }
     }
 
+    /// Reads the token file now and calls `AssumeRoleWithWebIdentity`.
     package func fetch() throws(CredentialError) -> AWSCredentials {
         let environment = context.environment
         guard let tokenFile = environment.variable("AWS_WEB_IDENTITY_TOKEN_FILE"),
