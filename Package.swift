@@ -58,6 +58,7 @@ let package = Package(
             dependencies: [
                 "TriageCore", "TriageSigV4", "CLibXML2",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -104,6 +105,7 @@ let package = Package(
                 "TriageSecurityHub", "TriageCore", "TriageSigV4", "TriageTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "TriageSigV4Tests", dependencies: ["TriageSigV4", "TriageTestSupport"]),
         .testTarget(
