@@ -106,7 +106,8 @@ import Glibc
         let sent = regions.values.map { $0["requests"]! }.reduce(0, +)
         let throttled = try #require(summary["throttled"] as? Int)
         #expect(Double(throttled) < 0.01 * Double(sent), "\(throttled) of \(sent) requests throttled")
-        let otherRequests = server.requests().filter { $0.region == "us-east-1" }.count - (regions["us-east-1"]?["requests"] ?? 0)
+        let otherRequests =
+            server.requests().filter { $0.region == "us-east-1" }.count - (regions["us-east-1"]?["requests"] ?? 0)
         #expect(otherRequests > 20, "the other client sent \(otherRequests) requests")
     }
 

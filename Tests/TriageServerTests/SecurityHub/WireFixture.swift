@@ -109,7 +109,8 @@ struct WireFixture {
             "ProcessedFindings": object["ProcessedFindings"] ?? [],
             "UnprocessedFindings": object["UnprocessedFindings"] ?? [],
         ]
-        return String(decoding: try JSONSerialization.data(withJSONObject: lists, options: [.sortedKeys]), as: UTF8.self)
+        return String(
+            decoding: try JSONSerialization.data(withJSONObject: lists, options: [.sortedKeys]), as: UTF8.self)
     }
 
     /// A report's summary.
