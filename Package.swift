@@ -99,10 +99,18 @@ let package = Package(
                 "TriageJob", "TriageIO", "TriageCore", "TriageStore", "TriageTestSupport", "triage", "TriageLoad",
             ],
             exclude: ["Golden"]),
+        // Local HTTP stand-ins (STS, SSO, container endpoint, IMDS) for credential tests.
+        .target(
+            name: "TriageStandIn",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/TriageStandIn"),
         .testTarget(
             name: "TriageSecurityHubTests",
             dependencies: [
-                "TriageSecurityHub", "TriageCore", "TriageSigV4", "TriageTestSupport",
+                "TriageSecurityHub", "TriageStandIn", "TriageCore", "TriageSigV4", "TriageTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,6 +120,7 @@ let package = Package(
             name: "TriageServerTests",
             dependencies: [
                 "TriageServer", "TriageStore", "TriageSigV4", "TriageCore", "TriageIO", "TriageTestSupport", "triage",
+                "TriageStandIn",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
     ],

@@ -60,6 +60,22 @@ import TriageTestSupport
         #expect(!run.stdout.contains("failures=["), "\(run.stdout)")
     }
 
+    @Test func benchWireRunsOnASmallStore() throws {
+        let directory = TestPaths.temporaryDirectory("bench-wire")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try runJob("bench-wire", ["1000", "1000", "2"], environment: ["BENCH_DIR": directory.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        for line in ["quotas on:", "quotas off:", "triage c=32", "boto3"] {
+            #expect(run.stdout.contains(line), "\(run.stdout)")
+        }
+    }
+
+    @Test func simRatePrintsBotocoresFigures() throws {
+        let run = try runJob("sim-rate", ["2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("throttled"), "\(run.stdout)")
+    }
+
     @Test func nightlyAppliesWithAJournalAndDatedReports() throws {
         let directory = TestPaths.temporaryDirectory("nightly")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -10,7 +10,7 @@ import TriageStore
 struct ApplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
-        abstract: "Apply decisions to the findings store; write reports.",
+        abstract: "Apply decisions to the findings store or to AWS Security Hub; write reports.",
         discussion: """
             Decisions for one finding are applied in input order whatever --concurrency; the final store equals \
             applying the records one by one. With --journal every finished batch is recorded durably; after an \
@@ -24,6 +24,15 @@ struct ApplyCommand: ParsableCommand {
               triage apply --dry-run decisions.csv --store findings.sqlite
               triage apply decisions.csv.gz --journal run.journal --resume \\
                 --report out/report.json
+              triage apply --target securityhub decisions.ndjson.gz --report out/report.json
+              triage apply --target securityhub --endpoint-url http://127.0.0.1:4510 \\
+                samples/decisions.ndjson.gz          # against triage serve
+              triage apply --dry-run --target securityhub decisions.csv   # the requests per Region
+
+            With --target securityhub each batch is one BatchUpdateFindings request to its Region \
+            (from the finding's ProductArn, or --region), signed with the default credential chain \
+            (environment, web identity, --profile/shared files, container, instance metadata); \
+            --rate/--burst per Region, retries with backoff, and --journal/--resume as with the store.
             """)
 
     enum Target: String, ExpressibleByArgument, CaseIterable {
@@ -33,12 +42,15 @@ struct ApplyCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
     @OptionGroup var storeOption: StoreOption
 
-    @Option(help: "Where updates go: store (the embedded SQLite store) or securityhub.")
+    @Option(help: "Where updates go: store (the embedded SQLite store) or securityhub (AWS Security Hub).")
     var target: Target = .store
 
     @Flag(
         name: .customLong("dry-run"),
-        help: "Rehearse against the store: the outcomes a real run would have, what would change; nothing is written.")
+        help: """
+            Rehearse against the store: the outcomes a real run would have, what would change; nothing is \
+            written. With --target securityhub: plan the requests per Region; no credentials, nothing sent.
+            """)
     var dryRun = false
 
     @Option(help: "Durable run journal (default: next to --report as REPORT.journal, else none).")

@@ -1,3 +1,4 @@
+import TriageStandIn
 import Synchronization
 import Testing
 

@@ -1,3 +1,4 @@
+import TriageStandIn
 import Testing
 
 @testable import TriageSecurityHub

@@ -4,23 +4,23 @@ import NIOCore
 import Synchronization
 
 /// A request as a stand-in received it.
-struct RecordedRequest: Sendable {
-    var method: String
-    var path: String
-    var query: String
-    var headers: [(name: String, value: String)]
-    var body: [UInt8]
+package struct RecordedRequest: Sendable {
+    package var method: String
+    package var path: String
+    package var query: String
+    package var headers: [(name: String, value: String)]
+    package var body: [UInt8]
 
     /// The first value of header `name` (case-insensitive).
-    func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
     /// The body as text.
-    var text: String { String(decoding: body, as: UTF8.self) }
+    package var text: String { String(decoding: body, as: UTF8.self) }
 
     /// The form or query parameters of `text` (`a=b&c=d`), percent-decoded.
-    static func parameters(_ text: String) -> [String: String] {
+    package static func parameters(_ text: String) -> [String: String] {
         var result: [String: String] = [:]
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -33,13 +33,13 @@ struct RecordedRequest: Sendable {
 }
 
 /// What a stand-in answers.
-struct StandInReply: Sendable {
-    var status: Int
-    var body: String
+package struct StandInReply: Sendable {
+    package var status: Int
+    package var body: String
     /// How long to wait before answering.
-    var delay: Duration
+    package var delay: Duration
 
-    init(_ status: Int = 200, _ body: String, delay: Duration = .zero) {
+    package init(_ status: Int = 200, _ body: String, delay: Duration = .zero) {
         self.status = status
         self.body = body
         self.delay = delay
@@ -48,11 +48,11 @@ struct StandInReply: Sendable {
 
 /// A local HTTP server on 127.0.0.1 (a free port) standing in for STS, the SSO portal, the container endpoint
 /// or IMDS: it records every request and answers with `handler`.
-final class CredentialStandIn: Sendable {
+package final class CredentialStandIn: Sendable {
     /// The requests received, in order.
     private let recorded = Mutex<[RecordedRequest]>([])
     private let handler: @Sendable (RecordedRequest) -> StandInReply
-    let port: Int
+    package let port: Int
 
     private init(port: Int, handler: @escaping @Sendable (RecordedRequest) -> StandInReply) {
         self.port = port
@@ -60,10 +60,10 @@ final class CredentialStandIn: Sendable {
     }
 
     /// `http://127.0.0.1:<port>`.
-    var url: String { "http://127.0.0.1:\(port)" }
+    package var url: String { "http://127.0.0.1:\(port)" }
 
     /// The requests received so far.
-    var requests: [RecordedRequest] { recorded.withLock { $0 } }
+    package var requests: [RecordedRequest] { recorded.withLock { $0 } }
 
     fileprivate func answer(_ request: RecordedRequest) -> StandInReply {
         recorded.withLock { $0.append(request) }
@@ -71,7 +71,7 @@ final class CredentialStandIn: Sendable {
     }
 
     /// Runs `body` with a stand-in answering with `handler`; stops the server afterwards.
-    static func with<T: Sendable>(
+    package static func with<T: Sendable>(
         _ handler: @escaping @Sendable (RecordedRequest) -> StandInReply,
         _ body: @Sendable (CredentialStandIn) async throws -> T
     ) async throws -> T {
@@ -122,6 +122,6 @@ final class CredentialStandIn: Sendable {
 }
 
 /// A stand-in could not start.
-struct StandInFailure: Error, CustomStringConvertible {
-    var description: String
+package struct StandInFailure: Error, CustomStringConvertible {
+    package var description: String
 }

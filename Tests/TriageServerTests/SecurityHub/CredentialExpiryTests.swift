@@ -1,0 +1,91 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+import TriageStandIn
+import TriageTestSupport
+
+/// Temporary credentials from the container endpoint that expire in the middle of a run.
+@Suite struct CredentialExpiryTests {
+    /// A session token that expires 60 s into an 80 s run; the container stand-in serves a fresh
+    /// one on the next fetch. `serve` refuses an expired token (403, never retried), so the run
+    /// ends without failures only if triage refreshed in time and signed each request with the
+    /// credentials current when it was sent.
+    @Test func aRunOutlivesItsCredentials() async throws {
+        let fixture = try WireFixture(findings: 400, decisions: 400, label: "triage-expiry")
+        let startedAt = Date()
+        let first = TemporaryKey(name: "FIRST", expires: startedAt.addingTimeInterval(60))
+        let second = TemporaryKey(name: "SECOND", expires: startedAt.addingTimeInterval(3_600))
+        let server = try ServeProcess(
+            config: ServeProcess.wireConfig(extraCredentials: [first.serveEntry, second.serveEntry]),
+            store: try fixture.copyOfStore("wire"))
+        defer { server.stop() }
+        let fetches = Mutex<[Date]>([])
+        let report = fixture.directory.appendingPathComponent("report.json").path
+        let run = try await CredentialStandIn.with({ _ in
+            let count = fetches.withLock { fetches in
+                fetches.append(Date())
+                return fetches.count
+            }
+            return StandInReply(200, (count == 1 ? first : second).containerAnswer)
+        }) { standIn in
+            let environment = [
+                "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": standIn.url + "/v1/credentials",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN": "container-auth",
+            ]
+            return try await Self.offThePool {
+                try fixture.apply(
+                    against: server, ["--report", report, "--batch-size", "1", "--rate", "5", "--burst", "5"],
+                    environment: environment)
+            }
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try WireFixture.summary(report)
+        #expect(summary["processed"] as? Int == 400)
+        #expect(Date().timeIntervalSince(startedAt) > 65, "the run must outlive the first credentials")
+        let times = fetches.withLock { $0 }
+        #expect(times.count >= 2, "the credentials were never refreshed")
+        if times.count >= 2 {
+            #expect(times[1] < first.expires, "refreshed only after the first credentials expired")
+        }
+        let refused = server.log.split(separator: "\n").filter { $0.contains("ExpiredToken") }
+        #expect(refused.isEmpty, "\(refused.prefix(3))")
+    }
+
+    /// Runs blocking work on a Dispatch thread, not on the cooperative pool the stand-in needs.
+    private static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+}
+
+/// A temporary key for the test: its serve config entry and the container endpoint's answer.
+private struct TemporaryKey {
+    let accessKeyId: String
+    let secret: String
+    let token: String
+    let expires: Date
+
+    init(name: String, expires: Date) {
+        accessKeyId = "ASIA\(name)"
+        secret = "secret-\(name.lowercased())"
+        token = "token-\(name.lowercased())"
+        self.expires = expires
+    }
+
+    private var expiration: String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: expires)
+    }
+
+    var serveEntry: String {
+        #"{"accessKeyId": "\#(accessKeyId)", "secretAccessKey": "\#(secret)", "account": "000000000000", "sessionToken": "\#(token)", "expiresAt": "\#(expiration)"}"#
+    }
+
+    var containerAnswer: String {
+        #"{"AccessKeyId": "\#(accessKeyId)", "SecretAccessKey": "\#(secret)", "Token": "\#(token)", "Expiration": "\#(expiration)"}"#
+    }
+}
