@@ -124,4 +124,8 @@ package final class CredentialStandIn: Sendable {
 /// A stand-in could not start.
 package struct StandInFailure: Error, CustomStringConvertible {
     package var description: String
+
+    package init(description: String) {
+        self.description = description
+    }
 }

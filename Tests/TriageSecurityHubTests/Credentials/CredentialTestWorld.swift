@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import TriageCore
 import TriageSecurityHub
+import TriageStandIn
 
 /// A clock the test moves by hand, epoch milliseconds.
 final class FakeClock: Sendable {

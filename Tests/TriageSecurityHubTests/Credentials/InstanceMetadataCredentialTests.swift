@@ -1,6 +1,6 @@
-import TriageStandIn
 import Synchronization
 import Testing
+import TriageStandIn
 
 @testable import TriageSecurityHub
 

@@ -1,5 +1,5 @@
-import TriageStandIn
 import Testing
+import TriageStandIn
 
 @testable import TriageSecurityHub
 

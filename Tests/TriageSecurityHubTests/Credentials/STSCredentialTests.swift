@@ -1,7 +1,7 @@
-import TriageStandIn
 import Synchronization
 import Testing
 import TriageSigV4
+import TriageStandIn
 
 @testable import TriageSecurityHub
 

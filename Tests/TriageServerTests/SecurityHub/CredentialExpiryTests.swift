@@ -7,7 +7,8 @@ import TriageTestSupport
 
 /// Temporary credentials from the container endpoint that expire in the middle of a run.
 @Suite struct CredentialExpiryTests {
-    /// A session token that expires 60 s into an 80 s run; the container stand-in serves a fresh
+    /// A session token that expires 60 s into a run of about 70 s (400 requests, 4 Regions at
+    /// 1.4 requests/s each); the container stand-in serves a fresh
     /// one on the next fetch. `serve` refuses an expired token (403, never retried), so the run
     /// ends without failures only if triage refreshed in time and signed each request with the
     /// credentials current when it was sent.
@@ -22,6 +23,7 @@ import TriageTestSupport
         defer { server.stop() }
         let fetches = Mutex<[Date]>([])
         let report = fixture.directory.appendingPathComponent("report.json").path
+        let port = server.port
         let run = try await CredentialStandIn.with({ _ in
             let count = fetches.withLock { fetches in
                 fetches.append(Date())
@@ -35,9 +37,12 @@ import TriageTestSupport
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN": "container-auth",
             ]
             return try await Self.offThePool {
-                try fixture.apply(
-                    against: server, ["--report", report, "--batch-size", "1", "--rate", "5", "--burst", "5"],
-                    environment: environment)
+                try CommandRun.run(
+                    TestPaths.triageBinary,
+                    [
+                        "apply", "--target", "securityhub", "--endpoint-url", "http://127.0.0.1:\(port)",
+                        fixture.decisions, "--report", report, "--batch-size", "1", "--rate", "1.4", "--burst", "2",
+                    ], wholeEnvironment: fixture.environment(environment))
             }
         }
         #expect(run.status == 0, "\(run.stderr)")
