@@ -169,6 +169,6 @@ import Glibc
         #expect(answer.errorType == nil)
         usleep(100_000)
         let line = try #require(server.log.split(separator: "\n").first { $0.contains(requestId) })
-        #expect(line.contains(" 000000000000 GetFindings 200 in=0 out=0 "), "\(line)")
+        #expect(line.contains(" 000000000000 us-east-1 GetFindings 200 in=0 out=0 "), "\(line)")
     }
 }

@@ -1,6 +1,7 @@
-import Hummingbird
-import Logging
+import Foundation
 import NIOCore
+import NIOHTTP1
+import NIOPosix
 import Synchronization
 
 /// A request as a stand-in received it.
@@ -71,53 +72,108 @@ package final class CredentialStandIn: Sendable {
     }
 
     /// Runs `body` with a stand-in answering with `handler`; stops the server afterwards.
+    ///
+    /// The server is plain SwiftNIO and answers on its event loop, never on Swift's cooperative
+    /// pool: tests that block pool threads (waiting on processes) cannot starve it.
     package static func with<T: Sendable>(
         _ handler: @escaping @Sendable (RecordedRequest) -> StandInReply,
         _ body: @Sendable (CredentialStandIn) async throws -> T
     ) async throws -> T {
-        let box = Mutex<CredentialStandIn?>(nil)
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "credential-stand-in")
-        logger.logLevel = .critical  // stopping by cancellation logs errors about the client's idle connections
-        let application = Application(
-            responder: CallbackResponder<BasicRequestContext> { request, _ in
-                let bytes = try await request.body.collect(upTo: 1 << 20)
-                let recorded = RecordedRequest(
-                    method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
-                    // HTTPTypes moves Host into `authority`; put it back as the header the client signed.
-                    headers: [("Host", request.head.authority ?? "")]
-                        + request.headers.map { ($0.name.rawName, $0.value) },
-                    body: Array(bytes.readableBytesView))
-                guard let standIn = box.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
-                let reply = standIn.answer(recorded)
-                if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
-                return Response(
-                    status: .init(code: reply.status), headers: [.contentType: "text/plain"],
-                    body: .init(byteBuffer: ByteBuffer(string: reply.body)))
-            },
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0), serverName: nil),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            }, logger: logger)
-        let server = Task { try await application.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            server.cancel()
+        let box = StandInBox()
+        let channel: Channel
+        do {
+            channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 64)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                        try channel.pipeline.syncOperations.addHandler(StandInHandler(box: box))
+                    }
+                }
+                .bind(host: "127.0.0.1", port: 0).get()
+        } catch {
+            throw StandInFailure(description: "the stand-in did not start: \(error)")
+        }
+        guard let port = channel.localAddress?.port, port > 0 else {
+            try? await channel.close()
             throw StandInFailure(description: "the stand-in did not start")
         }
         let standIn = CredentialStandIn(port: port, handler: handler)
-        box.withLock { $0 = standIn }
+        box.standIn.withLock { $0 = standIn }
         do {
             let result = try await body(standIn)
-            server.cancel()
-            _ = await server.result as Result<Void, any Error>
+            try? await channel.close()
             return result
         } catch {
-            server.cancel()
-            _ = await server.result
+            try? await channel.close()
             throw error
         }
+    }
+}
+
+/// The stand-in a server's handlers answer for (set once the port is known).
+private final class StandInBox: Sendable {
+    let standIn = Mutex<CredentialStandIn?>(nil)
+}
+
+/// One connection's HTTP/1.1 requests, answered on the event loop. `@unchecked Sendable`: used
+/// only on its channel's event loop.
+private final class StandInHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let box: StandInBox
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+
+    init(box: StandInBox) {
+        self.box = box
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body = []
+        case .body(var buffer):
+            body += buffer.readBytes(length: buffer.readableBytes) ?? []
+        case .end:
+            guard let head else { return }
+            let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+            let recorded = RecordedRequest(
+                method: head.method.rawValue, path: String(parts[0]), query: parts.count > 1 ? String(parts[1]) : "",
+                headers: head.headers.map { ($0.name, $0.value) }, body: body)
+            let reply =
+                box.standIn.withLock { $0 }?.answer(recorded) ?? StandInReply(503, "the stand-in is not ready")
+            let keepAlive = head.isKeepAlive
+            let version = head.version
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let respond: @Sendable () -> Void = {
+                let (handler, context) = loopBound.value
+                handler.write(reply, version: version, keepAlive: keepAlive, context: context)
+            }
+            if reply.delay > .zero {
+                let (seconds, attoseconds) = reply.delay.components
+                let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+                context.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { respond() }
+            } else {
+                respond()
+            }
+            self.head = nil
+        }
+    }
+
+    private func write(_ reply: StandInReply, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/plain")
+        headers.add(name: "Content-Length", value: "\(reply.body.utf8.count)")
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: version, status: .init(statusCode: reply.status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: reply.body)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        if !keepAlive { context.close(promise: nil) }
     }
 }
 

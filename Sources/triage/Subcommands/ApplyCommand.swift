@@ -24,10 +24,11 @@ struct ApplyCommand: ParsableCommand {
               triage apply --dry-run decisions.csv --store findings.sqlite
               triage apply decisions.csv.gz --journal run.journal --resume \\
                 --report out/report.json
-              triage apply --target securityhub decisions.ndjson.gz --report out/report.json
+              triage apply --target securityhub decisions.ndjson.gz \\
+                --report out/report.json
               triage apply --target securityhub --endpoint-url http://127.0.0.1:4510 \\
-                samples/decisions.ndjson.gz          # against triage serve
-              triage apply --dry-run --target securityhub decisions.csv   # the requests per Region
+                samples/decisions.ndjson.gz
+              triage apply --dry-run --target securityhub decisions.csv
 
             With --target securityhub each batch is one BatchUpdateFindings request to its Region \
             (from the finding's ProductArn, or --region), signed with the default credential chain \
