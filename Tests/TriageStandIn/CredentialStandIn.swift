@@ -71,6 +71,43 @@ package final class CredentialStandIn: Sendable {
         return handler(request)
     }
 
+    /// The server's channel, for ``stop()`` (set by ``start(_:)``).
+    private let serverChannel = Mutex<Channel?>(nil)
+
+    /// Starts a stand-in answering with `handler`, without Swift concurrency (for a synchronous
+    /// test that must not wait on the cooperative pool); ``stop()`` ends it.
+    package static func start(_ handler: @escaping @Sendable (RecordedRequest) -> StandInReply) throws
+        -> CredentialStandIn
+    {
+        let box = StandInBox()
+        let channel = try bootstrap(box).bind(host: "127.0.0.1", port: 0).wait()
+        guard let port = channel.localAddress?.port, port > 0 else {
+            try? channel.close().wait()
+            throw StandInFailure(description: "the stand-in did not start")
+        }
+        let standIn = CredentialStandIn(port: port, handler: handler)
+        standIn.serverChannel.withLock { $0 = channel }
+        box.standIn.withLock { $0 = standIn }
+        return standIn
+    }
+
+    /// Stops a stand-in made by ``start(_:)``.
+    package func stop() {
+        if let channel = serverChannel.withLock({ $0 }) { try? channel.close().wait() }
+    }
+
+    private static func bootstrap(_ box: StandInBox) -> ServerBootstrap {
+        ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(StandInHandler(box: box))
+                }
+            }
+    }
+
     /// Runs `body` with a stand-in answering with `handler`; stops the server afterwards.
     ///
     /// The server is plain SwiftNIO and answers on its event loop, never on Swift's cooperative
@@ -82,16 +119,7 @@ package final class CredentialStandIn: Sendable {
         let box = StandInBox()
         let channel: Channel
         do {
-            channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.backlog, value: 64)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        try channel.pipeline.syncOperations.addHandler(StandInHandler(box: box))
-                    }
-                }
-                .bind(host: "127.0.0.1", port: 0).get()
+            channel = try await bootstrap(box).bind(host: "127.0.0.1", port: 0).get()
         } catch {
             throw StandInFailure(description: "the stand-in did not start: \(error)")
         }

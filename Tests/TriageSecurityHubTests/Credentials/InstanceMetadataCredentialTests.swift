@@ -98,7 +98,8 @@ import TriageStandIn
             let elapsed = ContinuousClock.now - started
             #expect(error.code == .noCredentials)
             #expect(error.message.contains("timed out"))
-            #expect(elapsed >= .milliseconds(900) && elapsed < .milliseconds(3000))
+            // The timeout fired (no wait for the 4 s answer); an upper bound would be a timing assertion.
+            #expect(elapsed >= .milliseconds(900))
         }
     }
 

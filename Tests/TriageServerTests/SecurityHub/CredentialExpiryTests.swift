@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 import Testing
@@ -12,7 +11,10 @@ import TriageTestSupport
     /// one on the next fetch. `serve` refuses an expired token (403, never retried), so the run
     /// ends without failures only if triage refreshed in time and signed each request with the
     /// credentials current when it was sent.
-    @Test func aRunOutlivesItsCredentials() async throws {
+    ///
+    /// Synchronous on purpose: an async test waits on the cooperative pool, which the suite's
+    /// blocking tests can keep busy for longer than the credentials live.
+    @Test func aRunOutlivesItsCredentials() throws {
         let fixture = try WireFixture(findings: 400, decisions: 400, label: "triage-expiry")
         let startedAt = Date()
         let first = TemporaryKey(name: "FIRST", expires: startedAt.addingTimeInterval(60))
@@ -22,29 +24,22 @@ import TriageTestSupport
             store: try fixture.copyOfStore("wire"))
         defer { server.stop() }
         let fetches = Mutex<[Date]>([])
-        let report = fixture.directory.appendingPathComponent("report.json").path
-        let port = server.port
-        let run = try await CredentialStandIn.with({ _ in
+        let standIn = try CredentialStandIn.start { _ in
             let count = fetches.withLock { fetches in
                 fetches.append(Date())
                 return fetches.count
             }
             return StandInReply(200, (count == 1 ? first : second).containerAnswer)
-        }) { standIn in
-            let environment = [
+        }
+        defer { standIn.stop() }
+        let report = fixture.directory.appendingPathComponent("report.json").path
+        let run = try fixture.apply(
+            against: server, ["--report", report, "--batch-size", "1", "--rate", "1.4", "--burst", "2"],
+            environment: [
                 "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "",
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI": standIn.url + "/v1/credentials",
                 "AWS_CONTAINER_AUTHORIZATION_TOKEN": "container-auth",
-            ]
-            return try await Self.offThePool {
-                try CommandRun.run(
-                    TestPaths.triageBinary,
-                    [
-                        "apply", "--target", "securityhub", "--endpoint-url", "http://127.0.0.1:\(port)",
-                        fixture.decisions, "--report", report, "--batch-size", "1", "--rate", "1.4", "--burst", "2",
-                    ], wholeEnvironment: fixture.environment(environment))
-            }
-        }
+            ])
         #expect(run.status == 0, "\(run.stderr)")
         let summary = try WireFixture.summary(report)
         #expect(summary["processed"] as? Int == 400)
@@ -56,13 +51,6 @@ import TriageTestSupport
         }
         let refused = server.log.split(separator: "\n").filter { $0.contains("ExpiredToken") }
         #expect(refused.isEmpty, "\(refused.prefix(3))")
-    }
-
-    /// Runs blocking work on a Dispatch thread, not on the cooperative pool the stand-in needs.
-    private static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-        }
     }
 }
 

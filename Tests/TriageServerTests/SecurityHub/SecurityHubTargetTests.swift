@@ -156,8 +156,8 @@ import Glibc
             let process = try Process.start(
                 [
                     "apply", "--target", "securityhub", "--endpoint-url", "http://127.0.0.1:\(server.port)",
-                    fixture.decisions, "--report", report, "--journal", journal, "--resume", "--rate", "60",
-                    "--burst", "10",
+                    fixture.decisions, "--report", report, "--journal", journal, "--resume", "--rate", "3",
+                    "--burst", "2",
                 ], stdout: out, stderr: err, environment: fixture.environment())
             if kills < 5 {
                 usleep(UInt32.random(in: 200_000...1_500_000, using: &generator))
