@@ -76,11 +76,6 @@ final class LaneDispatcher: @unchecked Sendable, BatchSubmitter {
         self.progress = progress
     }
 
-    /// Milliseconds of the monotonic clock the target's rates are kept on.
-    static func now() -> Int64 {
-        Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000)
-    }
-
     @discardableResult
     func submit(_ batch: PlannedBatch, unlessStopped stop: StopSignal?) -> Bool {
         condition.lock()
@@ -123,7 +118,7 @@ final class LaneDispatcher: @unchecked Sendable, BatchSubmitter {
 
     /// Starts whatever may start now and sets a timer for what waits on time. Caller holds the lock.
     private func pump() {
-        let now = Self.now()
+        let now = target.now()
         let stopped = stop.isRequested
         var startedAny = true
         while onWire < concurrency, startedAny {
@@ -206,7 +201,7 @@ final class LaneDispatcher: @unchecked Sendable, BatchSubmitter {
         case .again(let next, let delay):
             condition.lock()
             onWire -= 1
-            lanes[next.batch.region]!.retries.append(Retry(work: next, readyAt: Self.now() + max(0, delay)))
+            lanes[next.batch.region]!.retries.append(Retry(work: next, readyAt: target.now() + max(0, delay)))
         }
         pump()
         condition.broadcast()

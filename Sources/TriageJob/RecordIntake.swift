@@ -56,11 +56,16 @@ struct RecordIntake {
             for verdict in verdicts {
                 switch verdict {
                 case .valid(let identifier, let update):
-                    if let routing, case .failure(let failure) = routing.region(of: identifier) {
-                        fail(
-                            input: input, line: line, id: identifier.id, productArn: identifier.productArn,
-                            .failed(.invalidInput, failure.message))
-                        continue
+                    var region = ""
+                    if let routing {
+                        switch routing.region(of: identifier) {
+                        case .success(let routed): region = routed
+                        case .failure(let failure):
+                            fail(
+                                input: input, line: line, id: identifier.id, productArn: identifier.productArn,
+                                .failed(.invalidInput, failure.message))
+                            continue
+                        }
                     }
                     let current = sequence
                     spool(
@@ -75,7 +80,7 @@ struct RecordIntake {
                         plan(
                             KeyOrderWindow.Entry(
                                 sequence: current, identifier: identifier, update: update,
-                                source: SourceLocation(input: input, line: line)))
+                                source: SourceLocation(input: input, line: line), region: region))
                     }
                 case .invalid(let raw, let issues):
                     fail(
@@ -91,7 +96,7 @@ struct RecordIntake {
         guard window != nil else {
             planner.add(
                 sequence: entry.sequence, identifier: entry.identifier, update: entry.update,
-                region: Self.region(of: entry.identifier, routing), source: entry.source, emit: emit)
+                region: entry.region, source: entry.source, emit: emit)
             return
         }
         window!.append(entry)
@@ -103,7 +108,7 @@ struct RecordIntake {
     private mutating func drainWindow() {
         guard var held = window else { return }
         window = KeyOrderWindow(capacity: held.capacity)
-        let (stop, emit, routing) = (self.stop, self.emit, self.routing)
+        let (stop, emit) = (self.stop, self.emit)
         // Moved out for the closure and back (a copy would duplicate its tables on first write).
         var planner = BatchPlanner(batchSize: self.planner.batchSize)
         swap(&planner, &self.planner)
@@ -111,18 +116,11 @@ struct RecordIntake {
             if stop.isRequested { return false }
             planner.add(
                 sequence: entry.sequence, identifier: entry.identifier, update: entry.update,
-                region: Self.region(of: entry.identifier, routing), source: entry.source, emit: emit)
+                region: entry.region, source: entry.source, emit: emit)
             return true
         }
         self.planner = planner
         for entry in rest { unsent.add(1, input: entry.source.input) }
-    }
-
-    /// The Region a routed finding goes to ("" without routing; a finding that cannot be routed
-    /// failed before it was planned).
-    private static func region(of identifier: FindingIdentifier, _ routing: BatchRouting?) -> String {
-        guard let routing, case .success(let region) = routing.region(of: identifier) else { return "" }
-        return region
     }
 
     /// Sends the batches still open (end of input), unless the run was stopped meanwhile.

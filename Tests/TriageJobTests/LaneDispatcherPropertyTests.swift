@@ -11,8 +11,11 @@ import TriageTestSupport
 /// applying, findings sent again and Regions waiting for their rate, still give the store and
 /// the outcomes of applying the records one at a time in input order.
 @Suite struct LaneDispatcherPropertyTests {
-    @Test(arguments: [(UInt64(11), 1, 100), (12, 8, 7), (13, 3, 33), (14, 16, 1), (15, 8, 100)])
-    func retriedBatchesInLanesEqualOneByOne(seed: UInt64, concurrency: Int, batchSize: Int) throws {
+    /// (seed, concurrency, batch size, sort window: 0 = input order).
+    @Test(arguments: [
+        (UInt64(11), 1, 100, 0), (12, 8, 7, 0), (13, 3, 33, 0), (14, 16, 1, 0), (15, 8, 100, 0), (16, 8, 100, 64),
+    ])
+    func retriedBatchesInLanesEqualOneByOne(seed: UInt64, concurrency: Int, batchSize: Int, window: Int) throws {
         let directory = TestPaths.temporaryDirectory("lanes")
         defer { try? FileManager.default.removeItem(at: directory) }
         let data = SyntheticData(seed: 99, findingCount: OrderingPropertyTests.findingCount)
@@ -42,8 +45,10 @@ import TriageTestSupport
         configuration.routing = RegionByHash()
         configuration.concurrency = concurrency
         configuration.batchSize = batchSize
+        configuration.keyOrderWindow = window
         configuration.reportPath = directory.appendingPathComponent("report.json").path
         let result = try DecisionJob(configuration: configuration).run()
+        #expect(target.mixedRegions.load(ordering: .relaxed) == 0, "a batch went to a Region not its findings'")
         #expect(result.records == lines.count)
         #expect(target.resends.load(ordering: .relaxed) > 0, "no failure was injected")
 
@@ -54,12 +59,11 @@ import TriageTestSupport
     }
 }
 
-/// Three Regions, by a hash of the finding's `ProductArn` and `Id`'s first byte (a finding is
-/// always in the same one).
+/// Three Regions, by the bytes of the finding's `ProductArn` (as the real Region comes from it).
 private struct RegionByHash: BatchRouting {
     func region(of identifier: FindingIdentifier) -> Result<String, RoutingFailure> {
-        let byte = identifier.id.utf8.last ?? 0
-        return .success(["r-a", "r-b", "r-c"][Int(byte) % 3])
+        let sum = identifier.productArn.utf8.reduce(0) { $0 + Int($1) }
+        return .success(["r-a", "r-b", "r-c"][sum % 3])
     }
 }
 
@@ -73,6 +77,8 @@ private final class FlakyRemoteTarget: RemoteBatchTarget {
     private let store: StoreTarget
     private let random: Mutex<SplitMix64>
     let resends = Atomic<Int>(0)
+    /// Attempts whose batch holds a finding of another Region than the batch's.
+    let mixedRegions = Atomic<Int>(0)
 
     init(store: StoreTarget, seed: UInt64) {
         self.store = store
@@ -85,12 +91,18 @@ private final class FlakyRemoteTarget: RemoteBatchTarget {
 
     func syncApplied() throws(TargetError) { try store.syncApplied() }
 
+    func now() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
+
     func sendDelay(region: String, now: Int64) -> Int64 { roll() < 0.1 ? 2 : 0 }
 
     func takeSend(region: String, now: Int64) {}
 
     func attempt(_ work: BatchAttempt) -> BatchAttempt.Result {
         let pending = work.pending
+        for member in work.batch.members
+        where RegionByHash().region(of: member.identifier) != .success(work.batch.region) {
+            mixedRegions.add(1, ordering: .relaxed)
+        }
         let lastChance = work.attempt + work.round > 5
         if !lastChance, roll() < 0.2 {
             resends.add(1, ordering: .relaxed)

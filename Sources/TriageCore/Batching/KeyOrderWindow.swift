@@ -21,12 +21,19 @@ public struct KeyOrderWindow: Sendable {
         public var identifier: FindingIdentifier
         public var update: CanonicalUpdate
         public var source: SourceLocation
+        /// The finding's Region (``BatchRouting``); empty without routing. The same for every
+        /// entry of one `ProductArn` (the window keeps it once per `ProductArn`).
+        public var region: String
 
-        public init(sequence: Int, identifier: FindingIdentifier, update: CanonicalUpdate, source: SourceLocation) {
+        public init(
+            sequence: Int, identifier: FindingIdentifier, update: CanonicalUpdate, source: SourceLocation,
+            region: String = ""
+        ) {
             self.sequence = sequence
             self.identifier = identifier
             self.update = update
             self.source = source
+            self.region = region
         }
     }
 
@@ -50,6 +57,8 @@ public struct KeyOrderWindow: Sendable {
     private var slots: [Slot] = []
     private var idBytes: [UInt8] = []
     private var productArns: [String] = []
+    /// The Region of each `ProductArn` (a finding's Region follows from its `ProductArn`).
+    private var productArnRegions: [String] = []
     private var productArnIndex: [String: UInt32] = [:]
     private var updates: [CanonicalUpdate] = []
     private var updateIndex: [ObjectIdentifier: UInt32] = [:]
@@ -80,6 +89,7 @@ public struct KeyOrderWindow: Sendable {
         } else {
             arn = UInt32(productArns.count)
             productArns.append(entry.identifier.productArn)
+            productArnRegions.append(entry.region)
             productArnIndex[entry.identifier.productArn] = arn
         }
         let update: UInt32
@@ -167,7 +177,8 @@ public struct KeyOrderWindow: Sendable {
         return Entry(
             sequence: slot.sequence,
             identifier: FindingIdentifier(id: id, productArn: productArns[Int(slot.productArn)]),
-            update: updates[Int(slot.update)], source: SourceLocation(input: Int(slot.input), line: Int(slot.line)))
+            update: updates[Int(slot.update)], source: SourceLocation(input: Int(slot.input), line: Int(slot.line)),
+            region: productArnRegions[Int(slot.productArn)])
     }
 
     private static func ranks(of texts: [String]) -> [UInt32] {

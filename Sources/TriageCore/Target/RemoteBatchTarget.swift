@@ -6,6 +6,10 @@
 /// what an answer means: ``attempt(_:)`` returns the batch finished, or what to send again and
 /// when.
 public protocol RemoteBatchTarget: BatchTarget {
+    /// The time, in milliseconds of the clock the target keeps its rates on: the `now` the
+    /// pipeline passes to ``sendDelay(region:now:)`` and ``takeSend(region:now:)`` and uses for
+    /// backoffs, so that target and pipeline never read two clocks.
+    func now() -> Int64
     /// Milliseconds until `region` may send its next request (0: now); takes nothing.
     func sendDelay(region: String, now: Int64) -> Int64
     /// Takes `region`'s send token; called when ``sendDelay(region:now:)`` said 0, right before

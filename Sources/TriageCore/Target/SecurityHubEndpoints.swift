@@ -20,6 +20,12 @@
 public struct SecurityHubEndpointRules: Sendable {
     /// The override in force and where it came from, if any.
     let override: (source: String, url: String)?
+
+    /// How reports name where requests go: the override in force, else the AWS endpoints'
+    /// pattern (`https://securityhub[-fips].REGION.amazonaws.com`).
+    public var label: String {
+        override?.url ?? "https://securityhub\(useFIPS ? "-fips" : "").REGION.amazonaws.com"
+    }
     /// Whether FIPS endpoints are used (without an override).
     public let useFIPS: Bool
     /// `--region`, which every finding goes to when given.

@@ -19,9 +19,7 @@ struct BatchUpdateAnswer: Sendable, Equatable {
     static func parse(_ body: [UInt8]) -> BatchUpdateAnswer? {
         let trimmed = body.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         if trimmed.isEmpty { return BatchUpdateAnswer(processed: [], unprocessed: []) }
-        guard case .object = (try? JSONParser.parse(body)) ?? .null, let root = try? JSONParser.parse(body) else {
-            return nil
-        }
+        guard let root = try? JSONParser.parse(body), case .object = root else { return nil }
         var answer = BatchUpdateAnswer(processed: [], unprocessed: [])
         switch root[key: "ProcessedFindings"] {
         case .array(let entries):

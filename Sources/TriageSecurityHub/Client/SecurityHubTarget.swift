@@ -81,8 +81,8 @@ public final class SecurityHubTarget: RemoteBatchTarget {
         self.counts = Mutex(RemoteStatistics(endpoint: endpointLabel))
     }
 
-    /// Milliseconds of the monotonic clock rates are kept on (the pipeline's, too).
-    static func monotonicNow() -> Int64 {
+    /// Milliseconds of the monotonic clock the rates are kept on (the pipeline's, too).
+    public func now() -> Int64 {
         Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000)
     }
 
@@ -91,31 +91,28 @@ public final class SecurityHubTarget: RemoteBatchTarget {
     // MARK: Pacing
 
     public func sendDelay(region: String, now: Int64) -> Int64 {
-        controllers.withLock { all in
-            if all[region] == nil {
-                all[region] = RegionRateController(rate: settings.rate, burst: settings.burst, now: now)
-            }
-            return all[region]!.delay(now: now)
-        }
+        withController(region, now: now) { $0.delay(now: now) }
     }
 
     public func takeSend(region: String, now: Int64) {
-        controllers.withLock { all in
-            if all[region] == nil {
-                all[region] = RegionRateController(rate: settings.rate, burst: settings.burst, now: now)
-            }
-            all[region]!.takeSend(now: now)
-        }
+        withController(region, now: now) { $0.takeSend(now: now) }
     }
 
     private func record(region: String, throttled: Bool) {
-        let now = Self.monotonicNow()
-        controllers.withLock { all in
+        let time = now()
+        withController(region, now: time) { controller in
             if throttled {
-                all[region]?.recordThrottle(now: now)
+                controller.recordThrottle(now: time)
             } else {
-                all[region]?.recordSuccess(now: now)
+                controller.recordSuccess(now: time)
             }
+        }
+    }
+
+    /// Runs `body` on `region`'s controller, made at `now` on first use.
+    private func withController<T>(_ region: String, now: Int64, _ body: (inout RegionRateController) -> T) -> T {
+        controllers.withLock { all in
+            body(&all[region, default: RegionRateController(rate: settings.rate, burst: settings.burst, now: now)])
         }
     }
 
@@ -132,9 +129,9 @@ public final class SecurityHubTarget: RemoteBatchTarget {
                 counts.retries += 1
             }
         }
-        let started = Self.monotonicNow()
+        let started = now()
         let answer = send(batch, members: pending)
-        let elapsed = Self.monotonicNow() - started
+        let elapsed = now() - started
         switch answer {
         case .answered(let status, let errorType, let body):
             logger.debug(
@@ -337,12 +334,12 @@ public final class SecurityHubTarget: RemoteBatchTarget {
     public func apply(_ batch: PlannedBatch) -> [Outcome] {
         var work = BatchAttempt(batch)
         while true {
-            var delay = sendDelay(region: batch.region, now: Self.monotonicNow())
+            var delay = sendDelay(region: batch.region, now: now())
             while delay > 0 {
                 Thread.sleep(forTimeInterval: Double(delay) / 1000)
-                delay = sendDelay(region: batch.region, now: Self.monotonicNow())
+                delay = sendDelay(region: batch.region, now: now())
             }
-            takeSend(region: batch.region, now: Self.monotonicNow())
+            takeSend(region: batch.region, now: now())
             switch attempt(work) {
             case .finished(let outcomes): return outcomes
             case .again(let next, let wait):

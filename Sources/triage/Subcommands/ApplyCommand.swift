@@ -118,7 +118,7 @@ struct ApplyCommand: ParsableCommand {
             if case .invalidEndpointURL = error { throw TargetError("securityhub: \(error)") }
         }
         configuration.routing = SecurityHubRouting(rules: rules)
-        configuration.routingEndpoint = securityHub.endpointLabel(environment: environment)
+        configuration.routingEndpoint = rules.label
         configuration.concurrency = concurrency
         var target: SecurityHubTarget?
         if !dryRun {

@@ -77,16 +77,6 @@ struct SecurityHubOptions: ParsableArguments {
             endpointURL: endpointURL, environment: environment, useFIPS: useFIPS ? true : nil, forcedRegion: region)
     }
 
-    /// How reports name the endpoint.
-    func endpointLabel(environment: [String: String]) -> String {
-        if let endpointURL { return endpointURL }
-        if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" {
-            if let url = environment["AWS_ENDPOINT_URL_SECURITYHUB"] ?? environment["AWS_ENDPOINT_URL"] { return url }
-        }
-        let fips = useFIPS || environment["AWS_USE_FIPS_ENDPOINT"]?.lowercased() == "true"
-        return fips ? "https://securityhub-fips.REGION.amazonaws.com" : "https://securityhub.REGION.amazonaws.com"
-    }
-
     /// The target's set-up.
     func connection(
         rules: SecurityHubEndpointRules, environment: [String: String], concurrency: Int
@@ -100,7 +90,7 @@ struct SecurityHubOptions: ParsableArguments {
         settings.maxAttempts = maxAttempts ?? 5
         settings.concurrency = concurrency
         return SecurityHubTarget.Connection(
-            settings: settings, endpoints: rules, endpointLabel: endpointLabel(environment: environment),
+            settings: settings, endpoints: rules, endpointLabel: rules.label,
             environment: environment, profile: profile)
     }
 }
