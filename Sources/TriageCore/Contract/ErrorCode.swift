@@ -92,15 +92,4 @@ public enum ErrorCode: String, Sendable, CaseIterable, Hashable {
         case .connectionError: "The connection failed"
         }
     }
-
-    /// Whether a client may try again (per-finding `ConcurrentUpdateError`/`InternalFailure`,
-    /// throttling and 5xx); 400/401/403 never.
-    public var isRetryable: Bool {
-        switch self {
-        case .concurrentUpdateError, .internalFailure, .limitExceededException, .tooManyRequestsException,
-            .internalException:
-            true
-        default: false
-        }
-    }
 }
