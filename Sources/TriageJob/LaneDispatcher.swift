@@ -5,9 +5,11 @@ import TriageCore
 /// Runs the batches of a ``RemoteBatchTarget``: one lane per Region, each paced by the target's
 /// rate for that Region, at most `concurrency` requests on the wire at once.
 ///
-/// - A batch waits in its lane, not in a slot: a slot (and its thread, blocked on the request) is
-///   taken only when the lane's rate allows a send, so a Region that waits for its rate or for a
-///   backoff never keeps another Region's batch from the wire. Waiting is a timer, not a thread.
+/// - A batch waits in its lane, not in a slot: a slot is taken only when the lane's rate allows a
+///   send, so a Region that waits for its rate or for a backoff never keeps another Region's
+///   batch from the wire. Waiting is a timer, not a thread, and so is a request on the wire: a
+///   slot holds no thread (``RemoteBatchTarget/attempt(_:completion:)`` calls back), so
+///   `concurrency` requests are on the wire however few threads Dispatch runs.
 /// - Order: fresh batches leave a lane first in, first out, and only when no running batch shares
 ///   a finding (``InFlightFindings``); a batch keeps its findings from its first send until every
 ///   member has its final outcome, retries included, so later decisions for them wait. A finding
@@ -186,9 +188,15 @@ final class LaneDispatcher: @unchecked Sendable, BatchSubmitter {
         return false
     }
 
-    /// One request on this thread, then the batch finished or back in its lane.
+    /// Sends one request; its answer, on whatever thread it comes, is handled on `queue`.
     private func run(_ work: BatchAttempt) {
-        let result = target.attempt(work)
+        target.attempt(work) { [self] result in
+            queue.async { [self] in answered(work, result) }
+        }
+    }
+
+    /// The batch finished or back in its lane, and the slot it held free for the next request.
+    private func answered(_ work: BatchAttempt, _ result: BatchAttempt.Result) {
         switch result {
         case .finished(let outcomes):
             // Durable in the journal before the batch's findings are released.

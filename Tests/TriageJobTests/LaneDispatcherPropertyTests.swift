@@ -97,7 +97,20 @@ private final class FlakyRemoteTarget: RemoteBatchTarget {
 
     func takeSend(region: String, now: Int64) {}
 
-    func attempt(_ work: BatchAttempt) -> BatchAttempt.Result {
+    /// Answers on the calling thread or, one time in two, later from another thread (as an
+    /// event loop would).
+    func attempt(_ work: BatchAttempt, completion: @escaping @Sendable (BatchAttempt.Result) -> Void) {
+        let result = answer(work)
+        if roll() < 0.5 {
+            completion(result)
+        } else {
+            DispatchQueue.global().asyncAfter(deadline: .now() + .microseconds(Int(roll() * 2_000))) {
+                completion(result)
+            }
+        }
+    }
+
+    private func answer(_ work: BatchAttempt) -> BatchAttempt.Result {
         let pending = work.pending
         for member in work.batch.members
         where RegionByHash().region(of: member.identifier) != .success(work.batch.region) {

@@ -1,10 +1,13 @@
+import Dispatch
+import Synchronization
+
 /// A target that sends each batch as requests to a remote service, paced per Region and retried.
 ///
 /// The pipeline schedules every attempt itself: a batch waiting for its Region's rate, or for
 /// its backoff before a retry, holds no slot of `--concurrency` (another Region's batch takes
-/// it), and a slot's thread is blocked only while a request is on the wire. The target decides
-/// what an answer means: ``attempt(_:)`` returns the batch finished, or what to send again and
-/// when.
+/// it), and no thread waits for a request on the wire: ``attempt(_:completion:)`` returns once the
+/// request is sent and calls back with its answer. The target decides what an answer means: the
+/// batch finished, or what to send again and when.
 public protocol RemoteBatchTarget: BatchTarget {
     /// The time, in milliseconds of the clock the target keeps its rates on: the `now` the
     /// pipeline passes to ``sendDelay(region:now:)`` and ``takeSend(region:now:)`` and uses for
@@ -13,11 +16,35 @@ public protocol RemoteBatchTarget: BatchTarget {
     /// Milliseconds until `region` may send its next request (0: now); takes nothing.
     func sendDelay(region: String, now: Int64) -> Int64
     /// Takes `region`'s send token; called when ``sendDelay(region:now:)`` said 0, right before
-    /// ``attempt(_:)``.
+    /// ``attempt(_:completion:)``.
     func takeSend(region: String, now: Int64)
-    /// Sends one request for the members of `work` that have no outcome yet, blocking the
-    /// calling thread until its answer (or its timeout).
-    func attempt(_ work: BatchAttempt) -> BatchAttempt.Result
+    /// Sends one request for the members of `work` that have no outcome yet and returns without
+    /// waiting for its answer; `completion` is called exactly once, with what the answer (or its
+    /// timeout) left, on any thread (an event loop's, possibly the caller's), and must not block
+    /// it.
+    func attempt(_ work: BatchAttempt, completion: @escaping @Sendable (BatchAttempt.Result) -> Void)
+}
+
+extension RemoteBatchTarget {
+    /// One attempt, the calling thread waiting for its answer (for callers without a scheduler;
+    /// never on an event loop).
+    public func attemptWaiting(_ work: BatchAttempt) -> BatchAttempt.Result {
+        let answered = DispatchSemaphore(value: 0)
+        let box = ResultBox()
+        attempt(work) { result in
+            box.set(result)
+            answered.signal()
+        }
+        answered.wait()
+        return box.take()
+    }
+}
+
+/// The answer handed from the completion to the waiting thread.
+private final class ResultBox: Sendable {
+    private let result = Mutex<BatchAttempt.Result?>(nil)
+    func set(_ value: BatchAttempt.Result) { result.withLock { $0 = value } }
+    func take() -> BatchAttempt.Result { result.withLock { $0! } }
 }
 
 /// A batch on its way through a remote target: the outcomes final so far and the try to come.

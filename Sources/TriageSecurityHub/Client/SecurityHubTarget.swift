@@ -22,9 +22,10 @@ import TriageSigV4
 ///   A request whose answer never came may have been applied; sending it again is safe because
 ///   an update is idempotent, except that a re-sent `Note` is stamped again with a new
 ///   `UpdatedAt` (its text and author are the same).
-/// - Threads: ``attempt(_:)`` blocks its (Dispatch) thread on the request; the pipeline runs at
-///   most `--concurrency` of them and keeps waits for rate or backoff off the threads
-///   (``RemoteBatchTarget``).
+/// - Threads: ``attempt(_:completion:)`` signs and sends on the calling thread and returns; the
+///   answer is read on the client's event loop and handed to the completion, so no thread waits
+///   for a request on the wire (the pipeline keeps at most `--concurrency` of them there, and
+///   keeps waits for rate or backoff off the threads too: ``RemoteBatchTarget``).
 /// - Nothing logged holds a secret, a session token or a signature.
 ///
 /// `@unchecked Sendable` is not needed: every mutable part sits behind a `Mutex`.
@@ -118,20 +119,34 @@ public final class SecurityHubTarget: RemoteBatchTarget {
 
     // MARK: One attempt
 
-    public func attempt(_ work: BatchAttempt) -> BatchAttempt.Result {
-        let batch = work.batch
+    public func attempt(_ work: BatchAttempt, completion: @escaping @Sendable (BatchAttempt.Result) -> Void) {
         let pending = work.pending
         counts.withLock { counts in
-            counts.regions[batch.region, default: .init()].requests += 1
+            counts.regions[work.batch.region, default: .init()].requests += 1
             if work.attempt == 1 && work.round == 1 {
-                counts.regions[batch.region, default: .init()].findings += batch.members.count
+                counts.regions[work.batch.region, default: .init()].findings += work.batch.members.count
             } else {
                 counts.retries += 1
             }
         }
         let started = now()
-        let answer = send(batch, members: pending)
-        let elapsed = now() - started
+        switch prepare(work.batch, members: pending) {
+        case .failed(let answer):
+            completion(interpret(answer, of: work, pending: pending, elapsed: 0))
+        case .ready(let client, let request):
+            let http = settings.http
+            client.execute(request: request).whenComplete { [self] result in
+                let answer = Self.answer(from: result, http: http)
+                completion(interpret(answer, of: work, pending: pending, elapsed: now() - started))
+            }
+        }
+    }
+
+    /// What one answer (or its absence) leaves of `work`.
+    private func interpret(_ answer: Answer, of work: BatchAttempt, pending: [Int], elapsed: Int64)
+        -> BatchAttempt.Result
+    {
+        let batch = work.batch
         switch answer {
         case .answered(let status, let errorType, let body):
             logger.debug(
@@ -258,18 +273,25 @@ public final class SecurityHubTarget: RemoteBatchTarget {
         return endpoint
     }
 
-    private func send(_ batch: PlannedBatch, members: [Int]) -> Answer {
+    /// A request ready to go, or why there is none.
+    private enum Prepared {
+        case ready(HTTPClient, HTTPClient.Request)
+        case failed(Answer)
+    }
+
+    /// The signed request for `members` of `batch`, with the credentials current now.
+    private func prepare(_ batch: PlannedBatch, members: [Int]) -> Prepared {
         let endpoint: SecurityHubEndpoint
         do {
             endpoint = try self.endpoint(for: batch.region)
         } catch {
-            return .unsendable(.invalidInput, "no Security Hub endpoint for Region \(batch.region): \(error)")
+            return .failed(.unsendable(.invalidInput, "no Security Hub endpoint for Region \(batch.region): \(error)"))
         }
         let current: AWSCredentials
         do {
             current = try credentials.current()
         } catch {
-            return .noAnswer(.connectFailed, .serviceError, "credentials unavailable: \(error.message)")
+            return .failed(.noAnswer(.connectFailed, .serviceError, "credentials unavailable: \(error.message)"))
         }
         let body = BatchUpdateBody.make(batch, members: members)
         let path = endpoint.basePath + "/findings/batchupdate"
@@ -291,29 +313,32 @@ public final class SecurityHubTarget: RemoteBatchTarget {
                 url: endpoint.scheme + "://" + endpoint.hostHeader + path, method: .PATCH, headers: headers,
                 body: .bytes(body))
         } catch {
-            return .unsendable(.invalidInput, "bad endpoint URL for Region \(batch.region)")
+            return .failed(.unsendable(.invalidInput, "bad endpoint URL for Region \(batch.region)"))
         }
         let client = (proxied != nil && !settings.http.bypassesProxy(endpoint.host)) ? proxied! : direct
-        do {
-            let response = try client.execute(request: request).wait()
+        return .ready(client, request)
+    }
+
+    /// What the client's result means for the batch.
+    private static func answer(from result: Result<HTTPClient.Response, any Error>, http: HTTPSettings) -> Answer {
+        switch result {
+        case .success(let response):
             let bytes = response.body.map { Array($0.readableBytesView) } ?? []
             return .answered(
                 status: Int(response.status.code), errorType: response.headers["x-amzn-ErrorType"].first, body: bytes)
-        } catch let error as HTTPClientError {
+        case .failure(let error as HTTPClientError):
             switch error {
             case .readTimeout, .deadlineExceeded:
-                return .noAnswer(
-                    .timeout, .requestTimeout, "no answer within \(Self.seconds(settings.http.readTimeout)) s")
+                return .noAnswer(.timeout, .requestTimeout, "no answer within \(Self.seconds(http.readTimeout)) s")
             case .connectTimeout:
                 return .noAnswer(
-                    .connectFailed, .requestTimeout,
-                    "no connection within \(Self.seconds(settings.http.connectTimeout)) s")
+                    .connectFailed, .requestTimeout, "no connection within \(Self.seconds(http.connectTimeout)) s")
             case .remoteConnectionClosed:
                 return .noAnswer(.connectionBroken, .connectionError, "the connection closed before the answer")
             default:
                 return .noAnswer(.connectionBroken, .connectionError, "HTTP client: \(error)")
             }
-        } catch {
+        case .failure(let error):
             return .noAnswer(.connectFailed, .connectionError, "connection failed: \(Self.describe(error))")
         }
     }
@@ -340,7 +365,7 @@ public final class SecurityHubTarget: RemoteBatchTarget {
                 delay = sendDelay(region: batch.region, now: now())
             }
             takeSend(region: batch.region, now: now())
-            switch attempt(work) {
+            switch attemptWaiting(work) {
             case .finished(let outcomes): return outcomes
             case .again(let next, let wait):
                 Thread.sleep(forTimeInterval: Double(wait) / 1000)

@@ -92,6 +92,25 @@ import Glibc
         }
     }
 
+    /// Every slot of `--concurrency` holds a request on the wire, however few threads the machine
+    /// has (no thread waits for an answer): against a server answering after 1 s, 32 requests
+    /// are answered at once on this 2-core machine, never more. (Blocking a Dispatch thread per
+    /// request gave 13 here: Dispatch adds threads to a blocked pool only slowly.)
+    @Test func keepsConcurrencyRequestsOnTheWire() throws {
+        let fixture = try WireFixture(findings: 6_400, decisions: 6_400)
+        let server = try ServeProcess(
+            config: ServeProcess.wireConfig(faults: #"{"latencyMs": 1000}"#), store: try fixture.copyOfStore("wire"))
+        let report = fixture.directory.appendingPathComponent("report.json").path
+        let run = try fixture.apply(
+            against: server, ["--report", report, "--concurrency", "32", "--rate", "1000", "--burst", "1000"])
+        server.stop()
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try WireFixture.summary(report)["processed"] as? Int == 6_400)
+        #expect(server.requests().count > 64, "enough requests to fill the slots twice")
+        let most = server.mostAtOnce()
+        #expect(most >= 28 && most <= 32, "\(most) requests at once with --concurrency 32")
+    }
+
     /// Another client takes 3 requests/s of one account-Region's quota: triage adapts, fewer
     /// than 1 % of its requests are throttled, and no record fails.
     @Test func sharesAQuotaWithAnotherClient() throws {

@@ -151,6 +151,30 @@ extension ServeProcess {
         }
     }
 
+    /// The most requests for `operation` the server was answering at one moment, from each line's
+    /// arrival and latency (a request is counted from its arrival to 1 ms before its logged end,
+    /// for the rounding of both).
+    func mostAtOnce(_ operation: String = "BatchUpdateFindings") -> Int {
+        var events: [(time: Double, change: Int)] = []
+        for line in log.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count > 8, fields[4] == operation, let arrived = Self.milliseconds(String(fields[0])),
+                fields[8].hasSuffix("ms"), let latency = Double(fields[8].dropLast(2))
+            else { continue }
+            events.append((Double(arrived), 1))
+            events.append((Double(arrived) + max(0, latency - 1), -1))
+        }
+        // Ends before starts at the same time.
+        events.sort { ($0.time, $0.change) < ($1.time, $1.change) }
+        var current = 0
+        var most = 0
+        for event in events {
+            current += event.change
+            most = max(most, current)
+        }
+        return most
+    }
+
     /// `2026-12-03T06:01:59.526Z` in epoch milliseconds.
     static func milliseconds(_ text: String) -> Int64? {
         let formatter = ISO8601DateFormatter()
