@@ -65,7 +65,9 @@ import TriageTestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         let run = try runJob("bench-wire", ["1000", "1000", "2"], environment: ["BENCH_DIR": directory.path])
         #expect(run.status == 0, "\(run.stderr)")
-        for line in ["quotas on:", "quotas off:", "triage c=32", "boto3"] {
+        for line in [
+            "quotas on:", "quotas off, the server answering at once:", "answering 20 ms later", "triage c=32", "boto3",
+        ] {
             #expect(run.stdout.contains(line), "\(run.stdout)")
         }
     }
