@@ -1,9 +1,16 @@
+import Dispatch
+import Synchronization
 import TriageCore
 
 extension FindingsStore {
-    /// Applies one `BatchUpdateFindings` request (`shared/spec/batchupdatefindings.md` §3, §4) in
-    /// one transaction through the same statement as ``apply(batch:update:now:)``, and numbers
-    /// the transaction in commit order.
+    /// Applies one `BatchUpdateFindings` request (`shared/spec/batchupdatefindings.md` §3, §4)
+    /// through the same statement as ``apply(batch:update:now:)``, atomically, and numbers it in
+    /// commit order.
+    ///
+    /// Group commit: requests that arrive while the writer is busy are applied together, each in
+    /// a savepoint of one transaction, in arrival order, and numbered in that order (``RequestGroup``).
+    /// A request is answered only once its group committed; if the group's transaction fails, each
+    /// of its requests is applied again alone, so one request's failure is never another's.
     ///
     /// One outcome per identifier, in request order: a later repeat of an identifier (the same
     /// bytes) is `DuplicatedFindingIdentifier`, the first is applied; a finding that does not
@@ -18,12 +25,72 @@ extension FindingsStore {
     package func applyRequest(
         identifiers: [FindingIdentifier], update: FindingUpdate, now: String, updatableAccounts: Set<String>?
     ) throws(StoreError) -> (outcomes: [Outcome], commit: Int) {
-        let batch = identifiers.enumerated().map { (sequence: $0.offset, identifier: $0.element) }
         let accounts = updatableAccounts.map(AccountSet.init)
+        let request = RequestGroup.Request(identifiers: identifiers, update: update, now: now, accounts: accounts)
+        guard rehearsal == nil else { return try applyAlone(request) }
+        let done = DispatchSemaphore(value: 0)
+        let box = Mutex<RequestGroup.Outcome?>(nil)
+        requestGroup.submit(request, apply: { [self] in applyGroup($0) }) { result in
+            box.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        return try box.withLock { $0! }.get()
+    }
+
+    /// ``applyRequest(identifiers:update:now:updatableAccounts:)`` without a thread waiting:
+    /// `completion` gets the result on the store's writer thread (it must not block it).
+    package func applyRequest(
+        identifiers: [FindingIdentifier], update: FindingUpdate, now: String, updatableAccounts: Set<String>?,
+        completion: @escaping @Sendable (Result<(outcomes: [Outcome], commit: Int), StoreError>) -> Void
+    ) {
+        let accounts = updatableAccounts.map(AccountSet.init)
+        let request = RequestGroup.Request(identifiers: identifiers, update: update, now: now, accounts: accounts)
+        guard rehearsal == nil else {
+            completion(Result { () throws(StoreError) in try applyAlone(request) })
+            return
+        }
+        requestGroup.submit(request, apply: { [self] in applyGroup($0) }, completion: completion)
+    }
+
+    /// One request in a transaction of its own.
+    private func applyAlone(_ request: RequestGroup.Request) throws(StoreError) -> (outcomes: [Outcome], commit: Int) {
         let (result, commit) = try writeNumbered("applying a request") { db in
-            try applyRows(db, batch, update: update, now: now, counting: false, updatableAccounts: accounts)
+            try applyRows(
+                db, request.batch, update: request.update, now: request.now, counting: false,
+                updatableAccounts: request.accounts)
         }
         return (result.outcomes, commit)
+    }
+
+    /// `group` in one transaction, numbered in order once it committed; alone each if it failed.
+    private func applyGroup(_ group: [RequestGroup.Request]) -> [RequestGroup.Outcome] {
+        if group.count > 1 {
+            let slots = group.map { _ in CommitCounter.Slot() }
+            let commits = commits
+            do {
+                let outcomes = try write("applying requests") { db in
+                    let outcomes = try group.map { request in
+                        try applyRows(
+                            db, request.batch, update: request.update, now: request.now, counting: false,
+                            updatableAccounts: request.accounts
+                        ).outcomes
+                    }
+                    db.afterNextTransaction { _ in for slot in slots { commits.draw(into: slot) } }
+                    return outcomes
+                }
+                return zip(outcomes, slots).map { .success(($0, $1.value)) }
+            } catch {
+                // Nothing of the group was applied: each request on its own, as if alone.
+            }
+        }
+        return group.map { request -> RequestGroup.Outcome in
+            do throws(StoreError) {
+                return .success(try applyAlone(request))
+            } catch {
+                return .failure(error)
+            }
+        }
     }
 
     /// Imports one `BatchImportFindings` request (§5) in one transaction as

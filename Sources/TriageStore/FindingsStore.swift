@@ -32,6 +32,8 @@ package final class FindingsStore: Sendable {
     let readers: ReaderPool
     /// Numbers the committed request transactions (``applyRequest(identifiers:update:now:updatableAccounts:)``).
     let commits = CommitCounter()
+    /// Requests waiting for the writer, committed together (``RequestGroup``).
+    let requestGroup = RequestGroup()
 
     /// Opens the store at `path` as `options.access` says (creating or initialising it for
     /// ``StoreOptions/Access/create``) and brings its schema up to date.

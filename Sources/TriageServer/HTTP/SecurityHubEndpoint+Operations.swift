@@ -19,10 +19,19 @@ extension SecurityHubEndpoint {
         let identifiers = applied.map { request.identifiers[$0] }
         let now = Timestamp.rfc3339(milliseconds: clock())
         let store = self.store
-        let (storeOutcomes, commit) = try await storeWork {
-            try store.applyRequest(
+        // Queued for the store's writer without holding a thread (group commit: see
+        // `FindingsStore.applyRequest`).
+        let result = await withCheckedContinuation { continuation in
+            store.applyRequest(
                 identifiers: identifiers, update: request.update, now: now,
-                updatableAccounts: caller.reachableAccounts)
+                updatableAccounts: caller.reachableAccounts
+            ) { continuation.resume(returning: $0) }
+        }
+        let storeOutcomes: [Outcome]
+        let commit: Int
+        switch result {
+        case .success(let applied): (storeOutcomes, commit) = applied
+        case .failure: throw .internalError
         }
         entry.commit = commit
         var outcomes = request.identifiers.indices.map { faults.unprocessed[$0].map { Outcome.failed($0) } }
