@@ -53,6 +53,9 @@ extension FindingsStore {
         requestGroup.submit(request, apply: { [self] in applyGroup($0) }, completion: completion)
     }
 
+    /// The most `BatchUpdateFindings` requests committed together so far (group commit).
+    package var largestRequestGroup: Int { requestGroup.largest }
+
     /// One request in a transaction of its own.
     private func applyAlone(_ request: RequestGroup.Request) throws(StoreError) -> (outcomes: [Outcome], commit: Int) {
         let (result, commit) = try writeNumbered("applying a request") { db in

@@ -36,6 +36,13 @@ final class RequestGroup: @unchecked Sendable {
     private let condition = NSCondition()
     private var waiting: [(request: Request, completion: @Sendable (Outcome) -> Void)] = []
     private var draining = false
+    /// The most requests one group held so far.
+    var largest: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return largestSeen
+    }
+    private var largestSeen = 0
     /// The one thread applying groups while requests wait.
     private let writer = DispatchQueue(label: "triage.store.request-group")
 
@@ -60,6 +67,7 @@ final class RequestGroup: @unchecked Sendable {
             let group = Array(waiting.prefix(Self.maxGroup))
             waiting.removeFirst(group.count)
             if group.isEmpty { draining = false }
+            largestSeen = max(largestSeen, group.count)
             condition.unlock()
             if group.isEmpty { return }
             let results = apply(group.map(\.request))

@@ -58,6 +58,48 @@ import TriageStore
         }
     }
 
+    /// Requests queued while the writer is busy are committed together (group commit), yet each
+    /// is numbered and takes effect in the order it came, as if committed one by one.
+    @Test func groupCommitKeepsArrivalOrder() throws {
+        try Data.withStore { store, _ in
+            let ids = (0..<10).map { "f\($0)" }
+            _ = try store.import(findings: ids.map { Self.document($0, account: "111111111111") })
+            let count = 120
+            let results = Mutex<[Int: Result<(outcomes: [Outcome], commit: Int), StoreError>]>([:])
+            let done = DispatchGroup()
+            for index in 0..<count {
+                done.enter()
+                // Two findings each, one of them also the next request's; a repeat; an unknown one.
+                let keys = [Self.key(ids[index % 10]), Self.key(ids[(index + 3) % 10]), Self.key(ids[index % 10])]
+                store.applyRequest(
+                    identifiers: keys + [Self.key("missing")], update: FindingUpdate(confidence: index % 101),
+                    now: Self.now, updatableAccounts: nil
+                ) { result in
+                    results.withLock { $0[index] = result }
+                    done.leave()
+                }
+            }
+            done.wait()
+            let all = results.withLock { $0 }
+            for index in 0..<count {
+                let (outcomes, commit) = try #require(try all[index]?.get())
+                #expect(commit == index + 1, "request \(index) committed as number \(commit)")
+                #expect(
+                    outcomes == [
+                        .processed, .processed, .failed(.duplicatedFindingIdentifier), .failed(.findingNotFound),
+                    ])
+            }
+            #expect(store.largestRequestGroup > 1, "no two requests were committed together")
+            // Each finding holds the last request's value that named it.
+            for (position, id) in ids.enumerated() {
+                let last = (0..<count).last { $0 % 10 == position || ($0 + 3) % 10 == position }!
+                #expect(
+                    Data.value(try Data.stored(store, id: id), "Confidence")
+                        == .number(JSONNumber(literal: "\(last % 101)")!))
+            }
+        }
+    }
+
     @Test func importRequestDeniesOtherAccounts() throws {
         try Data.withStore { store, _ in
             let (outcomes, commit) = try store.importRequest(
