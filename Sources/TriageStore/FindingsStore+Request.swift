@@ -1,5 +1,3 @@
-import Dispatch
-import Synchronization
 import TriageCore
 
 extension FindingsStore {
@@ -25,17 +23,11 @@ extension FindingsStore {
     package func applyRequest(
         identifiers: [FindingIdentifier], update: FindingUpdate, now: String, updatableAccounts: Set<String>?
     ) throws(StoreError) -> (outcomes: [Outcome], commit: Int) {
-        let accounts = updatableAccounts.map(AccountSet.init)
-        let request = RequestGroup.Request(identifiers: identifiers, update: update, now: now, accounts: accounts)
-        guard rehearsal == nil else { return try applyAlone(request) }
-        let done = DispatchSemaphore(value: 0)
-        let box = Mutex<RequestGroup.Outcome?>(nil)
-        requestGroup.submit(request, apply: { [self] in applyGroup($0) }) { result in
-            box.withLock { $0 = result }
-            done.signal()
-        }
-        done.wait()
-        return try box.withLock { $0! }.get()
+        try waitForCallback { done in
+            applyRequest(
+                identifiers: identifiers, update: update, now: now, updatableAccounts: updatableAccounts,
+                completion: done)
+        }.get()
     }
 
     /// ``applyRequest(identifiers:update:now:updatableAccounts:)`` without a thread waiting:

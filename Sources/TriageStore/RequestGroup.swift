@@ -15,8 +15,8 @@ final class RequestGroup: @unchecked Sendable {
     /// The most requests committed together.
     static let maxGroup = 32
 
-    /// One request and, once its group is done, its result.
-    final class Request: Sendable {
+    /// One request, as its group applies it.
+    struct Request: Sendable {
         let batch: [(sequence: Int, identifier: FindingIdentifier)]
         let update: FindingUpdate
         let now: String
@@ -47,7 +47,8 @@ final class RequestGroup: @unchecked Sendable {
     private let writer = DispatchQueue(label: "triage.store.request-group")
 
     /// Queues `request`; `completion` gets its result on the group's thread once its group
-    /// committed (or failed). `apply` gives one result per request of a group, in order.
+    /// committed (or failed). `apply` gives one result per request of a group, in order; it is the
+    /// same for every call (the store's), and the call that finds the queue idle passes it on.
     func submit(
         _ request: Request, apply: @escaping @Sendable ([Request]) -> [Outcome],
         completion: @escaping @Sendable (Outcome) -> Void

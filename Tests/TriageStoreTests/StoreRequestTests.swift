@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Synchronization
 import Testing
 import TriageCore
@@ -96,6 +97,59 @@ import TriageStore
                 #expect(
                     Data.value(try Data.stored(store, id: id), "Confidence")
                         == .number(JSONNumber(literal: "\(last % 101)")!))
+            }
+        }
+    }
+
+    /// A group whose transaction fails is applied again request by request: only the requests
+    /// that cannot be applied fail, the others are applied and numbered in arrival order.
+    @Test func aFailedGroupFailsOnlyItsBadRequests() throws {
+        try Data.withStore { store, path in
+            let ids = (0..<10).map { "f\($0)" }
+            _ = try store.import(findings: (ids + ["poison"]).map { Self.document($0, account: "111111111111") })
+            // Any update of the poisoned finding aborts its statement (and the transaction).
+            try DatabaseQueue(path: path.path).write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER poison BEFORE UPDATE ON finding WHEN OLD.id = 'poison'
+                        BEGIN SELECT RAISE(ABORT, 'poisoned'); END
+                        """)
+            }
+            let count = 60
+            let poisoned: Set<Int> = [7, 31, 44]
+            let results = Mutex<[Int: Result<(outcomes: [Outcome], commit: Int), StoreError>]>([:])
+            let done = DispatchGroup()
+            for index in 0..<count {
+                done.enter()
+                let keys = [Self.key(ids[index % 10])] + (poisoned.contains(index) ? [Self.key("poison")] : [])
+                store.applyRequest(
+                    identifiers: keys, update: FindingUpdate(confidence: index), now: Self.now, updatableAccounts: nil
+                ) { result in
+                    results.withLock { $0[index] = result }
+                    done.leave()
+                }
+            }
+            done.wait()
+            let all = results.withLock { $0 }
+            var lastCommit = 0
+            for index in 0..<count {
+                let result = try #require(all[index])
+                if poisoned.contains(index) {
+                    #expect(throws: StoreError.self, "request \(index) applied") { try result.get() }
+                    continue
+                }
+                let (outcomes, commit) = try result.get()
+                #expect(outcomes == [.processed])
+                #expect(commit > lastCommit, "request \(index) committed as number \(commit) after \(lastCommit)")
+                lastCommit = commit
+            }
+            #expect(store.largestRequestGroup > 1, "no two requests were committed together")
+            // Each finding holds the value of the last applied request that named it.
+            for (position, id) in ids.enumerated() {
+                let last = (0..<count).last { $0 % 10 == position && !poisoned.contains($0) }!
+                #expect(
+                    Data.value(try Data.stored(store, id: id), "Confidence") == .number(JSONNumber(literal: "\(last)")!)
+                )
             }
         }
     }

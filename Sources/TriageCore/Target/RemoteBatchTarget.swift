@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// A target that sends each batch as requests to a remote service, paced per Region and retried.
 ///
 /// The pipeline schedules every attempt itself: a batch waiting for its Region's rate, or for
@@ -29,22 +26,8 @@ extension RemoteBatchTarget {
     /// One attempt, the calling thread waiting for its answer (for callers without a scheduler;
     /// never on an event loop).
     public func attemptWaiting(_ work: BatchAttempt) -> BatchAttempt.Result {
-        let answered = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        attempt(work) { result in
-            box.set(result)
-            answered.signal()
-        }
-        answered.wait()
-        return box.take()
+        waitForCallback { attempt(work, completion: $0) }
     }
-}
-
-/// The answer handed from the completion to the waiting thread.
-private final class ResultBox: Sendable {
-    private let result = Mutex<BatchAttempt.Result?>(nil)
-    func set(_ value: BatchAttempt.Result) { result.withLock { $0 = value } }
-    func take() -> BatchAttempt.Result { result.withLock { $0! } }
 }
 
 /// A batch on its way through a remote target: the outcomes final so far and the try to come.

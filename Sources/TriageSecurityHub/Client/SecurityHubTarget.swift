@@ -134,10 +134,8 @@ public final class SecurityHubTarget: RemoteBatchTarget {
         case .failed(let answer):
             completion(interpret(answer, of: work, pending: pending, elapsed: 0))
         case .ready(let client, let request):
-            let http = settings.http
             client.execute(request: request).whenComplete { [self] result in
-                let answer = Self.answer(from: result, http: http)
-                completion(interpret(answer, of: work, pending: pending, elapsed: now() - started))
+                completion(interpret(answer(from: result), of: work, pending: pending, elapsed: now() - started))
             }
         }
     }
@@ -320,7 +318,8 @@ public final class SecurityHubTarget: RemoteBatchTarget {
     }
 
     /// What the client's result means for the batch.
-    private static func answer(from result: Result<HTTPClient.Response, any Error>, http: HTTPSettings) -> Answer {
+    private func answer(from result: Result<HTTPClient.Response, any Error>) -> Answer {
+        let http = settings.http
         switch result {
         case .success(let response):
             let bytes = response.body.map { Array($0.readableBytesView) } ?? []

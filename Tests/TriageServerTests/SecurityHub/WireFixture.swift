@@ -140,14 +140,17 @@ extension ServeProcess {
             """
     }
 
-    /// The request lines of the log for `operation`: (arrival ms, Region, status).
-    func requests(_ operation: String = "BatchUpdateFindings") -> [(time: Int64, region: String, status: String)] {
+    /// The request lines of the log for `operation`: (arrival ms, Region, status, latency ms).
+    func requests(_ operation: String = "BatchUpdateFindings")
+        -> [(time: Int64, region: String, status: String, latency: Double)]
+    {
         log.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ")
-            guard fields.count > 5, fields[4] == operation,
-                let time = Self.milliseconds(String(fields[0]))
+            guard fields.count > 8, fields[4] == operation,
+                let time = Self.milliseconds(String(fields[0])),
+                fields[8].hasSuffix("ms"), let latency = Double(fields[8].dropLast(2))
             else { return nil }
-            return (time, String(fields[3]), String(fields[5]))
+            return (time, String(fields[3]), String(fields[5]), latency)
         }
     }
 
@@ -156,13 +159,9 @@ extension ServeProcess {
     /// for the rounding of both).
     func mostAtOnce(_ operation: String = "BatchUpdateFindings") -> Int {
         var events: [(time: Double, change: Int)] = []
-        for line in log.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard fields.count > 8, fields[4] == operation, let arrived = Self.milliseconds(String(fields[0])),
-                fields[8].hasSuffix("ms"), let latency = Double(fields[8].dropLast(2))
-            else { continue }
-            events.append((Double(arrived), 1))
-            events.append((Double(arrived) + max(0, latency - 1), -1))
+        for request in requests(operation) {
+            events.append((Double(request.time), 1))
+            events.append((Double(request.time) + max(0, request.latency - 1), -1))
         }
         // Ends before starts at the same time.
         events.sort { ($0.time, $0.change) < ($1.time, $1.change) }
