@@ -7,7 +7,7 @@ import Glibc
 
 /// The run's inputs, checked before anything is applied: every path is readable, every format is
 /// known, and every CSV input's header is usable (an unknown column is an error reported once,
-/// before any row is applied: `shared/spec/cli.md`).
+/// before any row is applied: `docs/contract.md`).
 ///
 /// Every input is opened here and its first bytes peeked. A regular file (by `fstat` on the opened
 /// descriptor, whatever its name) is closed again and reopened when its turn comes, so that a run

@@ -1,1 +1,1 @@
-// `triage serve` (`shared/spec/serve.md`): the findings store as a Security Hub endpoint.
+// `triage serve` (`docs/serve.md`): the findings store as a Security Hub endpoint.

@@ -4,7 +4,7 @@ import TriageCore
 
 extension FindingsStore {
     /// Applies one `BatchUpdateFindings` request to the stored findings
-    /// (`shared/spec/batchupdatefindings.md` §3) in one transaction, and returns one outcome per
+    /// (`docs/contract.md`, apply semantics) in one transaction, and returns one outcome per
     /// member of `batch`, in the members' order.
     ///
     /// Rows are visited in key order (adjacent keys share pages), each with a single `UPDATE`

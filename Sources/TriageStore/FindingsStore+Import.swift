@@ -3,7 +3,7 @@ import GRDBSQLite
 import TriageCore
 
 extension FindingsStore {
-    /// Imports ASFF findings (`BatchImportFindings` rules, `shared/spec/batchupdatefindings.md` §5)
+    /// Imports ASFF findings (`BatchImportFindings` rules, `docs/contract.md`, import)
     /// in one transaction, in the given order; one outcome per document, in the same order.
     ///
     /// Each element is the raw JSON of one finding object (any whitespace; it is kept byte for

@@ -1,7 +1,7 @@
 import TriageCore
 
 extension FindingsStore {
-    /// One page of GetFindings results (`shared/spec/serve.md`, GetFindings), read on one of the
+    /// One page of GetFindings results (`docs/serve.md`, GetFindings), read on one of the
     /// read-only connections (``ReaderPool``) in one snapshot: a query never waits for a write.
     ///
     /// - Filters on `Id`, `ProductArn`, `AwsAccountId`, `Region`, `WorkflowStatus`,

@@ -1,7 +1,7 @@
 import TriageCore
 
 extension FindingsStore {
-    /// Applies one `BatchUpdateFindings` request (`shared/spec/batchupdatefindings.md` §3, §4)
+    /// Applies one `BatchUpdateFindings` request (`docs/contract.md`: apply semantics, access)
     /// through the same statement as ``apply(batch:update:now:)``, atomically, and numbers it in
     /// commit order.
     ///

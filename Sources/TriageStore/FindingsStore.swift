@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// The embedded findings store: an SQLite file holding ASFF findings, updated the way Security
-/// Hub's `BatchUpdateFindings` updates them (`shared/spec/batchupdatefindings.md` §3, §5).
+/// Hub's `BatchUpdateFindings` updates them (`docs/contract.md`: apply semantics, import).
 ///
 /// One connection owned by one serial queue (a GRDB `DatabaseQueue`): calls from several threads
 /// are serialised, each call is one transaction (in a rehearsal, one savepoint of the long

@@ -1,6 +1,6 @@
 import TriageCore
 
-/// How one imported finding ended (`BatchImportFindings`, `shared/spec/batchupdatefindings.md` §5).
+/// How one imported finding ended (`BatchImportFindings`, `docs/contract.md`, import).
 package enum ImportOutcome: Hashable, Sendable {
     /// A new finding was stored.
     case created(FindingIdentifier)

@@ -1,6 +1,6 @@
 import TriageJob
 
-/// The exit statuses of `shared/spec/cli.md`, decided here and nowhere else.
+/// The exit statuses of `docs/contract.md`, decided here and nowhere else.
 enum ExitStatus: Int32 {
     /// Every record processed.
     case success = 0

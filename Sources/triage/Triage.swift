@@ -26,7 +26,7 @@ struct Triage: ParsableCommand {
         ])
 }
 
-/// The entry point: parses, runs, and decides the exit status once (`shared/spec/cli.md`).
+/// The entry point: parses, runs, and decides the exit status once (`docs/contract.md`).
 @main
 enum TriageMain {
     static func main() {

@@ -1,11 +1,11 @@
 import TriageServer
 
-/// Config documents for the config and policy tests: the example of `shared/spec/serve.md`, a
+/// Config documents for the config and policy tests: the example of `docs/serve.md`, a
 /// small base document to vary one member at a time, and the refusal a document meets. Secrets
 /// and tokens carry the markers `s3cr3t` and `t0ken`, so tests can check that no message shows
 /// them.
 enum ServeConfigSamples {
-    /// The example config of `shared/spec/serve.md`, with marked secrets.
+    /// The example config of `docs/serve.md`, with marked secrets.
     static let specExample = """
         {
           "accounts": {

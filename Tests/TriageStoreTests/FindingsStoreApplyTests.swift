@@ -2,8 +2,8 @@ import Testing
 import TriageCore
 import TriageStore
 
-/// `FindingsStore.apply` against real SQLite files: §3 of `shared/spec/batchupdatefindings.md`
-/// end to end, and the per-finding outcomes of §2.
+/// `FindingsStore.apply` against real SQLite files: the apply semantics of
+/// `docs/contract.md` end to end, and the per-finding outcomes.
 @Suite struct FindingsStoreApplyTests {
     typealias Data = StoreTestData
     static let now = "2026-11-24T02:00:00.000Z"

@@ -2,7 +2,7 @@ import Testing
 import TriageCore
 import TriageStore
 
-/// `FindingsStore.import`: the BatchImportFindings rules of `shared/spec/batchupdatefindings.md` §5.
+/// `FindingsStore.import`: the BatchImportFindings rules of `docs/contract.md`.
 @Suite struct FindingsStoreImportTests {
     typealias Data = StoreTestData
     static let now = "2026-11-24T02:00:00.000Z"

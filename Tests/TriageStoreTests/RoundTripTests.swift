@@ -3,7 +3,7 @@ import Testing
 import TriageCore
 import TriageStore
 
-/// The real findings of `shared/testdata/asff` survive import → export: every member of each
+/// The real findings of `Tests/Fixtures/ThirdParty/asff` survive import → export: every member of each
 /// original finding is present with an equal JSON value; the only additions are the customer
 /// defaults (`VerificationState` UNKNOWN where missing, `Workflow` NEW where missing).
 @Suite struct RoundTripTests {

@@ -1,28 +1,12 @@
 import Foundation
 import TriageCore
 import TriageStore
+import TriageTestSupport
 
-/// Test data and fixtures for the store tests: the shared ASFF files, temporary stores and a
+/// Test data and fixtures for the store tests: the third-party ASFF files, temporary stores and a
 /// builder for minimal valid findings.
 enum StoreTestData {
-    /// `shared/testdata`: the first `<ancestor>/shared/testdata` above the directory holding
-    /// `Package.swift` (the repository sits beside `shared/`).
-    static func sharedTestData(file: String = #filePath) -> URL {
-        var directory = URL(fileURLWithPath: file).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path),
-            directory.path != "/"
-        {
-            directory.deleteLastPathComponent()
-        }
-        while directory.path != "/" {
-            directory.deleteLastPathComponent()
-            let candidate = directory.appendingPathComponent("shared/testdata")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-        }
-        return URL(fileURLWithPath: "/nonexistent/shared/testdata")
-    }
-
-    /// The ASFF files of `shared/testdata/asff` and where their findings sit (`SOURCES.md`):
+    /// The ASFF files of `Tests/Fixtures/ThirdParty/asff` and where their findings sit (`SOURCES.md`):
     /// the member path to the array of findings, or `nil` for a bare finding.
     static let asffFiles: [(path: String, findingsAt: [String]?)] = [
         ("aws-solutions-asr/afsbp-ec2.8.json", nil),
@@ -45,7 +29,7 @@ enum StoreTestData {
 
     /// The findings of one ASFF file, each as its exact bytes in the file.
     static func findings(in path: String, at memberPath: [String]?) throws -> [[UInt8]] {
-        let bytes = Array(try Data(contentsOf: sharedTestData().appendingPathComponent("asff/\(path)")))
+        let bytes = Array(try Data(contentsOf: TestPaths.testData("asff/\(path)")))
         return try bytes.withUnsafeBytes { buffer -> [[UInt8]] in
             var start = JSONObjectLayout.skipWhitespace(buffer, from: 0)
             guard let memberPath else {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where tests find the package, the shared third-party test data and the built binary.
+/// Where tests find the package, its third-party test data and the built binary.
 package enum TestPaths {
     /// The directory holding `Package.swift`.
     package static let packageRoot: URL = {
@@ -14,22 +14,19 @@ package enum TestPaths {
         fatalError("Package.swift not found above \(#filePath)")
     }()
 
-    /// `shared/testdata` beside the repository (CI clones the repo with `shared/` next to it).
-    package static let sharedTestData: URL = {
-        var directory = packageRoot
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("../shared/testdata").standardized
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            let inside = directory.appendingPathComponent("shared/testdata")
-            if FileManager.default.fileExists(atPath: inside.path) { return inside }
-            directory.deleteLastPathComponent()
+    /// The third-party test data kept in the repository, `Tests/Fixtures/ThirdParty`
+    /// (origins and licenses in its `SOURCES.md`).
+    package static let thirdPartyTestData: URL = {
+        let directory = packageRoot.appendingPathComponent("Tests/Fixtures/ThirdParty")
+        guard FileManager.default.fileExists(atPath: directory.path) else {
+            fatalError("Tests/Fixtures/ThirdParty not found in \(packageRoot.path)")
         }
-        fatalError("shared/testdata not found beside \(packageRoot.path)")
+        return directory
     }()
 
-    /// A file or folder of `shared/testdata`.
+    /// A file or folder of `Tests/Fixtures/ThirdParty`.
     package static func testData(_ relative: String) -> URL {
-        sharedTestData.appendingPathComponent(relative)
+        thirdPartyTestData.appendingPathComponent(relative)
     }
 
     /// The `triage` executable built with the tests (beside the test bundle).

@@ -1,4 +1,4 @@
-"""`triage serve` driven by unmodified boto3 and the AWS CLI (shared/spec/serve.md).
+"""`triage serve` driven by unmodified boto3 and the AWS CLI (docs/serve.md).
 
 Run by the Swift suite (ServeClientSuiteTests) with TRIAGE_BIN set; alone:
     TRIAGE_BIN=.build/debug/triage python3 -m unittest -v Tests/clients/test_serve_clients.py

@@ -1,5 +1,5 @@
 /// The top-level members of a finding that `BatchUpdateFindings` may change
-/// (`shared/spec/batchupdatefindings.md` §3), in the API's order.
+/// (`docs/contract.md`, apply semantics), in the API's order.
 ///
 /// The raw value indexes ``CustomerState``'s storage; the order is also the order in which the
 /// store appends members a provider document lacks.

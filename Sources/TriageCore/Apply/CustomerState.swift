@@ -1,7 +1,7 @@
 /// The customer-updatable part of a stored finding: the current top-level values of `Note`,
 /// `Severity` (the whole object, provider parts such as `Original` included), `VerificationState`,
 /// `Confidence`, `Criticality`, `Types`, `UserDefinedFields`, `Workflow` and `RelatedFindings`,
-/// plus the fields the customer owns (`shared/spec/batchupdatefindings.md` §3, §5).
+/// plus the fields the customer owns (`docs/contract.md`: applying updates, import).
 ///
 /// The values are kept as JSON bytes in one buffer (a slot per field), so decoding a stored state
 /// is one copy and applying an update re-encodes only the members it changes. ``encoded`` is the

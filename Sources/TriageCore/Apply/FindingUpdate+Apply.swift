@@ -11,7 +11,7 @@ extension FindingUpdate {
         return owned
     }
 
-    /// Applies the update's members to `state` as `shared/spec/batchupdatefindings.md` §3 says,
+    /// Applies the update's members to `state` as `docs/contract.md` says (apply semantics),
     /// stamping `Note.UpdatedAt` with `now`. Returns `.invalidInput` (and leaves `state` partly
     /// changed) when the merged `UserDefinedFields` would exceed 50 pairs; the size check is the
     /// caller's (``CustomerState/applying(_:now:providerBytes:)``).

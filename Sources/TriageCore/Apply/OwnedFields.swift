@@ -1,5 +1,5 @@
 /// The fields a customer owns: set once through `BatchUpdateFindings`, after which a provider's
-/// re-import changes only `FindingProviderFields.<field>` (`shared/spec/batchupdatefindings.md` §5).
+/// re-import changes only `FindingProviderFields.<field>` (`docs/contract.md`, import).
 ///
 /// The raw value is what the store keeps in its `owned` column (bits 0–4), so it must not change.
 package struct OwnedFields: OptionSet, Sendable, Hashable {

@@ -1,5 +1,5 @@
 /// Every error code a record can end with: the API's own names plus the few of triage's
-/// (`MalformedRecord`, `MalformedInput`), as listed in `shared/spec/cli.md`. The one place
+/// (`MalformedRecord`, `MalformedInput`), as listed in `docs/contract.md`. The one place
 /// these names live in the code.
 public enum ErrorCode: String, Sendable, CaseIterable, Hashable {
     // triage's own

@@ -50,7 +50,7 @@ public struct SeverityUpdate: Hashable, Sendable {
 
 /// A validated update: the nine update members of a `BatchUpdateFindings` request.
 ///
-/// Values of this type always satisfy the contract of `shared/spec/batchupdatefindings.md` §1
+/// Values of this type always satisfy the validation contract of `docs/contract.md`
 /// (they are built by ``UpdateDraft/validate(defaultNoteAuthor:)``) and have at least one member
 /// set. Two updates with the same effect have the same ``canonicalJSON`` bytes, which batching
 /// groups by and the wire layer sends as the request's update part.

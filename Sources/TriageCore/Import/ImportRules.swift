@@ -11,7 +11,7 @@ package struct StoredFinding {
     package var recordState: String
 }
 
-/// The import rules of `shared/spec/batchupdatefindings.md` §5, pure: how an imported document
+/// The import rules of `docs/contract.md`, pure: how an imported document
 /// becomes a new stored finding, or changes one already stored.
 package enum ImportRules {
     /// A finding imported for the first time. *Choice*: stored as given (top-level and

@@ -1,5 +1,5 @@
-/// One ASFF finding as a provider imports it (`BatchImportFindings`, `shared/spec/batchupdatefindings.md`
-/// §5): its bytes as given, where its top-level members sit, and the values the store indexes.
+/// One ASFF finding as a provider imports it (`BatchImportFindings`, `docs/contract.md`,
+/// import): its bytes as given, where its top-level members sit, and the values the store indexes.
 ///
 /// Built only from a document that has every required member with the right type; otherwise the
 /// initializer reports why, naming the member (never quoting values).

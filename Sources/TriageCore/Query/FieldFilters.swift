@@ -1,5 +1,5 @@
 /// The filters of one `AwsSecurityFindingFilters` member, and how a finding is tested against
-/// them (`shared/spec/serve.md`, GetFindings).
+/// them (`docs/serve.md`, GetFindings).
 ///
 /// - String and map filters: the positive ones (`EQUALS`, `PREFIX`, `CONTAINS`) are ORed, the
 ///   negative ones (`NOT_EQUALS`, `PREFIX_NOT_EQUALS`, `NOT_CONTAINS`) ANDed, and a finding must

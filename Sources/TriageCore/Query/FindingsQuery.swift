@@ -1,4 +1,4 @@
-/// A GetFindings request, checked (`shared/spec/serve.md`, GetFindings): its filters, its order,
+/// A GetFindings request, checked (`docs/serve.md`, GetFindings): its filters, its order,
 /// its page size and its `NextToken`.
 ///
 /// Built from the request body's members by ``init(getFindingsRequest:)``, which refuses

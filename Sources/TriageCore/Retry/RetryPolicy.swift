@@ -1,7 +1,7 @@
 /// When a failed `BatchUpdateFindings` request is tried again, and after how long. Pure.
 ///
 /// ``classify(_:)`` decides each failure in this order (botocore's standard retry mode,
-/// `botocore/retries/standard.py`, where `shared/spec/cli.md` is silent, and the reasons):
+/// `botocore/retries/standard.py`, where `docs/contract.md` is silent, and the reasons):
 ///
 /// | failure | class | why |
 /// |---|---|---|

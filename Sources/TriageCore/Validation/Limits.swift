@@ -1,4 +1,4 @@
-/// The numeric limits of `BatchUpdateFindings` (`shared/spec/batchupdatefindings.md` §1).
+/// The numeric limits of `BatchUpdateFindings` (`docs/contract.md`, validation).
 public enum Limits {
     /// Identifiers per request.
     public static let identifiersPerRequest = 1...100

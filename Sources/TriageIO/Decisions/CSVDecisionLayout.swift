@@ -8,7 +8,7 @@ package struct CSVHeaderError: Error, Sendable, CustomStringConvertible {
     package var description: String { message }
 }
 
-/// What each column of a decisions CSV holds, from its header row (`shared/spec/cli.md`, CSV).
+/// What each column of a decisions CSV holds, from its header row (`docs/contract.md`, CSV).
 ///
 /// Columns are dotted ASFF paths matched case-insensitively; `UserDefinedFields.<key>` keeps the
 /// key as written in the header. An empty cell means "not set".

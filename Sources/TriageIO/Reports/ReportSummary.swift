@@ -1,6 +1,6 @@
 import TriageCore
 
-/// The `summary` of a report (`shared/spec/cli.md`, JSON report).
+/// The `summary` of a report (`docs/contract.md`, JSON report).
 package struct ReportSummary: Sendable, Equatable {
     /// Records read; always `processed + failed`.
     package var records: Int

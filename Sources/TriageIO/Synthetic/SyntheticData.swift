@@ -1,7 +1,7 @@
 import TriageCore
 
 /// Deterministic synthetic findings and decisions for demos, samples and benchmarks, in the
-/// shapes of the real findings in `shared/testdata/asff`: Security Hub control findings,
+/// shapes of the real findings in `Tests/Fixtures/ThirdParty/asff`: Security Hub control findings,
 /// GuardDuty, Inspector and a custom product. The same seed gives the same bytes.
 package struct SyntheticData: Sendable {
     /// The seed.

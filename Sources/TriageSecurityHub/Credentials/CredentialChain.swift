@@ -1,4 +1,4 @@
-/// The order of the sources (shared/spec/cli.md, "The `securityhub` target", **Credentials**).
+/// The order of the sources (`docs/contract.md`, the `securityhub` target, credentials).
 package enum CredentialChain {
     /// Environment, web identity, the shared files' profile, container, instance metadata.
     package static func sources(_ context: CredentialContext) -> [any CredentialSource] {

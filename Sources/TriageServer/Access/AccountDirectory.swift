@@ -1,5 +1,5 @@
 /// The accounts that may call the server and whose findings each may reach
-/// (`shared/spec/serve.md`, "accounts"): an administrator reaches its own account and its
+/// (`docs/serve.md`, accounts): an administrator reaches its own account and its
 /// members, any other account only its own.
 ///
 /// Without a config file every account is subscribed and the default credential's account

@@ -1,6 +1,6 @@
 import TriageCore
 
-/// Reading `--config FILE` (`shared/spec/serve.md`, "Config file").
+/// Reading `--config FILE` (`docs/serve.md`, config file).
 ///
 /// The document is parsed by the strict JSON parser (invalid UTF-8, duplicate members and
 /// trailing garbage are errors). Top-level members: `accounts` and `credentials` (required),

@@ -6,7 +6,7 @@ import TriageCore
 /// (they would break the `Credential=` of a SigV4 `Authorization` header); `secretAccessKey` and
 /// `sessionToken` non-empty strings; `account` 12 digits (*Choice*: it need not be in
 /// `accounts`: such a key is refused with `InvalidAccessException`, not subscribed, as
-/// `shared/spec/serve.md` lists); `expiresAt` an RFC 3339 date-time, allowed with or without a
+/// `docs/serve.md` lists); `expiresAt` an RFC 3339 date-time, allowed with or without a
 /// session token; `policies` a list of policy documents.
 extension ServeCredential {
     /// The members of a credential.

@@ -1,4 +1,4 @@
-/// The three Security Hub operations `triage serve` answers (`shared/spec/serve.md`), named as
+/// The three Security Hub operations `triage serve` answers (`docs/serve.md`), named as
 /// the API names them; the names are also the members of the config's `quotas`.
 package enum ServeOperation: String, CaseIterable, Sendable {
     /// `PATCH /findings/batchupdate`.

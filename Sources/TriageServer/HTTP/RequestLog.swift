@@ -5,7 +5,7 @@ import TriageCore
 import Glibc
 #endif
 
-/// One line per request (`shared/spec/serve.md`): time, request id, caller account, the Region of
+/// One line per request (`docs/serve.md`): time, request id, caller account, the Region of
 /// its credential scope (an addition to serve.md, for per-Region rates), operation,
 /// status, findings in and out, latency, and for a write the store's commit number (the order in
 /// which requests committed). Never a secret, a session token or a signature: only these fields

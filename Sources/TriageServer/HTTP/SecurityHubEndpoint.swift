@@ -6,7 +6,7 @@ import TriageCore
 import TriageSigV4
 import TriageStore
 
-/// The three Security Hub operations over one findings store (`shared/spec/serve.md`): routing,
+/// The three Security Hub operations over one findings store (`docs/serve.md`): routing,
 /// the 6 MB limit, SigV4, accounts, quotas, policies, faults, and the wire format of answers and
 /// errors. A thin shell: the rules of the contract are the store's and TriageCore's.
 package final class SecurityHubEndpoint: Sendable {

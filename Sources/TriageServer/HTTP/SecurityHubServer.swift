@@ -6,7 +6,7 @@ import Synchronization
 import TriageStore
 
 /// `triage serve`: binds, says where it listens, serves until SIGINT/SIGTERM, then stops accepting,
-/// finishes the requests in flight and closes the store (`shared/spec/serve.md`).
+/// finishes the requests in flight and closes the store (`docs/serve.md`).
 package enum SecurityHubServer {
     /// What to serve and where.
     package struct Options: Sendable {

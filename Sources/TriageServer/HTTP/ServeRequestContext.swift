@@ -17,7 +17,7 @@ package struct ServeRequestContext: RequestContext {
     package var maxUploadSize: Int { ServeLimits.maxRequestBytes }
 }
 
-/// The request limits of `shared/spec/serve.md`.
+/// The request limits of `docs/serve.md`.
 package enum ServeLimits {
     /// The most a request body may carry: 6 MB (BatchImportFindings' limit per request).
     package static let maxRequestBytes = 6 * 1024 * 1024

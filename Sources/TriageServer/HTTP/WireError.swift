@@ -1,6 +1,6 @@
 import TriageSigV4
 
-/// A whole-request error as Security Hub answers it (`shared/spec/serve.md`, "Errors on the wire"):
+/// A whole-request error as Security Hub answers it (`docs/serve.md`, errors on the wire):
 /// the error shape's name (sent as `x-amzn-ErrorType` and as the body's `Code`), its HTTP status,
 /// and the message (the body's `Message`, which botocore shows).
 ///

@@ -1,7 +1,7 @@
 import TriageCore
 
 /// The condition keys a policy may test: `securityhub:ASFFSyntaxPath/<path>` for each updatable
-/// field of a BatchUpdateFindings request (`shared/spec/batchupdatefindings.md` §4), with the
+/// field of a BatchUpdateFindings request (`docs/contract.md`, accounts and access), with the
 /// values that request sets for the path.
 ///
 /// A key the request does not set is absent (no values); GetFindings and BatchImportFindings

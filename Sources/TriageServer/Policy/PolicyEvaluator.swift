@@ -1,7 +1,7 @@
 import TriageCore
 
 /// Decides a request against the policies of its key, as IAM evaluates identity-based policies
-/// (`shared/spec/serve.md`, "policies"):
+/// (`docs/serve.md`, policies):
 /// 1. an explicit `Deny` that applies (names the action, all conditions hold) denies;
 /// 2. else, if the key has any `Allow` statement, the request is allowed only when one applies
 ///    ("no identity-based policy allows" otherwise);

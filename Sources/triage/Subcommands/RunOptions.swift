@@ -5,7 +5,7 @@ import TriageJob
 import Glibc
 #endif
 
-/// Options shared by `validate` and `apply` (`shared/spec/cli.md`).
+/// Options shared by `validate` and `apply` (`docs/contract.md`).
 struct RunOptions: ParsableArguments {
     @Argument(help: "Decision files (NDJSON or CSV, gzip or not); '-' or nothing for standard input.")
     var inputs: [String] = []

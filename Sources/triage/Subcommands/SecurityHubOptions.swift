@@ -2,7 +2,7 @@ import ArgumentParser
 import TriageCore
 import TriageSecurityHub
 
-/// The options of `apply --target securityhub` (`shared/spec/cli.md`, "The securityhub target").
+/// The options of `apply --target securityhub` (`docs/contract.md`, the securityhub target).
 struct SecurityHubOptions: ParsableArguments {
     @Option(
         name: .customLong("endpoint-url"),

@@ -3,7 +3,7 @@ import Foundation
 import TriageIO
 import TriageServer
 
-/// `triage serve`: the store over the Security Hub REST API (`shared/spec/serve.md`).
+/// `triage serve`: the store over the Security Hub REST API (`docs/serve.md`).
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",

@@ -2,7 +2,7 @@ import Testing
 
 @testable import TriageCore
 
-/// §3 of `shared/spec/batchupdatefindings.md`, row by row, on ``CustomerState`` alone.
+/// The apply semantics of `docs/contract.md`, row by row, on ``CustomerState`` alone.
 @Suite struct CustomerStateApplyTests {
     static let now = "2026-11-24T02:00:00.000Z"
 

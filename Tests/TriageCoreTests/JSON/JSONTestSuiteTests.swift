@@ -3,7 +3,7 @@ import Testing
 import TriageCore
 import TriageTestSupport
 
-/// Every case of JSONTestSuite (`shared/testdata/json/test_parsing`): `y_` accepted, `n_`
+/// Every case of JSONTestSuite (`Tests/Fixtures/ThirdParty/json/test_parsing`): `y_` accepted, `n_`
 /// rejected, `i_` never crash, by both the tree parser and the skipping scanner.
 @Suite struct JSONTestSuiteTests {
     static let directory = TestPaths.testData("json/test_parsing")

@@ -1,7 +1,7 @@
 import Testing
 import TriageCore
 
-/// How a finding is tested against GetFindings filters (`shared/spec/serve.md`), kind by kind.
+/// How a finding is tested against GetFindings filters (`docs/serve.md`), kind by kind.
 @Suite struct FindingsQueryMatchingTests {
     /// 2026-01-10T00:00:00Z in epoch milliseconds.
     static let now: Int64 = 1_768_003_200_000

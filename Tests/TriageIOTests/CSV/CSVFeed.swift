@@ -64,16 +64,16 @@ enum CSVFeed {
         }
     }
 
-    /// The files with `ext` in a shared test-data folder, sorted by name.
+    /// The files with `ext` in a third-party test-data folder, sorted by name.
     static func files(_ folder: String, ext: String = "csv") -> [String] {
-        let directory = CSVTestData.sharedDirectory().appendingPathComponent(folder)
+        let directory = CSVTestData.thirdPartyDirectory().appendingPathComponent(folder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.filter { $0.hasSuffix("." + ext) }.sorted().map { "\(folder)/\($0)" }
     }
 
-    /// The bytes of a file under the shared test data.
+    /// The bytes of a file under the third-party test data.
     static func bytes(_ path: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: CSVTestData.sharedDirectory().appendingPathComponent(path)))
+        [UInt8](try Data(contentsOf: CSVTestData.thirdPartyDirectory().appendingPathComponent(path)))
     }
 
     /// A small seeded generator (SplitMix64) so that "random" chunkings repeat from run to run.

@@ -1,8 +1,8 @@
 import Foundation
 import TriageTestSupport
 
-/// The shared third-party test data, through the one lookup in `TestPaths`.
+/// The third-party test data, through the one lookup in `TestPaths`.
 enum CSVTestData {
-    /// `shared/testdata`.
-    static func sharedDirectory() -> URL { TestPaths.sharedTestData }
+    /// `Tests/Fixtures/ThirdParty`.
+    static func thirdPartyDirectory() -> URL { TestPaths.thirdPartyTestData }
 }

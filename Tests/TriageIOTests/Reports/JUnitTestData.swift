@@ -1,9 +1,9 @@
 import Foundation
 import TriageTestSupport
 
-/// The JUnit schemas of `shared/testdata` and scratch directories, through `TestPaths`.
+/// The JUnit schemas of `Tests/Fixtures/ThirdParty/junit` and scratch directories, through `TestPaths`.
 enum JUnitTestData {
-    /// `shared/testdata/junit/schemas/<name>`.
+    /// `Tests/Fixtures/ThirdParty/junit/schemas/<name>`.
     static func schema(_ name: String) -> String { TestPaths.testData("junit/schemas/\(name)").path }
     /// The strict windyroad schema.
     static var windyroad: String { schema("windyroad/JUnit.xsd") }
