@@ -66,11 +66,12 @@ struct ReportRenderer: Sendable {
         }
     }
 
-    /// Writes the JSON report by ``OutputPath``'s rule (`-` = stdout).
+    /// Writes the JSON report by ``OutputPath``'s rule (`-` = stdout), gzip-compressed when the
+    /// path ends in `.gz` (``GzipPath``).
     func writeJSON(to path: String) throws(OutputError) {
         let output = try FileOutput(path: path)
         do {
-            let writer = JSONReportWriter(output: output)
+            let writer = try JSONReportWriter(output: output, gzip: GzipPath.names(path))
             try writer.begin(summary)
             try forEachEntry { _, entry in if entry.outcome.isProcessed { try writer.processed(entry) } }
             try writer.beginUnprocessed()
@@ -83,11 +84,12 @@ struct ReportRenderer: Sendable {
         }
     }
 
-    /// Writes the JUnit report by ``OutputPath``'s rule: one suite per input.
+    /// Writes the JUnit report by ``OutputPath``'s rule: one suite per input; gzip-compressed when
+    /// the path ends in `.gz` (``GzipPath``).
     func writeJUnit(to path: String) throws(OutputError) {
         let output = try FileOutput(path: path)
         do {
-            let writer = try JUnitWriter(output: output)
+            let writer = try JUnitWriter(output: output, gzip: GzipPath.names(path))
             let hostname = Self.hostname()
             var open = -1
             func openSuite(_ input: Int) throws {

@@ -11,7 +11,9 @@ package struct JournalError: Error, Sendable, CustomStringConvertible {
 
 /// Reads a run journal written by ``JournalWriter``. A last entry that is torn (no line end, a
 /// checksum that does not match, JSON that does not parse) is ignored; a broken entry before the
-/// last is an error.
+/// last is an error. A gzip journal (known by its magic bytes, whatever its name) is read member
+/// by member (``GzipMemberSource``): a torn last member is ignored like a torn last line, and
+/// data zlib rejects is an error.
 package enum JournalReader {
     /// One run found in a journal (a journal appended to by `--resume` holds several).
     package struct Run: Sendable {
@@ -42,7 +44,7 @@ package enum JournalReader {
     ) throws(JournalError) -> [Run] {
         let source: ByteSource
         do {
-            source = try FileByteSource(path: path)
+            source = try open(path)
         } catch {
             throw JournalError(message: "\(path): \(error.message)")
         }
@@ -70,6 +72,22 @@ package enum JournalReader {
             }
         }
         return runs
+    }
+
+    /// The journal's bytes: decompressed when the file starts with the gzip magic number.
+    private static func open(_ path: String) throws(InputError) -> ByteSource {
+        let file = try FileByteSource(path: path)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2, alignment: 1)
+        defer { buffer.deallocate() }
+        var count = 0
+        while count < buffer.count {
+            let got = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))
+            if got == 0 { break }
+            count += got
+        }
+        let head = Array(buffer[0..<count])
+        let replayed: ByteSource = head.isEmpty ? file : PrefixedByteSource(prefix: head, rest: file)
+        return head == [0x1F, 0x8B] ? GzipMemberSource(wrapping: replayed) : replayed
     }
 
     private static func parseEntry(_ line: UnsafeRawBufferPointer) -> [JSONMember]? {

@@ -13,8 +13,16 @@ import Glibc
 /// any request: malformed or invalid; recomputed on resume, kept for `triage report`), `end`.
 /// Not thread-safe: the pipeline calls it under its lock.
 /// `@unchecked Sendable`: callers serialise every call (the pipeline holds `ApplyLedger`'s lock).
+///
+/// A journal whose path ends in `.gz` (``GzipPath``) is gzip-compressed, each entry a gzip member
+/// of its own (a multi-member stream that `gzip -d` reads whole): whatever is durable (synced) is
+/// complete members, so a crash tears at most the last member, which the reader ignores
+/// (``GzipMemberSource``) and ``cutTornTail(_:)`` cuts off, as it does a torn last line. zlib's
+/// fastest level: entries are compressed under the pipeline's lock.
 package final class JournalWriter: @unchecked Sendable {
     private let output: FileOutput
+    /// The compressor of a gzip journal.
+    private let gzip: GzipWriter?
     /// The journal's path.
     package var path: String { output.path }
 
@@ -28,11 +36,14 @@ package final class JournalWriter: @unchecked Sendable {
             try Self.cutTornTail(path)
             output = try FileOutput(path: path, atomic: false, append: true)
         }
+        gzip = GzipPath.names(path) ? try GzipWriter(output: output, level: 1) : nil
     }
 
-    /// Truncates `path` after its last line feed (nothing when it ends with one, is missing, or
-    /// is not a regular file: a journal on a device or FIFO is only ever written to).
-    static func cutTornTail(_ path: String) throws(OutputError) {
+    /// Truncates `path` after its last complete entry (nothing when it ends with one, is missing,
+    /// or is not a regular file: a journal on a device or FIFO is only ever written to): after its
+    /// last line feed, or for a gzip journal (known by its magic bytes) after its last complete
+    /// gzip member. A gzip journal with data zlib rejects is an error, not cut.
+    package static func cutTornTail(_ path: String) throws(OutputError) {
         var status = stat()
         guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return }
         let fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
@@ -40,6 +51,14 @@ package final class JournalWriter: @unchecked Sendable {
         defer { Glibc.close(fd) }
         var end = lseek(fd, 0, SEEK_END)
         guard end > 0 else { return }
+        var magic: [UInt8] = [0, 0]
+        if magic.withUnsafeMutableBytes({ Glibc.pread(fd, $0.baseAddress, 2, 0) }) == 2, magic == [0x1F, 0x8B] {
+            let keep = try completeGzipLength(path)
+            if off_t(keep) != end, ftruncate(fd, off_t(keep)) != 0 {
+                throw OutputError(path: path, "cannot cut the torn last entry", errno: errno)
+            }
+            return
+        }
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while end > 0 {
             let start = max(0, end - off_t(chunk.count))
@@ -56,6 +75,19 @@ package final class JournalWriter: @unchecked Sendable {
             end = start
         }
         if ftruncate(fd, 0) != 0 { throw OutputError(path: path, reason: "cannot cut the torn last entry") }
+    }
+
+    /// The length of a gzip journal's complete members (all of it, unless its last member is torn).
+    private static func completeGzipLength(_ path: String) throws(OutputError) -> Int64 {
+        do throws(InputError) {
+            let members = GzipMemberSource(wrapping: try FileByteSource(path: path))
+            let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
+            defer { chunk.deallocate() }
+            while try members.read(into: chunk) > 0 {}
+            return members.completeLength
+        } catch {
+            throw OutputError(path: path, reason: "cannot find the journal's last complete entry: \(error.message)")
+        }
     }
 
     /// Writes the header of a new run.
@@ -129,9 +161,16 @@ package final class JournalWriter: @unchecked Sendable {
     private func writeEntry(_ json: [UInt8]) throws(OutputError) {
         let crc = json.withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }
         let hex = String(crc, radix: 16)
-        try output.write(String(repeating: "0", count: 8 - hex.count) + hex + " ")
-        try output.write(json)
-        try output.write([0x0A])
+        var line = Array((String(repeating: "0", count: 8 - hex.count) + hex + " ").utf8)
+        line.reserveCapacity(line.count + json.count + 1)
+        line.append(contentsOf: json)
+        line.append(0x0A)
+        if let gzip {
+            try gzip.write(line)
+            try gzip.endMember()
+        } else {
+            try output.write(line)
+        }
     }
 
     /// `[[sequence,input,line,id,productArn,code,message],...]`; code and message are null when processed.

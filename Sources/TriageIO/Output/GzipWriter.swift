@@ -40,6 +40,14 @@ package final class GzipWriter {
         try deflate(UnsafeRawBufferPointer(start: nil, count: 0), flush: Z_FINISH)
     }
 
+    /// Ends the gzip member and starts the next one: the bytes written so far form complete
+    /// members on their own (a multi-member stream, RFC 1952 §2.2, which `gzip -d` reads as one).
+    package func endMember() throws(OutputError) {
+        try finish()
+        deflateReset(&stream)
+        finished = false
+    }
+
     private func deflate(_ input: UnsafeRawBufferPointer, flush: Int32) throws(OutputError) {
         stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
         stream.avail_in = uInt(input.count)

@@ -6,13 +6,37 @@ import TriageCore
 /// Call ``begin(_:)``, ``processed(_:)`` for each processed record in input order,
 /// ``beginUnprocessed()``, ``unprocessed(_:)`` for each failed record in input order, then
 /// ``finish()``. Memory does not grow with the number of entries.
+///
+/// With `gzip` the document is compressed (one gzip member, ended by ``finish()``) on its way to
+/// the output, 256 KiB at a time.
 package final class JSONReportWriter {
     private let output: FileOutput
+    private let gzip: GzipWriter?
+    /// Bytes waiting for the compressor (with `gzip` only).
+    private var pending: [UInt8] = []
     private var first = true
 
-    /// Writes to `output` (which the caller commits or discards).
-    package init(output: FileOutput) {
+    /// Writes to `output` (which the caller commits or discards), gzip-compressed when `gzip`.
+    package init(output: FileOutput, gzip: Bool = false) throws(OutputError) {
         self.output = output
+        self.gzip = gzip ? try GzipWriter(output: output) : nil
+    }
+
+    /// Appends bytes through a closure that writes into a buffer directly.
+    private func append(_ body: (inout [UInt8]) -> Void) throws(OutputError) {
+        guard let gzip else { return try output.withBuffer(body) }
+        body(&pending)
+        if pending.count >= 256 << 10 { try drain(gzip) }
+    }
+
+    private func append(_ text: String) throws(OutputError) {
+        try append { $0.append(contentsOf: text.utf8) }
+    }
+
+    /// Hands the pending bytes to the compressor.
+    private func drain(_ gzip: GzipWriter) throws(OutputError) {
+        try gzip.write(pending)
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// Writes the opening and the summary, and opens `ProcessedFindings`.
@@ -76,13 +100,13 @@ package final class JSONReportWriter {
             out.append(UInt8(ascii: "]"))
         }
         out.append(contentsOf: "},\n  \"ProcessedFindings\": [".utf8)
-        try output.write(out)
+        try append { $0.append(contentsOf: out) }
         first = true
     }
 
     /// Appends a processed entry.
     package func processed(_ entry: ReportEntry) throws(OutputError) {
-        try output.withBuffer { out in
+        try append { out in
             out.append(contentsOf: (first ? "\n    {" : ",\n    {").utf8)
             out.append(contentsOf: "\"Id\": ".utf8)
             Self.appendOptional(entry.id, to: &out)
@@ -96,7 +120,7 @@ package final class JSONReportWriter {
 
     /// Closes `ProcessedFindings` and opens `UnprocessedFindings`.
     package func beginUnprocessed() throws(OutputError) {
-        try output.write(first ? "],\n  \"UnprocessedFindings\": [" : "\n  ],\n  \"UnprocessedFindings\": [")
+        try append(first ? "],\n  \"UnprocessedFindings\": [" : "\n  ],\n  \"UnprocessedFindings\": [")
         first = true
     }
 
@@ -104,7 +128,7 @@ package final class JSONReportWriter {
     package func unprocessed(_ entry: ReportEntry) throws(OutputError) {
         let code = entry.outcome.errorCode ?? .internalFailure
         let message = entry.outcome.errorMessage ?? ""
-        try output.withBuffer { out in
+        try append { out in
             out.append(contentsOf: (first ? "\n    {" : ",\n    {").utf8)
             out.append(contentsOf: "\"FindingIdentifier\": ".utf8)
             if entry.id == nil, entry.productArn == nil {
@@ -126,9 +150,13 @@ package final class JSONReportWriter {
         first = false
     }
 
-    /// Closes the document (the caller commits the output).
+    /// Closes the document, and the gzip member (the caller commits the output).
     package func finish() throws(OutputError) {
-        try output.write(first ? "]\n}\n" : "\n  ]\n}\n")
+        try append(first ? "]\n}\n" : "\n  ]\n}\n")
+        if let gzip {
+            try drain(gzip)
+            try gzip.finish()
+        }
     }
 
     private static func appendOptional(_ value: String?, to out: inout [UInt8]) {

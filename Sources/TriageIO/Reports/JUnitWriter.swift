@@ -22,7 +22,8 @@ import CLibXML2
 /// ``init(output:)`` writes to the caller's output, which the caller commits or discards after
 /// ``finish()``; ``init(path:)`` opens the path by ``OutputPath``'s rule (atomic replacement of a
 /// regular file, in place for a device or FIFO), commits it in ``finish()`` and discards it when
-/// the writer is dropped unfinished.
+/// the writer is dropped unfinished. A report whose path ends in `.gz` (``GzipPath``), or one
+/// made with `gzip: true`, is written gzip-compressed.
 package final class JUnitWriter {
     private enum State {
         case betweenSuites
@@ -50,18 +51,28 @@ package final class JUnitWriter {
         } catch {
             throw JUnitWriterError(.open, "cannot create the file", output: error)
         }
-        try self.init(output: output, owned: true)
+        try self.init(output: output, owned: true, gzip: GzipPath.names(path))
     }
 
-    /// Writes the XML declaration and `<testsuites>` to `output`, which the caller commits.
-    package convenience init(output: FileOutput) throws(JUnitWriterError) {
-        try self.init(output: output, owned: false)
+    /// Writes the XML declaration and `<testsuites>` to `output`, which the caller commits;
+    /// gzip-compressed when `gzip`.
+    package convenience init(output: FileOutput, gzip: Bool = false) throws(JUnitWriterError) {
+        try self.init(output: output, owned: false, gzip: gzip)
     }
 
-    private init(output: FileOutput, owned: Bool) throws(JUnitWriterError) {
+    private init(output: FileOutput, owned: Bool, gzip: Bool) throws(JUnitWriterError) {
         _ = Self.libxml2Ready
         self.path = output.path
-        file = JUnitOutputFile(output: output)
+        var compressor: GzipWriter?
+        if gzip {
+            do throws(OutputError) {
+                compressor = try GzipWriter(output: output)
+            } catch {
+                if owned { output.discard() }
+                throw JUnitWriterError(.open, "cannot start gzip", output: error)
+            }
+        }
+        file = JUnitOutputFile(output: output, gzip: compressor)
         ownsOutput = owned
         let context = Unmanaged.passUnretained(file).toOpaque()
         let output = xmlOutputBufferCreateIO(
