@@ -31,10 +31,12 @@ import TriageTestSupport
         let commands = try ManifestCommands.all(under: TestPaths.packageRoot)
         let listing = commands.map { "\($0.location): triage \($0.arguments.joined(separator: " "))" }
             .joined(separator: "\n")
-        // One per scheduler at least: Kubernetes 1, Batch 1, GitHub 2, GitLab 2, systemd 1, cron 1.
+        // Kubernetes 1, Batch 1, GitHub 2 and GitLab 2 (validate, apply), systemd 1, cron 1.
         #expect(commands.count >= 8, "\(listing)")
+        let least = ["jobs/kubernetes": 1, "jobs/aws-batch": 1, "jobs/ci": 4, "jobs/systemd": 1, "jobs/cron": 1]
         for directory in ManifestCommands.directories {
-            #expect(commands.contains { $0.location.hasPrefix(directory + "/") }, "none in \(directory):\n\(listing)")
+            let found = commands.filter { $0.location.hasPrefix(directory + "/") }.count
+            #expect(found >= least[directory, default: 1], "\(found) in \(directory):\n\(listing)")
         }
         for command in commands {
             do {
@@ -57,6 +59,8 @@ import TriageTestSupport
               triage apply --inbox /inbox --region "$SECURITYHUB_REGION" \\
                 --metrics '/inbox/a b.prom' &
             echo triage is not run here; exec triage report "$@" --report=-
+                    name: triage validate
+            Description: triage apply --inbox on AWS Batch
             """
         let found = ManifestCommands.commands(in: text, file: "x")
         #expect(
@@ -73,8 +77,10 @@ import TriageTestSupport
 
 /// Finds the triage command lines in the job definitions. The convention the definitions keep: a
 /// triage invocation is a shell command whose first word is `triage` (or a path ending in
-/// `/triage`) followed by a subcommand, on one line or continued with backslashes; it ends at the
-/// first unquoted `;`, `&`, `|`, `>`, `<`, `)` or the end of the line. Comment lines are skipped.
+/// `/triage`) followed by a subcommand, in command position: first on its line (after a YAML list's
+/// `- ` or an `exec`), or after `;`, `&`, `|`, `(` or `=` (`ExecStart=`). It is on one line or
+/// continued with backslashes, and ends at the first unquoted `;`, `&`, `|`, `>`, `<`, `)` or the
+/// end of the line. Comment lines are skipped; prose such as `name: triage validate` is not a command.
 enum ManifestCommands {
     struct Command {
         /// `FILE:LINE` of the invocation's first line.
@@ -129,8 +135,8 @@ enum ManifestCommands {
         return commands
     }
 
-    /// Where `triage SUBCOMMAND` starts a command: at the line's start or after whitespace, `;`,
-    /// `&`, `|`, `(` or `=` (`ExecStart=`), the word being `triage` or a path ending in `/triage`.
+    /// Where `triage SUBCOMMAND` starts a command, the word being `triage` or a path ending in
+    /// `/triage`, in command position (see the type's documentation).
     static func invocationStarts(in line: String) -> [String.Index] {
         var starts: [String.Index] = []
         var position = line.startIndex
@@ -146,9 +152,20 @@ enum ManifestCommands {
             let rest = line[range.upperBound...]
             guard rest.first == " " || rest.first == "\t" else { continue }
             let next = rest.drop { $0 == " " || $0 == "\t" }.prefix { !($0 == " " || $0 == "\t") }
-            if subcommands.contains(String(next)) { starts.append(wordStart) }
+            if subcommands.contains(String(next)), isCommandPosition(line[..<wordStart]) { starts.append(wordStart) }
         }
         return starts
+    }
+
+    /// Whether a command may start after `before`: nothing but blanks, a YAML `- ` or `exec`, or a
+    /// shell operator or `=` last.
+    private static func isCommandPosition(_ before: Substring) -> Bool {
+        var before = before.trimmingCharacters(in: .whitespaces)[...]
+        if before.hasSuffix("exec"), before.dropLast(4).last.map(isBoundary) ?? true {
+            before = before.dropLast(4).trimmingCharacters(in: .whitespaces)[...]
+        }
+        if before.isEmpty || before == "-" { return true }
+        return ";&|(=".contains(before.last!)
     }
 
     private static func isBoundary(_ character: Character) -> Bool {
