@@ -40,7 +40,9 @@ extension DecisionJob {
                     appliedOutcome: { sequence in
                         configuration.target == nil ? .processed : ledger.outcome(sequence)
                     })
-                let rendered = renderer.writeAll(jsonPath: configuration.reportPath, junitPath: configuration.junitPath)
+                let rendered = renderer.writeAll(
+                    jsonPath: configuration.reportPath, junitPath: configuration.junitPath,
+                    junitCases: configuration.junitCases)
                 reports = rendered.written
                 outputFailures += rendered.failures.map { "\($0)" }
             }

@@ -21,9 +21,10 @@ struct ReportRenderer: Sendable {
     /// spool on its own). Returns the reports written, as (kind, path), and the failures, in the
     /// order asked for, each naming its report's path: one report failing does not keep the other
     /// from being written, and the caller can say which is there. A report that fails leaves no
-    /// temporary file (and the file it would have replaced as it was).
+    /// temporary file (and the file it would have replaced as it was). `junitCases` chooses the
+    /// JUnit report's test cases (``writeJUnit(to:cases:)``).
     func writeAll(
-        jsonPath: String?, junitPath: String?
+        jsonPath: String?, junitPath: String?, junitCases: RunConfiguration.JUnitCases = .all
     ) -> (written: [(kind: String, path: String)], failures: [OutputError]) {
         do throws(OutputError) {
             try spool.flush()
@@ -40,7 +41,7 @@ struct ReportRenderer: Sendable {
                 if jobs[index].kind == "report" {
                     try writeJSON(to: jobs[index].path)
                 } else {
-                    try writeJUnit(to: jobs[index].path)
+                    try writeJUnit(to: jobs[index].path, cases: junitCases)
                 }
             } catch {
                 failures.withLock { $0[index] = error }
@@ -54,7 +55,7 @@ struct ReportRenderer: Sendable {
     }
 
     /// Walks the spool, giving each record its final outcome.
-    private func forEachEntry(_ body: (Int, ReportEntry) throws -> Void) throws {
+    func forEachEntry(_ body: (Int, ReportEntry) throws -> Void) throws {
         var sequence = 0
         try spool.forEach { record in
             defer { sequence += 1 }
@@ -84,70 +85,9 @@ struct ReportRenderer: Sendable {
         }
     }
 
-    /// Writes the JUnit report by ``OutputPath``'s rule: one suite per input; gzip-compressed when
-    /// the path ends in `.gz` (``GzipPath``).
-    func writeJUnit(to path: String) throws(OutputError) {
-        let output = try FileOutput(path: path)
-        do {
-            let writer = try JUnitWriter(output: output, gzip: GzipPath.names(path))
-            let hostname = Self.hostname()
-            var open = -1
-            func openSuite(_ input: Int) throws {
-                let counts = tally.inputs[input]
-                let seconds = max(0, Double(counts.finishedAt - counts.startedAt) / 1000)
-                try writer.beginSuite(
-                    JUnitSuite(
-                        name: summary.inputs[input], package: "triage", id: input,
-                        timestamp: JUnitSuite.timestamp(
-                            unixSeconds: (counts.startedAt == 0 ? SystemClock.nowMilliseconds() : counts.startedAt)
-                                / 1000
-                        ),
-                        hostname: hostname, tests: counts.records, failures: counts.failed, errors: 0,
-                        time: seconds,
-                        properties: [
-                            (name: "target", value: summary.target),
-                            (name: "inputs", value: summary.inputs.joined(separator: " ")),
-                            (name: "dryRun", value: String(summary.dryRun)),
-                        ]
-                            + (summary.remote.map { remote in
-                                [
-                                    (name: "regions", value: remote.regions.keys.sorted().joined(separator: " ")),
-                                    (name: "endpoint", value: remote.endpoint),
-                                ]
-                            } ?? [])))
-            }
-            func closeSuite() throws { try writer.endSuite(systemOut: "", systemErr: "") }
-            try forEachEntry { input, entry in
-                while open < input {
-                    if open >= 0 { try closeSuite() }
-                    open += 1
-                    try openSuite(open)
-                }
-                var failure: JUnitFailure?
-                if case .failed(let code, let message) = entry.outcome {
-                    failure = JUnitFailure(type: code.rawValue, message: message, text: "\(entry.input):\(entry.line)")
-                }
-                try writer.testCase(
-                    name: entry.id ?? "line \(entry.line)", classname: entry.productArn ?? entry.input, time: 0,
-                    failure: failure)
-            }
-            while open < summary.inputs.count - 1 {
-                if open >= 0 { try closeSuite() }
-                open += 1
-                try openSuite(open)
-            }
-            if open >= 0 { try closeSuite() }
-            try writer.finish()
-            try output.commit()
-        } catch {
-            output.discard()
-            throw Self.outputError(error, path: path)
-        }
-    }
-
     /// `error` as the output error of the report at `path`: the output's own error when it has
     /// one (`PATH: write failed: No space left on device`), else the error's text.
-    private static func outputError(_ error: any Error, path: String) -> OutputError {
+    static func outputError(_ error: any Error, path: String) -> OutputError {
         switch error {
         case let error as OutputError: error
         case let error as JUnitWriterError: error.output ?? OutputError(path: path, reason: error.message)
@@ -155,7 +95,7 @@ struct ReportRenderer: Sendable {
         }
     }
 
-    private static func hostname() -> String {
+    static func hostname() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
         let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -8,6 +8,15 @@ public struct RunConfiguration: Sendable {
         case auto, ndjson, csv
     }
 
+    /// Which records the JUnit report lists as test cases (`--junit-cases`).
+    public enum JUnitCases: String, Sendable, CaseIterable {
+        /// One test case per record (failing or passing).
+        case all
+        /// One failing test case per failed record, and per input one passing test case naming
+        /// how many records it processed: a small report for CI however many records a run reads.
+        case failed
+    }
+
     /// Input paths in order; `-` is standard input.
     public var inputs: [String]
     /// The process's command-line arguments after the program name, as the operating system
@@ -25,6 +34,8 @@ public struct RunConfiguration: Sendable {
     public var reportPath: String?
     /// `--junit`.
     public var junitPath: String?
+    /// `--junit-cases`: every record a test case, or only the failed ones plus one per input.
+    public var junitCases: JUnitCases = .all
     /// Whether nothing is applied.
     public var dryRun: Bool = true
     /// Where batches go; nil in a dry run.

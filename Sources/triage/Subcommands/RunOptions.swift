@@ -19,6 +19,13 @@ struct RunOptions: ParsableArguments {
     @Option(help: "JUnit XML report path.")
     var junit: String?
 
+    @Option(
+        name: .customLong("junit-cases"),
+        help: ArgumentHelp(
+            "JUnit test cases: all (one per record) or failed (one per failed record, one per input for the rest).",
+            valueName: "all|failed"))
+    var junitCases: RunConfiguration.JUnitCases = .all
+
     @Option(name: .customLong("batch-size"), help: "Findings per request, 1...100.")
     var batchSize: Int = 100
 
@@ -66,6 +73,7 @@ struct RunOptions: ParsableArguments {
         configuration.format = format
         configuration.reportPath = report
         configuration.junitPath = junit
+        configuration.junitCases = junitCases
         configuration.batchSize = batchSize
         configuration.defaultNoteAuthor = updatedBy
         configuration.dryRun = dryRun
@@ -79,3 +87,4 @@ struct RunOptions: ParsableArguments {
 }
 
 extension RunConfiguration.FormatChoice: ExpressibleByArgument {}
+extension RunConfiguration.JUnitCases: ExpressibleByArgument {}
