@@ -63,12 +63,106 @@ import Glibc
         #expect(run.stdout.isEmpty)
     }
 
-    @Test func aPortInUseIsAStartUpError() throws {
-        let first = try ServeProcess()
+    @Test func aMissingStoreIsAStartUpErrorAndNothingIsCreated() throws {
+        let directory = TestPaths.temporaryDirectory("triage-serve-missing")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("typo.sqlite").path
+        let run = try ServeProcess.runToEnd(["serve", "--port", "0", "--store", path], seconds: 15)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(
+            run.stderr.split(separator: "\n") == [
+                "triage serve: no store at \(path); give --create to start an empty one "
+                    + "(or import findings first: triage import FILE --store \(path))"
+            ], "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
+    @Test func anEmptyFileIsAStartUpErrorWithoutCreate() throws {
+        let directory = TestPaths.temporaryDirectory("triage-serve-empty")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("empty.sqlite").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
         let run = try ServeProcess.runToEnd(
-            ["serve", "--port", String(first.port), "--store", first.directory.appendingPathComponent("b.sqlite").path])
-        #expect(run.status == 2)
-        #expect(run.stderr.contains("triage serve: error:"), "\(run.stderr)")
-        first.stop()
+            ["serve", "--port", "0", "--store", path, "--config", try Self.minimalConfig(in: directory)], seconds: 15)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(
+            run.stderr.split(separator: "\n") == [
+                "triage serve: \(path) is empty, not a findings store; give --create to start an empty one "
+                    + "there (or import findings first: triage import FILE --store \(path))"
+            ], "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == [
+                "empty.sqlite", "minimal-config.json",
+            ])
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == 0)
+    }
+
+    @Test func createStartsAnEmptyStoreWhereThereIsNone() throws {
+        let directory = TestPaths.temporaryDirectory("triage-serve-create")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("new.sqlite").path
+        let server = try ServeProcess(store: path, extraArguments: ["--create"])
+        #expect(FileManager.default.fileExists(atPath: path))
+        let answer = try RawHTTP(port: server.port).exchange(
+            HTTPRequestBytes.signed(method: "POST", path: "/findings", port: server.port, body: Array("{}".utf8)))
+        #expect(answer?.status == 200)
+        #expect(answer?.json["Findings"] as? [Any] != nil)
+        #expect((answer?.json["Findings"] as? [Any])?.isEmpty == true)
+        #expect(server.stop() == 0)
+        // The store it created is a findings store: export reads it.
+        let export = try CommandRun.triage(["export", "--store", path])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stdout.isEmpty)
+    }
+
+    @Test func aPortInUseIsOneLineNamingTheAddressAndTheOption() throws {
+        let first = try ServeProcess()
+        defer { first.stop() }
+        let run = try ServeProcess.runToEnd(
+            [
+                "serve", "--port", String(first.port), "--store",
+                first.directory.appendingPathComponent("b.sqlite").path,
+                "--create", "--config", try Self.minimalConfig(in: first.directory),
+            ], seconds: 15)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(
+            run.stderr.split(separator: "\n") == [
+                "triage serve: cannot listen on 127.0.0.1:\(first.port): the port is in use; "
+                    + "choose another with --port (or --port 0 for any free port)"
+            ], "\(run.stderr)")
+        #expect(!run.stderr.contains("errno"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        #expect(first.isRunning)
+    }
+
+    @Test func aHostNotOfThisMachineIsOneLineNamingTheAddress() throws {
+        let directory = TestPaths.temporaryDirectory("triage-serve-host")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // 192.0.2.1 (TEST-NET-1, RFC 5737) is no address of this machine: EADDRNOTAVAIL.
+        let run = try ServeProcess.runToEnd(
+            [
+                "serve", "--host", "192.0.2.1", "--port", "4510", "--store",
+                directory.appendingPathComponent("s.sqlite").path, "--create", "--config",
+                try Self.minimalConfig(in: directory),
+            ], seconds: 15)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(
+            run.stderr.split(separator: "\n") == [
+                "triage serve: cannot listen on 192.0.2.1:4510: the host is not an address of this machine; "
+                    + "choose another with --host (127.0.0.1 by default)"
+            ], "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    /// A config file in `directory` (so that stderr has no notice of the default credential).
+    private static func minimalConfig(in directory: URL) throws -> String {
+        let path = directory.appendingPathComponent("minimal-config.json")
+        try Data(
+            #"{"accounts": {"000000000000": {}}, "credentials": [{"accessKeyId": "test", "secretAccessKey": "test", "account": "000000000000"}]}"#
+                .utf8
+        ).write(to: path)
+        return path.path
     }
 }

@@ -16,11 +16,13 @@ final class ServeProcess {
     /// The port it listens on.
     private(set) var port = 0
 
-    /// Starts the server with `config` (JSON text) if given, on `store` (a new one by default).
+    /// Starts the server with `config` (JSON text) if given, on `store` (by default a new one,
+    /// which it is told to create with `--create`).
     init(config: String? = nil, store: String? = nil, extraArguments: [String] = []) throws {
         directory = TestPaths.temporaryDirectory("triage-serve")
         storePath = store ?? directory.appendingPathComponent("findings.sqlite").path
-        var arguments = ["serve", "--store", storePath, "--port", "0"] + extraArguments
+        var arguments = ["serve", "--store", storePath, "--port", "0"] + (store == nil ? ["--create"] : [])
+        arguments += extraArguments
         if let config {
             let path = directory.appendingPathComponent("config.json")
             try Data(config.utf8).write(to: path)

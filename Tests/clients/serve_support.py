@@ -22,6 +22,8 @@ class Server:
         self.directory = tempfile.mkdtemp(prefix="triage-serve-")
         self.store = store or os.path.join(self.directory, "findings.sqlite")
         arguments = [TRIAGE, "serve", "--store", self.store, "--port", "0"]
+        if store is None:
+            arguments.append("--create")  # a new store: serve refuses a missing one without it
         if config is not None:
             path = os.path.join(self.directory, "config.json")
             with open(path, "w") as handle:

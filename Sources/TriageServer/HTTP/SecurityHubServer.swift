@@ -5,13 +5,20 @@ import NIOCore
 import Synchronization
 import TriageStore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `triage serve`: binds, says where it listens, serves until SIGINT/SIGTERM, then stops accepting,
 /// finishes the requests in flight and closes the store (`docs/serve.md`).
 package enum SecurityHubServer {
     /// What to serve and where.
     package struct Options: Sendable {
-        /// The store's path (created empty when missing).
+        /// The store's path.
         package var storePath: String
+        /// Whether a missing store (or a 0-byte file) is created empty; otherwise the path must
+        /// name a findings store (``StoreOptions/Access/update``).
+        package var createStore = false
         /// The address to bind, `127.0.0.1` by default.
         package var host = "127.0.0.1"
         /// The port; 0 picks a free one.
@@ -30,15 +37,20 @@ package enum SecurityHubServer {
 
     /// Serves until a signal stops it; calls `listening` with the bound host and port once it
     /// accepts connections.
-    /// - Throws: ``StoreError`` when the store cannot be opened; the bind's error.
+    /// - Throws: ``StoreError`` when the store cannot be opened; ``ListenError`` when it cannot
+    ///   listen on the host and port.
     package static func run(
         _ options: Options, log: RequestLog, listening: @escaping @Sendable (String, Int) -> Void
     ) async throws {
-        let store = try FindingsStore(path: options.storePath, options: StoreOptions())
+        var storeOptions = StoreOptions()
+        storeOptions.access = options.createStore ? .create : .update
+        let store = try FindingsStore(path: options.storePath, options: storeOptions)
         let endpoint = SecurityHubEndpoint(store: store, config: options.config, log: log, clock: options.clock)
         var logger = Logger(label: "triage.serve")
         logger.logLevel = .critical  // one line per request is ours (RequestLog); no framework chatter
         let host = options.host
+        // Set once it listens: an error before that is the bind's (``ListenError``).
+        let started = Flag()
         let application = Application(
             responder: CallbackResponder<ServeRequestContext> { request, context in
                 await endpoint.respond(to: request, context: context)
@@ -46,10 +58,15 @@ package enum SecurityHubServer {
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: options.port), serverName: nil),
             onServerRunning: { channel in
+                started.set()
                 listening(host, channel.localAddress?.port ?? options.port)
             },
             logger: logger)
-        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch  where !started.isSet {
+            throw ListenError(error, host: host, port: options.port) ?? error
+        }
         try store.syncCommitted()
     }
 
@@ -72,9 +89,83 @@ package enum SecurityHubServer {
     }
 }
 
+/// A flag set once, read from another task.
+private final class Flag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}
+
 /// The error of a run, handed from its task to the waiting thread.
 private final class ResultBox: Sendable {
     private let stored = Mutex<(any Error)?>(nil)
     func set(_ error: any Error) { stored.withLock { $0 = error } }
     var error: (any Error)? { stored.withLock { $0 } }
+}
+
+/// The server could not listen on its host and port: one line naming the address and the option
+/// that changes it.
+package struct ListenError: Error, CustomStringConvertible {
+    /// Why the bind failed.
+    package enum Reason: Sendable, Equatable {
+        /// `EADDRINUSE`: another process listens on the port.
+        case portInUse
+        /// `EACCES`: a privileged port (below 1024) without the privilege.
+        case permissionDenied
+        /// `EADDRNOTAVAIL`: the host is not an address of this machine.
+        case addressNotAvailable
+        /// The host name does not resolve.
+        case unknownHost
+        /// Any other failure of the bind, as the system describes it.
+        case other(String)
+    }
+
+    /// The address it was told to listen on.
+    package var host: String
+    package var port: Int
+    package var reason: Reason
+
+    package init(host: String, port: Int, reason: Reason) {
+        self.host = host
+        self.port = port
+        self.reason = reason
+    }
+
+    /// The listen error behind `error` (NIO's `IOError` of the bind, or its
+    /// `SocketAddressError.UnknownHost` of resolving the host); `nil` for any other error.
+    package init?(_ error: any Error, host: String, port: Int) {
+        switch error {
+        case let error as IOError:
+            switch error.errnoCode {
+            case EADDRINUSE: reason = .portInUse
+            case EACCES: reason = .permissionDenied
+            case EADDRNOTAVAIL: reason = .addressNotAvailable
+            default: reason = .other(String(cString: strerror(error.errnoCode)))
+            }
+        case is SocketAddressError.UnknownHost:
+            reason = .unknownHost
+        default:
+            return nil
+        }
+        self.host = host
+        self.port = port
+    }
+
+    /// E.g. `cannot listen on 127.0.0.1:4510: the port is in use; choose another with --port (or
+    /// --port 0 for any free port)`.
+    package var description: String {
+        let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let what =
+            switch reason {
+            case .portInUse: "the port is in use; choose another with --port (or --port 0 for any free port)"
+            case .permissionDenied:
+                "permission denied (a port below 1024 needs privileges); choose another with --port "
+                    + "(or --port 0 for any free port)"
+            case .addressNotAvailable:
+                "the host is not an address of this machine; choose another with --host (127.0.0.1 by default)"
+            case .unknownHost: "the host name does not resolve; choose another with --host (127.0.0.1 by default)"
+            case .other(let text): text
+            }
+        return "cannot listen on \(address): \(what)"
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TriageIO
 import TriageServer
+import TriageStore
 
 /// `triage serve`: the store over the Security Hub REST API (`docs/serve.md`).
 struct ServeCommand: ParsableCommand {
@@ -14,13 +15,21 @@ struct ServeCommand: ParsableCommand {
             connections, and one line per request on stderr. Without --config: access key 'test', \
             secret 'test', account 000000000000, administrator of every account.
 
+            --store must name an existing findings store (made by 'triage import'); a missing one is \
+            exit status 2 unless --create is given, which starts an empty store there. A port in use \
+            is exit status 2 too: choose another with --port (--port 0 picks a free one).
+
             Example:
+              triage import samples/findings.ndjson.gz --store findings.sqlite
               triage serve --store findings.sqlite --port 4510 &
               aws securityhub get-findings --region us-east-1 \\
                 --endpoint-url http://127.0.0.1:4510
             """)
 
     @OptionGroup var storeOption: StoreOption
+
+    @Flag(help: "Create an empty store when --store names none (BatchImportFindings or 'triage import' fills it).")
+    var create = false
 
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -52,13 +61,24 @@ struct ServeCommand: ParsableCommand {
             }
         } else {
             serveConfig = .defaultConfig
+        }
+        let storePath = storeOption.path
+        // A mistyped path must not look like a store whose findings all vanished.
+        if !create && !FileManager.default.fileExists(atPath: storePath) {
+            StandardError.print(
+                "triage serve: no store at \(storePath); give --create to start an empty one "
+                    + "(or import findings first: triage import FILE --store \(storePath))")
+            throw ExitCode(ExitStatus.notDone.rawValue)
+        }
+        if config == nil {
             StandardError.print(
                 "triage serve: no --config: access key test, secret test, account 000000000000 "
                     + "(administrator of every account); quotas per account and Region: BatchUpdateFindings and "
                     + "BatchImportFindings 10/s (burst 30), GetFindings 3/s (burst 6); no faults")
         }
         var options = SecurityHubServer.Options(
-            storePath: storeOption.path, config: serveConfig, clock: SystemClock.milliseconds)
+            storePath: storePath, config: serveConfig, clock: SystemClock.milliseconds)
+        options.createStore = create
         options.host = host
         options.port = port
         do {
@@ -66,6 +86,14 @@ struct ServeCommand: ParsableCommand {
                 // Unbuffered: scripts wait for this line.
                 FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
             }
+        } catch let error as ListenError {
+            StandardError.print("triage serve: \(error)")
+            throw ExitCode(ExitStatus.notDone.rawValue)
+        } catch let error as StoreError where error.code == .empty && !create {
+            StandardError.print(
+                "triage serve: \(storePath) is empty, not a findings store; give --create to start an empty "
+                    + "one there (or import findings first: triage import FILE --store \(storePath))")
+            throw ExitCode(ExitStatus.notDone.rawValue)
         } catch {
             StandardError.print("triage serve: error: \(error)")
             throw ExitCode(ExitStatus.notDone.rawValue)
