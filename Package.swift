@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries (Debian: zlib1g-dev, libxml2-dev).
@@ -64,12 +65,14 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        // The pipeline: the only module that creates queues.
+        // The pipeline: the only module that creates queues. Prometheus: the `--metrics` file
+        // (its registry writes the text exposition format).
         .target(
             name: "TriageJob",
             dependencies: [
                 "TriageCore", "TriageIO", "TriageStore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .executableTarget(
             name: "triage",

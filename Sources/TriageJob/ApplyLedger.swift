@@ -15,6 +15,8 @@ final class ApplyLedger: Sendable {
         var failedByInput: [Int: Int] = [:]
         var sample = FailureSample()
         var batches = 0
+        /// Records given their outcome by this run's finished batches.
+        var decided = 0
         /// Batch entries written out to the journal (durable or not yet).
         var written = 0
         var journal: JournalWriter?
@@ -72,6 +74,7 @@ final class ApplyLedger: Sendable {
                 }
             }
             state.batches += 1
+            state.decided += batch.members.count
             guard let journal = state.journal, state.journalError == nil else { return nil }
             do throws(OutputError) {
                 try journal.appendBatch(state.batches, records: records, durable: false)
@@ -149,6 +152,12 @@ final class ApplyLedger: Sendable {
             }
         }
         if let error { throw error }
+    }
+
+    /// Records this run's finished batches decided so far, and their failures by code (the
+    /// metrics file during a run).
+    var decidedSoFar: (records: Int, failedByCode: ErrorCounts) {
+        state.withLock { ($0.decided, $0.failedByCode) }
     }
 
     /// Failures of applied records, by code and by input, and the first of them.

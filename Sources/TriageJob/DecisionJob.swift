@@ -36,6 +36,10 @@ public final class DecisionJob {
             mode: ProgressLine.Mode(rawValue: configuration.progress) ?? .auto,
             verb: configuration.dryRun ? "validate" : "apply")
         defer { progress.finish() }
+        // --metrics: the file rewritten during the run (the executable writes the final one).
+        let metrics = RunMetricsTimer(
+            configuration, ledger: setup.ledger, progress: progress, startedAt: setup.startedAt)
+        defer { metrics?.stop() }
         let dispatcher: BatchSubmitter? = configuration.target.map { target in
             let concurrency = configuration.concurrency ?? target.defaultConcurrency
             if let remote = target as? RemoteBatchTarget {

@@ -36,6 +36,11 @@ public struct RunConfiguration: Sendable {
     public var junitPath: String?
     /// `--junit-cases`: every record a test case, or only the failed ones plus one per input.
     public var junitCases: JUnitCases = .all
+    /// `--metrics`: the Prometheus textfile-collector file (``RunMetrics``), rewritten every
+    /// `metricsInterval` seconds during the run; the executable writes the final one.
+    public var metricsPath: String?
+    /// Seconds between two writes of the metrics file during the run.
+    public var metricsInterval: Double = 5
     /// Whether nothing is applied.
     public var dryRun: Bool = true
     /// Where batches go; nil in a dry run.

@@ -26,7 +26,10 @@ struct RunSetup {
         catalog = try InputCatalog(configuration)
         targetName = configuration.target?.name ?? "none (dry run)"
         let journalPath = configuration.dryRun ? nil : configuration.journalPath
-        for (kind, path) in [("report", configuration.reportPath), ("junit", configuration.junitPath)] {
+        for (kind, path) in [
+            ("report", configuration.reportPath), ("junit", configuration.junitPath),
+            ("metrics", configuration.metricsPath),
+        ] {
             if let path, path != "-" { try Self.checkOutput(path, kind: kind) }
         }
         // The journal is appended to in place, not replaced.

@@ -9,12 +9,16 @@ public struct RemoteStatistics: Sendable, Equatable {
         public var throttled = 0
         /// Records sent there (each record once, however often it was re-sent).
         public var findings = 0
+        /// Of `requests`, those sent again (see ``RemoteStatistics/retries``): the metrics file's
+        /// `triage_retries_total{region}`.
+        public var retries = 0
 
         /// Zero counts.
-        public init(requests: Int = 0, throttled: Int = 0, findings: Int = 0) {
+        public init(requests: Int = 0, throttled: Int = 0, findings: Int = 0, retries: Int = 0) {
             self.requests = requests
             self.throttled = throttled
             self.findings = findings
+            self.retries = retries
         }
     }
 

@@ -102,7 +102,7 @@ struct ApplyCommand: ParsableCommand {
         let result = try DecisionJob(configuration: configuration).run()
         try store.finishRehearsal()
         RunSummaryLine.print(result, verb: dryRun ? "apply --dry-run" : "apply", quiet: options.quiet)
-        throw ExitCode(ExitStatus.of(result).rawValue)
+        throw RunEnd.exitCode(for: result, metricsPath: options.metrics)
     }
 
     /// `--target securityhub`: a dry run plans per Region and needs no credentials; a real run
@@ -137,6 +137,6 @@ struct ApplyCommand: ParsableCommand {
         defer { target?.shutdown() }
         let result = try DecisionJob(configuration: configuration).run()
         RunSummaryLine.print(result, verb: dryRun ? "apply --dry-run" : "apply", quiet: options.quiet)
-        throw ExitCode(ExitStatus.of(result).rawValue)
+        throw RunEnd.exitCode(for: result, metricsPath: options.metrics)
     }
 }

@@ -26,6 +26,12 @@ struct RunOptions: ParsableArguments {
             valueName: "all|failed"))
     var junitCases: RunConfiguration.JUnitCases = .all
 
+    @Option(
+        help: ArgumentHelp(
+            "Prometheus textfile-collector file, rewritten (temporary file, then rename) during the run and at its end.",
+            valueName: "PATH"))
+    var metrics: String?
+
     @Option(name: .customLong("batch-size"), help: "Findings per request, 1...100.")
     var batchSize: Int = 100
 
@@ -64,6 +70,9 @@ struct RunOptions: ParsableArguments {
         if report == "-", junit == "-" {
             throw ValidationError("--report and --junit cannot both be '-'")
         }
+        if metrics == "-" {
+            throw ValidationError("--metrics needs a file path (it is rewritten during the run), not '-'")
+        }
     }
 
     /// The run's configuration.
@@ -74,6 +83,7 @@ struct RunOptions: ParsableArguments {
         configuration.reportPath = report
         configuration.junitPath = junit
         configuration.junitCases = junitCases
+        configuration.metricsPath = metrics
         configuration.batchSize = batchSize
         configuration.defaultNoteAuthor = updatedBy
         configuration.dryRun = dryRun

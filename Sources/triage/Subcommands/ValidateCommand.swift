@@ -19,6 +19,6 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let result = try DecisionJob(configuration: options.configuration(dryRun: true)).run()
         RunSummaryLine.print(result, verb: "validate", quiet: options.quiet)
-        throw ExitCode(ExitStatus.of(result).rawValue)
+        throw RunEnd.exitCode(for: result, metricsPath: options.metrics)
     }
 }
