@@ -7,8 +7,21 @@ import TriageCore
 protocol BatchSubmitter: AnyObject, Sendable {
     /// Queues `batch`, blocking while too much is queued; false (nothing sent) once stopped.
     func submit(_ batch: PlannedBatch, unlessStopped stop: StopSignal?) -> Bool
-    /// Waits until every batch started has finished; returns those never started (stopped).
-    func waitForAll() -> [PlannedBatch]
+    /// Waits until every batch started has finished; returns what was left unsent (stopped).
+    func waitForAll() -> DispatchLeftover
+    /// The lanes that stopped because the target failed them, in order (exit status 5).
+    var laneStops: [LaneStop] { get }
+}
+
+extension BatchSubmitter {
+    var laneStops: [LaneStop] { [] }
+}
+
+/// What a dispatcher did not send, for `--resume`: batches never sent, and the undecided members
+/// of batches that were sent but went no further (a stop while they waited to be sent again).
+struct DispatchLeftover {
+    var neverSent: [PlannedBatch] = []
+    var unfinished: [PlannedBatch] = []
 }
 
 /// Runs batches on a concurrent Dispatch queue, at most `concurrency` at once, in plan order, and
@@ -64,9 +77,9 @@ final class BatchDispatcher: @unchecked Sendable, BatchSubmitter {
     }
 
     /// Waits for every submitted batch; every one was started, so none comes back.
-    func waitForAll() -> [PlannedBatch] {
+    func waitForAll() -> DispatchLeftover {
         group.wait()
-        return []
+        return DispatchLeftover()
     }
 
     /// One outcome per member even if a target misbehaves (never silently drop a record).

@@ -6,7 +6,8 @@ import TriageIO
 /// rendered) rather than taken for finished.
 extension DecisionJob {
     func finish(
-        _ setup: RunSetup, intake: RecordIntake, readAll: Bool, sent: Int, remote: RemoteStatistics?
+        _ setup: RunSetup, intake: RecordIntake, readAll: Bool, sent: Int, remote: RemoteStatistics?,
+        laneStops: [LaneStop]
     ) -> RunResult {
         let configuration = self.configuration
         let finishedAt = SystemClock.nowMilliseconds()
@@ -71,9 +72,11 @@ extension DecisionJob {
                 switch stop.requestedReason {
                 case .journalFailed?: .journalFailed
                 case .spoolFailed?: .spoolFailed
-                case .signal?, nil: .signal
+                case .signal?: .signal
+                case nil: laneStops.isEmpty ? .signal : .targetFailed
                 }
         }
+        result.targetStops = laneStops
         result.firstFailures = counts.sample.entries
         result.wouldChange = changes?.map(\.line)
         result.inputs = summary.inputs
@@ -81,8 +84,13 @@ extension DecisionJob {
         result.outputFailures = outputFailures
         result.journalPath = configuration.dryRun ? nil : configuration.journalPath
         result.journalIncomplete = journalIncomplete
-        if setup.startedAfresh, let path = configuration.journalPath {
-            result.notes.append("--resume: the journal \(path) records a run that finished; starting afresh")
+        if let afresh = setup.startedAfresh, let path = configuration.journalPath {
+            switch afresh {
+            case .finished:
+                result.notes.append("--resume: the journal \(path) records a run that finished; starting afresh")
+            case .missing:
+                result.notes.append("--resume: there is no journal at \(path) (nothing to resume); starting afresh")
+            }
         }
         return result
     }

@@ -55,7 +55,7 @@ extension DecisionJob {
         reading.wait()
         if let fatal {
             intake.discardOpenBatches()
-            _ = dispatcher?.waitForAll()
+            _ = dispatcher?.waitForAll()  // a fatal input error: no report, nothing to resume
             throw fatal
         }
         return inputsEnded == catalog.entries.count && !stop.isRequested

@@ -15,7 +15,7 @@ import TriageIO
 /// Stopping early is one mechanism (``StopSignal``): a signal, or a journal or spool that cannot
 /// be written, stops reading and planning; batches in flight finish; every record read but not
 /// sent is left without an outcome, counted in `remaining`, for `--resume`.
-public final class DecisionJob {
+public final class DecisionJob: Sendable {
     let configuration: RunConfiguration
     let logger: Logger
     let stop = StopSignal()
@@ -69,14 +69,17 @@ public final class DecisionJob {
         defer { stop.uninstall() }
         let readAll = try consumeInputs(setup.catalog, into: &intake, progress: progress, dispatcher: dispatcher)
         if readAll { intake.finish() } else { intake.discardOpenBatches() }
-        for batch in dispatcher?.waitForAll() ?? [] {
+        let leftover = dispatcher?.waitForAll() ?? DispatchLeftover()
+        for batch in leftover.neverSent {
             unsent.add(batch)
             progress.batchesSent.subtract(1, ordering: .relaxed)
         }
+        for batch in leftover.unfinished { unsent.add(batch) }
         setup.ledger.journalFailures(intake.takeUnjournaledFailures())
         return finish(
             setup, intake: intake, readAll: readAll, sent: progress.batchesSent.load(ordering: .relaxed),
-            remote: configuration.target?.remoteStatistics ?? planTally?.snapshot)
+            remote: configuration.target?.remoteStatistics ?? planTally?.snapshot,
+            laneStops: dispatcher?.laneStops ?? [])
     }
 
     /// Asks a running job to stop as SIGINT would (tests).

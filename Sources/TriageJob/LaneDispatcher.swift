@@ -18,8 +18,13 @@ import TriageCore
 ///   passed; they hold no slot while they wait.
 /// - Memory: at most `maxQueued` batches wait or run; ``submit(_:unlessStopped:)`` blocks the
 ///   planning thread beyond that. Regions run side by side within that read-ahead.
-/// - Stopping: batches not yet sent when the run stops are never sent (``waitForAll()`` hands them
-///   back for `--resume`); those already sent finish, retries included.
+/// - Stopping the run (a signal, a journal that cannot be written): batches not yet sent are never
+///   sent, and batches waiting to be sent again (a retry's backoff, a per-finding resend) are not
+///   either; requests on the wire finish. What was not decided is handed back by
+///   ``waitForAll()`` for `--resume`; the members a batch already has outcomes for are journaled.
+/// - Stopping a lane (``LaneStop``: credentials refused, an endpoint that fails through every
+///   retry): the same for that Region only; the other Regions go on, and batches planned for the
+///   stopped Region later are refused by ``submit(_:unlessStopped:)``.
 ///
 /// `@unchecked Sendable`: every `var` is guarded by `condition`.
 final class LaneDispatcher: @unchecked Sendable, BatchSubmitter {
@@ -61,6 +66,11 @@ final class LaneDispatcher: @unchecked Sendable, BatchSubmitter {
     private var laneOrder: [String] = []
     private var nextLane = 0
     private var gate = InFlightFindings()
+    /// Lanes stopped, by Region, and in the order they stopped.
+    private var stoppedLanes: [String: LaneStop] = [:]
+    private var stopOrder: [LaneStop] = []
+    /// What will not be sent, for `--resume`.
+    private var leftover = DispatchLeftover()
     /// Requests on the wire.
     private var onWire = 0
     /// Batches submitted and not finished (waiting, on the wire or waiting to retry).
@@ -76,14 +86,30 @@ final class LaneDispatcher: @unchecked Sendable, BatchSubmitter {
         self.maxQueued = max(256, 8 * self.concurrency)
         self.stop = stop
         self.progress = progress
+        // A stop wakes the planning thread waiting for room, and drops what waits in the lanes.
+        // On the queue: the stop may be asked for under the ledger's lock (a journal write that
+        // failed), and emptying the lanes journals what their batches decided.
+        stop.observe { [weak self] in
+            guard let self else { return }
+            queue.async { self.runStopped() }
+        }
+    }
+
+    var laneStops: [LaneStop] {
+        condition.lock()
+        defer { condition.unlock() }
+        return stopOrder
     }
 
     @discardableResult
     func submit(_ batch: PlannedBatch, unlessStopped stop: StopSignal?) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while queued >= maxQueued, !self.stop.isRequested, stop?.isRequested != true { condition.wait() }
-        if self.stop.isRequested || stop?.isRequested == true { return false }
+        while queued >= maxQueued, !self.stop.isRequested, stop?.isRequested != true, stoppedLanes[batch.region] == nil
+        {
+            condition.wait()
+        }
+        if self.stop.isRequested || stop?.isRequested == true || stoppedLanes[batch.region] != nil { return false }
         if lanes[batch.region] == nil {
             lanes[batch.region] = Lane()
             laneOrder.append(batch.region)
@@ -94,28 +120,56 @@ final class LaneDispatcher: @unchecked Sendable, BatchSubmitter {
         return true
     }
 
-    func waitForAll() -> [PlannedBatch] {
+    func waitForAll() -> DispatchLeftover {
         condition.lock()
         defer { condition.unlock() }
-        var unsent: [PlannedBatch] = []
-        while queued > 0 {
-            if stop.isRequested {
-                // Never sent: dropped from the lanes, for --resume.
-                for name in laneOrder {
-                    while lanes[name]!.hasFresh { unsent.append(lanes[name]!.popFresh()) }
-                }
-                queued = onWireOrRetrying
-                if queued == 0 { break }
-            }
-            // Woken by every finished batch; a stop request is seen within 0.2 s.
-            _ = condition.wait(until: Date().addingTimeInterval(0.2))
-        }
-        return unsent
+        // Woken by every finished batch and by a stop (which empties the lanes).
+        while queued > 0 { condition.wait() }
+        defer { leftover = DispatchLeftover() }
+        return leftover
     }
 
-    /// Batches sent at least once and not finished. Caller holds the lock.
-    private var onWireOrRetrying: Int {
-        onWire + lanes.values.reduce(0) { $0 + $1.retries.count }
+    /// The run stopped: every lane is emptied of what waits; requests on the wire finish.
+    private func runStopped() {
+        condition.lock()
+        var decided: [Decided] = []
+        for name in laneOrder { decided += empty(lane: name) }
+        condition.broadcast()
+        condition.unlock()
+        record(decided)
+    }
+
+    /// The members of a batch that will go no further with their final outcomes, to journal.
+    private typealias Decided = (batch: PlannedBatch, outcomes: [Outcome])
+
+    /// Takes every batch waiting in lane `name` out of it: fresh ones were never sent, retries
+    /// leave what they decided. Caller holds the lock.
+    private func empty(lane name: String) -> [Decided] {
+        var decided: [Decided] = []
+        while lanes[name]!.hasFresh {
+            leftover.neverSent.append(lanes[name]!.popFresh())
+            queued -= 1
+        }
+        for retry in lanes[name]!.retries {
+            if let part = leave(retry.work) { decided.append(part) }
+        }
+        lanes[name]!.retries.removeAll()
+        return decided
+    }
+
+    /// A batch that was sent and goes no further: its findings released, its undecided members
+    /// left for `--resume`. Caller holds the lock.
+    private func leave(_ work: BatchAttempt) -> Decided? {
+        gate.finish(work.batch.members)
+        queued -= 1
+        let parts = work.split()
+        if let undecided = parts.undecided { leftover.unfinished.append(undecided) }
+        return parts.decided
+    }
+
+    /// Journals what batches that went no further decided (outside the lock: it syncs).
+    private func record(_ decided: [Decided]) {
+        for part in decided { ledger.finish(part.batch, outcomes: part.outcomes) }
     }
 
     /// Starts whatever may start now and sets a timer for what waits on time. Caller holds the lock.
@@ -146,7 +200,8 @@ final class LaneDispatcher: @unchecked Sendable, BatchSubmitter {
         let readyRetry = lane.retries.indices.min { lane.retries[$0].readyAt < lane.retries[$1].readyAt }
         var pick: BatchAttempt?
         var retryIndex: Int?
-        if let index = readyRetry {
+        // Once the run stops nothing is sent again: the stop empties the lanes.
+        if let index = readyRetry, !stopped {
             if lane.retries[index].readyAt <= now {
                 retryIndex = index
             } else {
@@ -197,6 +252,7 @@ final class LaneDispatcher: @unchecked Sendable, BatchSubmitter {
 
     /// The batch finished or back in its lane, and the slot it held free for the next request.
     private func answered(_ work: BatchAttempt, _ result: BatchAttempt.Result) {
+        var decided: [Decided] = []
         switch result {
         case .finished(let outcomes):
             // Durable in the journal before the batch's findings are released.
@@ -209,10 +265,24 @@ final class LaneDispatcher: @unchecked Sendable, BatchSubmitter {
         case .again(let next, let delay):
             condition.lock()
             onWire -= 1
-            lanes[next.batch.region]!.retries.append(Retry(work: next, readyAt: target.now() + max(0, delay)))
+            if stop.isRequested || stoppedLanes[next.batch.region] != nil {
+                if let part = leave(next) { decided.append(part) }
+            } else {
+                lanes[next.batch.region]!.retries.append(Retry(work: next, readyAt: target.now() + max(0, delay)))
+            }
+        case .stopped(let next, let why):
+            condition.lock()
+            onWire -= 1
+            if let part = leave(next) { decided.append(part) }
+            if stoppedLanes[why.region] == nil {
+                stoppedLanes[why.region] = why
+                stopOrder.append(why)
+            }
+            if lanes[why.region] != nil { decided += empty(lane: why.region) }
         }
         pump()
         condition.broadcast()
         condition.unlock()
+        record(decided)
     }
 }

@@ -29,8 +29,18 @@ struct ResumePoint: Sendable {
         }
     }
 
-    /// Whether `--resume` found the journal's last run finished, so this run starts afresh.
-    let startsAfresh: Bool
+    /// Why `--resume` starts afresh: nil when it resumes.
+    enum Afresh: Sendable {
+        /// The journal's last run finished.
+        case finished
+        /// There is no journal at the path.
+        case missing
+    }
+
+    /// Whether (and why) `--resume` starts afresh rather than resuming.
+    let afresh: Afresh?
+    /// Whether this run starts afresh.
+    var startsAfresh: Bool { afresh != nil }
 
     /// Reads the journal when `--resume` is given, the journal exists and its last run did not
     /// finish (stopped early, killed, or its reports not written); nil when there is nothing to
@@ -38,7 +48,10 @@ struct ResumePoint: Sendable {
     /// that always passes `--resume` must not skip tonight's records because of last night's run.
     init?(_ configuration: RunConfiguration, inputs: [String], paths: [InputPath]) throws(JobError) {
         guard configuration.resume, let path = configuration.journalPath, !configuration.dryRun else { return nil }
-        guard access(path, F_OK) == 0 else { return nil }
+        guard access(path, F_OK) == 0 else {
+            (batches, done, afresh) = (0, OutcomeTable(), .missing)
+            return
+        }
         // Records are visited, not kept: a journal of millions of records reads in flat memory.
         var done = OutcomeTable()
         let runs: [JournalReader.Run]
@@ -48,19 +61,22 @@ struct ResumePoint: Sendable {
                 if applied { done.set(record.sequence, record.outcome) }
             }
         } catch {
-            throw JobError(.badInput, "cannot resume: \(error)")
+            throw JobError(
+                .badInput,
+                "cannot resume: \(error). The journal is damaged (two runs writing it at once can do that); "
+                    + "move it aside and run without --resume: what it recorded is sent again, which leaves the same "
+                    + "values (a Note gets a new UpdatedAt)")
         }
         guard let last = runs.last, !last.finished else {
-            self.batches = 0
-            self.done = OutcomeTable()
-            self.startsAfresh = true
+            (self.batches, self.done, self.afresh) = (0, OutcomeTable(), .finished)
             return
         }
         let fingerprints = Self.fingerprints(of: paths)
+        // The inbox appends the files that arrived since to the interrupted run's: records keep
+        // their sequence numbers as long as the earlier inputs come first, unchanged.
+        let appends = configuration.resumeMayAppendInputs
         for run in runs
-        where run.header.inputs != inputs
-            || (!run.header.fingerprints.isEmpty && run.header.fingerprints != fingerprints)
-        {
+        where !Self.matches(run.header, inputs: inputs, fingerprints: fingerprints, appending: appends) {
             throw JobError(
                 .usage,
                 "cannot resume: \(path) records an interrupted run over \(run.header.inputs.joined(separator: " ")) "
@@ -69,7 +85,18 @@ struct ResumePoint: Sendable {
         }
         self.batches = runs.reduce(0) { $0 + $1.batches }
         self.done = done
-        self.startsAfresh = false
+        self.afresh = nil
+    }
+
+    /// Whether a run recorded with `header` was over `inputs` as they are now (or, `appending`,
+    /// over the first of them).
+    private static func matches(
+        _ header: JournalHeader, inputs: [String], fingerprints: [String], appending: Bool
+    ) -> Bool {
+        let count = header.inputs.count
+        guard appending ? count <= inputs.count : count == inputs.count else { return false }
+        guard Array(inputs.prefix(count)) == header.inputs else { return false }
+        return header.fingerprints.isEmpty || header.fingerprints == Array(fingerprints.prefix(count))
     }
 
     /// The outcome of a record applied by an earlier run; nil when it still has to be applied.

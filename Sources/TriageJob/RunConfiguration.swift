@@ -56,6 +56,9 @@ public struct RunConfiguration: Sendable {
     public var journalPath: String?
     /// `--resume`: skip what the journal records as done.
     public var resume: Bool = false
+    /// With `resume`: the journal's run may have been over only the first of these inputs (the
+    /// inbox appends the files that arrived since an interrupted run to its own).
+    public var resumeMayAppendInputs: Bool = false
     /// `--progress`: auto (only on a terminal), always or never.
     public var progress: String = "auto"
     /// `--sort-window`: valid decisions reordered by finding key this many at a time before

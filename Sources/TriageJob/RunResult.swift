@@ -12,6 +12,8 @@ public struct RunResult: Sendable {
         case journalFailed
         /// The record spool could not be written; nothing more was sent.
         case spoolFailed
+        /// The target failed the run (``targetStops``): nothing more was sent where it failed.
+        case targetFailed
     }
 
     /// Records with an outcome: `records = processed + failed`.
@@ -51,6 +53,9 @@ public struct RunResult: Sendable {
     public var wouldChange: [String]?
     /// A remote target's retries, throttles and Regions (planned ones in a dry run); nil for the store.
     public var remote: RemoteStatistics?
+    /// The Regions where the target failed the run (credentials refused, endpoint failing), in
+    /// the order they stopped; not empty: exit status 5.
+    public var targetStops: [LaneStop] = []
     /// Things the user should know, one line each (e.g. `--resume` starting afresh).
     public var notes: [String] = []
 

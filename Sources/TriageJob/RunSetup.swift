@@ -15,11 +15,15 @@ struct RunSetup {
     let targetName: String
     /// What an interrupted run's journal says is done (nil: nothing to resume).
     let resumed: ResumePoint?
-    /// Whether `--resume` found the journal's last run finished and started afresh.
-    let startedAfresh: Bool
+    /// Why `--resume` started afresh (the journal's last run finished, or there is none); nil when
+    /// it resumed or was not asked for.
+    let startedAfresh: ResumePoint.Afresh?
     let ledger: ApplyLedger
     /// The record spool the reports are rendered from; nil when no report is asked for.
     let spool: RecordSpool?
+    /// The lock on the journal, held for the run (nil without a journal, or one that is not a
+    /// regular file).
+    let journalLock: RunLock?
 
     init(_ configuration: RunConfiguration, stop: StopSignal) throws(JobError) {
         startedAt = SystemClock.nowMilliseconds()
@@ -34,10 +38,12 @@ struct RunSetup {
         }
         // The journal is appended to in place, not replaced.
         if let journalPath { try Self.checkOutput(journalPath, kind: "journal", inPlace: true) }
+        // Locked before it is read: two runs must never write one journal.
+        journalLock = try journalPath.flatMap(Self.lockJournal)
         let resume = try ResumePoint(
             configuration, inputs: catalog.entries.map(\.name), paths: catalog.entries.map(\.path))
-        startedAfresh = resume?.startsAfresh ?? false
-        resumed = startedAfresh ? nil : resume
+        startedAfresh = resume?.afresh
+        resumed = startedAfresh != nil ? nil : resume
 
         var journal: JournalWriter?
         if let journalPath {
@@ -83,6 +89,23 @@ struct RunSetup {
             try OutputPath.check(path, kind: kind, inPlace: inPlace)
         } catch {
             throw JobError(.output, "\(error)")
+        }
+    }
+
+    /// Takes the lock `JOURNAL.lock` of a journal that is a regular file (or not there yet); a
+    /// journal held by another run is a usage error (exit status 2) naming the holder.
+    static func lockJournal(_ path: String) throws(JobError) -> RunLock? {
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG { return nil }
+        do {
+            return try RunLock(path: path + ".lock")
+        } catch .held(_, let pid) {
+            throw JobError(
+                .usage,
+                "the journal \(path) is in use by another triage run" + (pid.map { " (PID \($0))" } ?? "")
+                    + "; wait for it to end, or give this run another --journal")
+        } catch {
+            throw JobError(.output, "cannot lock the journal: \(error)")
         }
     }
 

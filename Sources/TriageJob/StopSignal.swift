@@ -26,6 +26,9 @@ final class StopSignal: @unchecked Sendable {
 
     private let reason = Atomic<UInt8>(0)
     private var sources: [DispatchSourceSignal] = []
+    /// Called once, on the requesting thread, when the first stop is asked for: whatever waits
+    /// on a condition of its own (a dispatcher's planning thread waiting for room) is woken.
+    private let observers = Mutex<[@Sendable () -> Void]>([])
 
     /// Whether a stop was asked for.
     var isRequested: Bool { reason.load(ordering: .relaxed) != 0 }
@@ -35,7 +38,16 @@ final class StopSignal: @unchecked Sendable {
 
     /// Asks for a stop; the first reason is kept.
     func request(_ why: Reason = .signal) {
-        _ = reason.compareExchange(expected: 0, desired: why.rawValue, ordering: .relaxed)
+        guard reason.compareExchange(expected: 0, desired: why.rawValue, ordering: .relaxed).exchanged else { return }
+        for observer in observers.withLock({ $0 }) { observer() }
+    }
+
+    /// Calls `wake` when the stop is asked for (at once when it already was). A waiter that
+    /// checks ``isRequested`` under its lock and is woken by `wake` under the same lock never
+    /// misses the stop.
+    func observe(_ wake: @escaping @Sendable () -> Void) {
+        observers.withLock { $0.append(wake) }
+        if isRequested { wake() }
     }
 
     /// Installs the handlers until ``uninstall()``.

@@ -12,12 +12,17 @@ enum ExitStatus: Int32 {
     case interrupted = 3
     /// Decisions were applied, but the journal or a report could not be written.
     case appliedNotRecorded = 4
+    /// The target failed the run: credentials refused, or an endpoint unreachable or failing
+    /// through its retries. Nothing more was sent there; the records not decided are left for
+    /// `--resume` once the cause is fixed.
+    case targetFailed = 5
 
     /// The status of a `validate`, `apply` or `report` run. An output that could not be written
     /// is 4 once anything was sent (2 when nothing was: nothing changed); a stop by a journal or
     /// spool failure is such an output failure.
     static func of(_ result: RunResult) -> ExitStatus {
         if !result.outputFailures.isEmpty { return result.requestsSent > 0 ? .appliedNotRecorded : .notDone }
+        if !result.targetStops.isEmpty { return .targetFailed }
         if result.stop == .signal { return .interrupted }
         return result.failed > 0 ? .someFailed : .success
     }

@@ -15,9 +15,11 @@ struct Triage: ParsableCommand {
         commandName: "triage",
         abstract: "Apply security-finding triage decisions in bulk (AWS Security Hub BatchUpdateFindings semantics).",
         discussion: """
-            Exit status: 0 every record processed; 1 at least one record failed; 2 nothing applied because of \
-            a usage or set-up error; 3 interrupted by SIGINT/SIGTERM; 4 decisions applied, but the journal or a \
-            report could not be written.
+            Exit status: 0 every record processed (or an empty --inbox); 1 at least one record failed; 2 nothing \
+            applied because of a usage or set-up error; 3 interrupted by SIGINT/SIGTERM (run again with --resume; \
+            an inbox resumes by itself); 4 decisions applied, but the journal or a report could not be written; \
+            5 the target failed the run (credentials refused, endpoint unreachable or failing): fix the cause, \
+            then --resume sends what was left.
             """,
         version: "triage 0.5.0",
         subcommands: [

@@ -35,6 +35,16 @@ public struct RetryPolicy: Sendable {
     /// botocore's transient error codes (`TransientRetryableChecker`) not already throttles.
     public static let transientCodes: Set<String> = ["RequestTimeout", "RequestTimeoutException"]
 
+    /// The service's answers that refuse the credentials themselves: every request signed with
+    /// them would be refused alike, so the Region's lane stops at once (exit status 5) instead of
+    /// failing each record. `AccessDeniedException` is not one of them: a policy may deny one
+    /// update and allow another, so it stays the outcome of its own request.
+    public static let credentialCodes: Set<String> = [
+        "InvalidSignatureException", "IncompleteSignatureException", "UnrecognizedClientException",
+        "MissingAuthenticationTokenException", "ExpiredTokenException", "InvalidAccessException",
+        "InvalidClientTokenId", "SignatureDoesNotMatch",
+    ]
+
     /// A policy of `maxAttempts` tries in all.
     /// - Precondition: `maxAttempts >= 1`.
     public init(maxAttempts: Int) {
@@ -58,6 +68,16 @@ public struct RetryPolicy: Sendable {
             default: return .final
             }
         }
+    }
+
+    /// Whether try number `attempt` (1-based) failing with `failure` stops the Region's lane
+    /// rather than deciding the records: credentials refused (at once, never retried), or a
+    /// transient failure (5xx, timeout, broken or refused connection) that is still there at the
+    /// last try. Throttles are not: the rate controller slows the lane down instead.
+    public func stopsLane(_ failure: AttemptFailure, attempt: Int) -> LaneStop.Cause? {
+        if case .http(_, let code?) = failure, Self.credentialCodes.contains(code) { return .credentialsRefused }
+        if attempt >= maxAttempts, Self.classify(failure) == .transient { return .endpointFailing }
+        return nil
     }
 
     /// Whether the request is sent again after try number `attempt` (1-based) failed with `failure`.

@@ -38,6 +38,9 @@ public struct BatchAttempt: Sendable {
         case finished([Outcome])
         /// Some members must be sent again (the same update, only they) after `afterMilliseconds`.
         case again(BatchAttempt, afterMilliseconds: Int64)
+        /// The Region's lane must stop (``LaneStop``): the members still to send get no outcome
+        /// from this run and are left for `--resume`; those already final keep theirs.
+        case stopped(BatchAttempt, LaneStop)
     }
 
     /// The batch as planned.
@@ -61,4 +64,26 @@ public struct BatchAttempt: Sendable {
 
     /// Indexes of the members still to send.
     public var pending: [Int] { outcomes.indices.filter { outcomes[$0] == nil } }
+
+    /// The batch cut in two when it goes no further (its lane stopped, or the run did): the
+    /// members with a final outcome, with those outcomes, and the members still to send, each as
+    /// a batch of the same update and Region (nil when it would be empty).
+    public func split() -> (decided: (batch: PlannedBatch, outcomes: [Outcome])?, undecided: PlannedBatch?) {
+        var decided: [BatchMember] = []
+        var decidedOutcomes: [Outcome] = []
+        var undecided: [BatchMember] = []
+        for (member, outcome) in zip(batch.members, outcomes) {
+            if let outcome {
+                decided.append(member)
+                decidedOutcomes.append(outcome)
+            } else {
+                undecided.append(member)
+            }
+        }
+        return (
+            decided.isEmpty
+                ? nil : (PlannedBatch(update: batch.update, members: decided, region: batch.region), decidedOutcomes),
+            undecided.isEmpty ? nil : PlannedBatch(update: batch.update, members: undecided, region: batch.region)
+        )
+    }
 }

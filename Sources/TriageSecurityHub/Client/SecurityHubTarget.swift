@@ -182,6 +182,10 @@ public final class SecurityHubTarget: RemoteBatchTarget {
                     "ms": "\(elapsed)",
                 ])
             return failed(work, pending: pending, failure: failure, final: (code, detail))
+        case .noCredentials(let message):
+            let stop = LaneStop(
+                region: batch.region, cause: .credentialsRefused, code: "CredentialsUnavailable", message: message)
+            return .stopped(work, stop)
         case .unsendable(let code, let message):
             var outcomes = work.outcomes
             for index in pending { outcomes[index] = .failed(code, message) }
@@ -224,6 +228,11 @@ public final class SecurityHubTarget: RemoteBatchTarget {
     private func failed(
         _ work: BatchAttempt, pending: [Int], failure: AttemptFailure, final: (ErrorCode, String)
     ) -> BatchAttempt.Result {
+        if let cause = policy.stopsLane(failure, attempt: work.attempt) {
+            // Nothing was decided about these records: they stay for --resume.
+            return .stopped(
+                work, LaneStop(region: work.batch.region, cause: cause, code: Self.name(failure), message: final.1))
+        }
         if policy.shouldRetry(failure, attempt: work.attempt) {
             var next = work
             next.attempt += 1
@@ -233,6 +242,15 @@ public final class SecurityHubTarget: RemoteBatchTarget {
         let tries = work.attempt == 1 ? "" : " (\(work.attempt) tries)"
         for index in pending { outcomes[index] = .failed(final.0, final.1 + tries) }
         return .finished(outcomes.map { $0! })
+    }
+
+    /// The name a lane stop gives `failure`: the service's code, else what happened on the wire.
+    private static func name(_ failure: AttemptFailure) -> String {
+        switch failure {
+        case .http(let status, let code): code ?? "HTTP \(status)"
+        case .timeout: ErrorCode.requestTimeout.rawValue
+        case .connectionBroken, .connectFailed: ErrorCode.connectionError.rawValue
+        }
     }
 
     private func backoff(after attempt: Int) -> Int64 {
@@ -260,8 +278,10 @@ public final class SecurityHubTarget: RemoteBatchTarget {
     private enum Answer {
         case answered(status: Int, errorType: String?, body: [UInt8])
         case noAnswer(AttemptFailure, ErrorCode, String)
-        /// Could not even be sent (credentials or endpoint unusable): final for these members.
+        /// Could not even be sent (endpoint unusable): final for these members.
         case unsendable(ErrorCode, String)
+        /// Could not be signed: no credentials could be had (the provider already retried).
+        case noCredentials(String)
     }
 
     private func endpoint(for region: String) throws(EndpointError) -> SecurityHubEndpoint {
@@ -289,7 +309,7 @@ public final class SecurityHubTarget: RemoteBatchTarget {
         do {
             current = try credentials.current()
         } catch {
-            return .failed(.noAnswer(.connectFailed, .serviceError, "credentials unavailable: \(error.message)"))
+            return .failed(.noCredentials("credentials unavailable: \(error.message)"))
         }
         let body = BatchUpdateBody.make(batch, members: members)
         let path = endpoint.basePath + "/findings/batchupdate"
@@ -366,6 +386,8 @@ public final class SecurityHubTarget: RemoteBatchTarget {
             takeSend(region: batch.region, now: now())
             switch attemptWaiting(work) {
             case .finished(let outcomes): return outcomes
+            case .stopped(let work, let stop):
+                return work.outcomes.map { $0 ?? .failed(.serviceError, stop.line) }
             case .again(let next, let wait):
                 Thread.sleep(forTimeInterval: Double(wait) / 1000)
                 work = next

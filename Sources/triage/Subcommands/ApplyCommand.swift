@@ -65,7 +65,26 @@ struct ApplyCommand: ParsableCommand {
 
     @OptionGroup(title: "Security Hub target (--target securityhub)") var securityHub: SecurityHubOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "Scheduled-run mode: apply the files producers dropped in DIR/incoming, resuming an interrupted run first.",
+            discussion:
+                "Reports go to DIR/reports, applied files to DIR/done; no INPUT, --report, --junit, --journal or --resume.",
+            valueName: "DIR"))
+    var inbox: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --inbox: remove files of DIR/done and DIR/reports older than this many days (0 keeps all).",
+            valueName: "DAYS"))
+    var keep: Int = 30
+
     func validate() throws {
+        if inbox != nil {
+            try validateInbox()
+        } else {
+            try options.checkStandardInput()
+        }
         if let concurrency, !(1...256).contains(concurrency) {
             throw ValidationError("--concurrency must be between 1 and 256, not \(concurrency)")
         }
@@ -88,27 +107,35 @@ struct ApplyCommand: ParsableCommand {
     }
 
     func run() throws {
-        if target == .securityhub { return try runSecurityHub() }
+        if let inbox { return try runInbox(inbox) }
         var configuration = options.configuration(dryRun: dryRun)
+        if !dryRun {
+            configuration.journalPath = journalPath
+            configuration.resume = resume
+        }
+        let result = try apply(configuration)
+        RunSummaryLine.print(result, verb: dryRun ? "apply --dry-run" : "apply", quiet: options.quiet)
+        throw RunEnd.exitCode(for: result, metricsPath: options.metrics)
+    }
+
+    /// Runs `configuration` against the chosen target; throws set-up errors (exit status 2).
+    func apply(_ configuration: RunConfiguration) throws -> RunResult {
+        if target == .securityhub { return try applySecurityHub(configuration) }
+        var configuration = configuration
         // A dry run against the store is a rehearsal: every batch applied as in a real run, in a
         // transaction that is rolled back, so the outcomes are a real run's and nothing is written.
         let store = try StoreTarget(path: storeOption.path, rehearsal: dryRun, clock: SystemClock.milliseconds)
         configuration.target = store
         configuration.concurrency = concurrency
-        if !dryRun {
-            configuration.journalPath = journalPath
-            configuration.resume = resume
-        }
         let result = try DecisionJob(configuration: configuration).run()
         try store.finishRehearsal()
-        RunSummaryLine.print(result, verb: dryRun ? "apply --dry-run" : "apply", quiet: options.quiet)
-        throw RunEnd.exitCode(for: result, metricsPath: options.metrics)
+        return result
     }
 
     /// `--target securityhub`: a dry run plans per Region and needs no credentials; a real run
     /// resolves credentials first (none: exit 2, nothing sent).
-    private func runSecurityHub() throws {
-        var configuration = options.configuration(dryRun: dryRun)
+    private func applySecurityHub(_ configuration: RunConfiguration) throws -> RunResult {
+        var configuration = configuration
         let environment = ProcessInfo.processInfo.environment
         let rules = try securityHub.endpointRules(environment: environment)
         // A bad override is the run's error, not each record's.
@@ -131,12 +158,8 @@ struct ApplyCommand: ParsableCommand {
             }
             target = connected
             configuration.target = connected
-            configuration.journalPath = journalPath
-            configuration.resume = resume
         }
         defer { target?.shutdown() }
-        let result = try DecisionJob(configuration: configuration).run()
-        RunSummaryLine.print(result, verb: dryRun ? "apply --dry-run" : "apply", quiet: options.quiet)
-        throw RunEnd.exitCode(for: result, metricsPath: options.metrics)
+        return try DecisionJob(configuration: configuration).run()
     }
 }

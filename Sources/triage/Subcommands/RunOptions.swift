@@ -61,9 +61,6 @@ struct RunOptions: ParsableArguments {
         guard (1...100).contains(batchSize) else {
             throw ValidationError("--batch-size must be between 1 and 100, not \(batchSize)")
         }
-        if inputs.isEmpty, isatty(0) == 1 {
-            throw ValidationError("no INPUT given and standard input is a terminal; name a file or pipe decisions in")
-        }
         if let sortWindow, !(0...(1 << 24)).contains(sortWindow) {
             throw ValidationError("--sort-window must be between 0 and 16777216, not \(sortWindow)")
         }
@@ -72,6 +69,14 @@ struct RunOptions: ParsableArguments {
         }
         if metrics == "-" {
             throw ValidationError("--metrics needs a file path (it is rewritten during the run), not '-'")
+        }
+    }
+
+    /// Standard input is read when no INPUT is given; a terminal there is a mistake (the run
+    /// would wait for typing). Called by the commands that read inputs this way.
+    func checkStandardInput() throws {
+        if inputs.isEmpty, isatty(0) == 1 {
+            throw ValidationError("no INPUT given and standard input is a terminal; name a file or pipe decisions in")
         }
     }
 

@@ -1,11 +1,13 @@
 import Foundation
+import TriageCore
 import TriageJob
 
 /// What a run tells the person who started it, on stderr: the first failures as
 /// `FILE:LINE: Code: message`, the one-line summary, how an early stop can be continued, what
 /// could not be written, and where the reports went.
 enum RunSummaryLine {
-    static func print(_ result: RunResult, verb: String, quiet: Bool = false) {
+    /// `inbox`: the run is an inbox's, whose next run resumes by itself (no `--resume` to give).
+    static func print(_ result: RunResult, verb: String, quiet: Bool = false, inbox: Bool = false) {
         if !quiet { printFailures(result, verb: verb) }
         for note in result.notes { StandardError.print("triage \(verb): \(note)") }
         var line =
@@ -23,8 +25,11 @@ enum RunSummaryLine {
                 "triage \(verb): nothing was written; a real run would change:" + (changes.isEmpty ? " nothing" : ""))
             for change in changes { StandardError.print("  \(change)") }
         }
+        for line in LaneStop.lines(result.targetStops) {
+            StandardError.print("triage \(verb): error: the target failed the run in \(line)")
+        }
         if result.remaining > 0 || result.interrupted {
-            StandardError.print("triage \(verb): " + stopLine(result))
+            StandardError.print("triage \(verb): " + stopLine(result, inbox: inbox))
         }
         for failure in result.outputFailures { StandardError.print("triage \(verb): error: \(failure)") }
         if !result.outputFailures.isEmpty, result.requestsSent > 0 {
@@ -52,15 +57,18 @@ enum RunSummaryLine {
         }
     }
 
-    private static func stopLine(_ result: RunResult) -> String {
+    private static func stopLine(_ result: RunResult, inbox: Bool) -> String {
         let why =
             switch result.stop {
             case .journalFailed?: "stopped because the journal could not be written"
             case .spoolFailed?: "stopped because the record spool could not be written"
+            case .targetFailed?: "stopped where the target failed"
             case .signal?, nil: "interrupted"
             }
         var line = "\(why): \(counted(result.remaining, "record")) read were left without an outcome"
-        if let journal = result.journalPath, result.stop != .journalFailed {
+        if inbox {
+            line += "; the inbox's next run resumes them"
+        } else if let journal = result.journalPath, result.stop != .journalFailed {
             line += "; run the same command with --resume to continue (journal \(journal))"
         } else if result.journalPath == nil {
             line += " and, without --journal, the run cannot be resumed"

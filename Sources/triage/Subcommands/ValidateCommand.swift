@@ -16,6 +16,10 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var options: RunOptions
 
+    func validate() throws {
+        try options.checkStandardInput()
+    }
+
     func run() throws {
         let result = try DecisionJob(configuration: options.configuration(dryRun: true)).run()
         RunSummaryLine.print(result, verb: "validate", quiet: options.quiet)

@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive lock held for the life of a run: on a journal (`JOURNAL.lock` beside it) or on an
+/// inbox (`DIR/state/lock`), so that two runs never write one journal or take one inbox's files.
+///
+/// The lock is `flock(2)` on the lock file, which holds the holder's PID for the message of the
+/// run that finds it taken. The kernel drops the lock when the holder exits, however it ends
+/// (kill -9 included), so a stale lock file never blocks the next run: only a live holder does.
+/// The file is left in place (removing it would race with a run that just opened it).
+package final class RunLock: Sendable {
+    /// The lock file's path.
+    package let path: String
+    private let descriptor: Int32
+
+    /// Why a lock could not be taken.
+    package enum Failure: Error, Sendable {
+        /// Another live process holds it; its PID when the file names one.
+        case held(path: String, pid: Int32?)
+        /// The lock file could not be opened or locked.
+        case failed(OutputError)
+    }
+
+    /// Takes the lock at `path` (creating the file), or fails at once when another process holds
+    /// it.
+    package init(path: String) throws(Failure) {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw .failed(OutputError(path: path, "cannot open the lock file", errno: errno))
+        }
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            let holder = Self.readPID(descriptor)
+            close(descriptor)
+            if code == EWOULDBLOCK { throw .held(path: path, pid: holder) }
+            throw .failed(OutputError(path: path, "cannot lock", errno: code))
+        }
+        let text = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = text.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        self.path = path
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        // Closing the last descriptor releases the flock.
+        close(descriptor)
+    }
+
+    /// The PID the lock file names, if it names one.
+    private static func readPID(_ descriptor: Int32) -> Int32? {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return nil }
+        let digits = buffer[0..<count].prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        return Int32(String(decoding: digits, as: UTF8.self))
+    }
+}
+
+extension RunLock.Failure: CustomStringConvertible {
+    /// One line naming the lock and, when known, the holder.
+    package var description: String {
+        switch self {
+        case .held(let path, let pid):
+            "\(path) is held by another triage run" + (pid.map { " (PID \($0))" } ?? "")
+        case .failed(let error): "\(error)"
+        }
+    }
+}

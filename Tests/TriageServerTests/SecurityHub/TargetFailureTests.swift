@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import TriageTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The target failing the run (exit status 5) and stops of paced runs, end to end against a real
+/// `triage serve` on 127.0.0.1: nothing more is sent where it failed, the records not decided are
+/// left for `--resume`, and `--resume` with the cause fixed ends as a clean run would.
+@Suite(.serialized) struct TargetFailureTests {
+    /// A wrong secret: every request is refused (`InvalidSignatureException`). The run stops with
+    /// exit status 5 after the first answers, names the error once with what to check (never the
+    /// secret), fails no record, and `--resume` with the right secret gives the outcomes and the
+    /// store of a clean run.
+    @Test func aWrongSecretIsExitFiveAndResumesOnceFixed() throws {
+        let fixture = try WireFixture(findings: 3_000, decisions: 20_000)
+        let wireStore = try fixture.copyOfStore("wire")
+        let server = try ServeProcess(config: ServeProcess.wireConfig(), store: wireStore)
+        defer { server.stop() }
+        let report = fixture.directory.appendingPathComponent("report.json").path
+        let journal = fixture.directory.appendingPathComponent("run.journal").path
+        let secret = "WrongSecret-7f3a9c-DoNotPrint"
+        let wrong = try fixture.apply(
+            against: server, ["--report", report, "--journal", journal],
+            environment: ["AWS_SECRET_ACCESS_KEY": secret])
+        #expect(wrong.status == 5, "\(wrong.stderr)")
+        let named = wrong.stderr.split(separator: "\n").filter { $0.contains("InvalidSignatureException") }
+        #expect(named.count == 1, "\(wrong.stderr)")
+        #expect(named.first?.contains("secret access key") == true, "no hint of what to check: \(wrong.stderr)")
+        let reportText = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(!wrong.stderr.contains(secret) && !reportText.contains(secret))
+        #expect(wrong.stderr.contains("--resume"), "\(wrong.stderr)")
+        let summary = try WireFixture.summary(report)
+        #expect(summary["failed"] as? Int == 0, "refused requests failed records: \(summary)")
+        #expect(summary["remaining"] as? Int ?? 0 > 0)
+        #expect(summary["interrupted"] as? Bool == true)
+        // Only the requests on the wire when the first refusal came back went out (16 at most).
+        #expect(server.requests().count <= 16, "\(server.requests().count) requests after a refused credential")
+
+        let fixed = try fixture.apply(against: server, ["--report", report, "--journal", journal, "--resume"])
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        let reference = try fixture.referenceRun()
+        #expect(try WireFixture.outcomes(report) == WireFixture.outcomes(reference.report))
+        #expect(try WireFixture.maskedExport(wireStore) == WireFixture.maskedExport(reference.store))
+    }
+
+    /// A closed port: every try of every request is refused; after its retries the Region's lane
+    /// stops with exit status 5 (`ConnectionError`), no record failed, all left for `--resume`.
+    @Test func aClosedPortIsExitFive() throws {
+        let fixture = try WireFixture(findings: 500, decisions: 2_000)
+        let port = try Self.closedPort()
+        let report = fixture.directory.appendingPathComponent("report.json").path
+        let run = try CommandRun.run(
+            TestPaths.triageBinary,
+            [
+                "apply", "--target", "securityhub", "--endpoint-url", "http://127.0.0.1:\(port)", fixture.decisions,
+                "--report", report, "--max-attempts", "3",
+            ],
+            wholeEnvironment: fixture.environment())
+        #expect(run.status == 5, "\(run.stderr)")
+        #expect(run.stderr.contains("ConnectionError"), "\(run.stderr)")
+        #expect(run.stderr.contains("check the endpoint"), "\(run.stderr)")
+        let summary = try WireFixture.summary(report)
+        #expect(summary["failed"] as? Int == 0)
+        #expect(summary["processed"] as? Int == 0)
+        #expect(summary["remaining"] as? Int == 2_000)
+    }
+
+    /// SIGTERM at many moments of a quota-paced run (the burst, lanes waiting for tokens, backing
+    /// off after 429s — the client asks for twice the server's quota — retries of 500s and
+    /// per-finding resends): the run ends with exit status 3 once the requests on the wire are
+    /// answered, with its report; `--resume` then ends with every record decided.
+    @Test(arguments: [300, 1_200, 2_500, 4_000])
+    func aStopEndsAPacedRun(afterMilliseconds delay: Int) throws {
+        let fixture = try WireFixture(findings: 2_000, decisions: 6_000)
+        let wireStore = try fixture.copyOfStore("wire")
+        let faults = #"{"seed": 5, "internalErrorRate": 0.1, "unprocessedRate": 0.05}"#
+        let server = try ServeProcess(
+            config: ServeProcess.wireConfig(rate: 10, burst: 30, faults: faults), store: wireStore)
+        defer { server.stop() }
+        let report = fixture.directory.appendingPathComponent("report.json").path
+        let journal = fixture.directory.appendingPathComponent("run.journal").path
+        let arguments = [
+            "apply", "--target", "securityhub", "--endpoint-url", "http://127.0.0.1:\(server.port)",
+            fixture.decisions, "--report", report, "--journal", journal, "--resume", "--rate", "20", "--burst", "40",
+        ]
+        let out = fixture.directory.appendingPathComponent("run.out")
+        let err = fixture.directory.appendingPathComponent("run.err")
+        let process = try Process.start(arguments, stdout: out, stderr: err, environment: fixture.environment())
+        usleep(UInt32(delay) * 1_000)
+        try #require(process.isRunning, "the run ended before the stop")
+        kill(process.processIdentifier, SIGTERM)
+        // The requests on the wire are answered within the server's latency: far below this.
+        let status = process.waitForExit(seconds: 60)
+        let stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        #expect(status == 3, "\(String(describing: status)): \(stderr)")
+        #expect(FileManager.default.fileExists(atPath: report), "no report after the stop")
+
+        let resumed = try fixture.apply(
+            against: server, ["--report", report, "--journal", journal, "--resume"])
+        #expect(resumed.status == 0 || resumed.status == 1, "\(String(describing: resumed.status)) \(resumed.stderr)")
+        let summary = try WireFixture.summary(report)
+        #expect(summary["remaining"] as? Int == 0)
+        #expect(summary["records"] as? Int == 6_000)
+    }
+
+    /// A port nothing listens on (bound, then closed).
+    static func closedPort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(socket >= 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                Glibc.bind(socket, raw, length) == 0 && getsockname(socket, raw, &length) == 0
+            }
+        }
+        try #require(bound)
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
