@@ -189,13 +189,16 @@ package enum RunMetrics {
         return text
     }
 
-    /// The value of `triage_last_success_timestamp_seconds` in the file at `path`, if it has one.
+    /// The value of `triage_last_success_timestamp_seconds` in the file at `path`, if it is a
+    /// regular file that has one (a device or FIFO is never read: it could block).
     static func previousLastSuccess(at path: String) -> Double? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        // A metrics file is a few kilobytes; more than 1 MiB is not ours.
-        var bytes = [UInt8](repeating: 0, count: 1 << 20)
+        // A metrics file is a few kilobytes; what lies past 1 MiB is not ours.
+        var bytes = [UInt8](repeating: 0, count: min(Int(status.st_size), 1 << 20))
         var count = 0
         while count < bytes.count {
             let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + count, $0.count - count) }
