@@ -44,3 +44,36 @@ import TriageTestSupport
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("r.json").path))
     }
 }
+
+/// An input in which not one record could be read says once what it is instead and how to convert
+/// it; every record still has its one outcome.
+@Suite struct UnreadableInputHintTests {
+    static let finding =
+        #"{"SchemaVersion":"2018-10-08","Id":"f-1","ProductArn":"arn:aws:securityhub:us-east-1::product/aws/securityhub","#
+        + #""GeneratorId":"g","AwsAccountId":"123456789012","Types":["t"],"CreatedAt":"2026-01-01T00:00:00Z","#
+        + #""UpdatedAt":"2026-01-01T00:00:00Z","Severity":{"Label":"LOW"},"Title":"t","Description":"d"}"#
+
+    @Test(arguments: [
+        (
+            #"[{"Id":"a","ProductArn":"p","Confidence":1},{"Id":"b","ProductArn":"p","Confidence":2}]"# + "\n",
+            "looks like a JSON array: triage reads one object per line; convert with jq -c '.[]'"
+        ),
+        (
+            "[\n  {\n    \"Id\": \"a\",\n    \"ProductArn\": \"p\",\n    \"Confidence\": 1\n  }\n]\n",
+            "looks like a JSON array"
+        ),
+        (
+            "{\n  \"Id\": \"a\",\n  \"ProductArn\": \"p\",\n  \"Confidence\": 1\n}\n",
+            "looks like a pretty-printed JSON document: triage reads one object per line"
+        ),
+        (finding + "\n" + finding.replacingOccurrences(of: "f-1", with: "f-2") + "\n", "looks like findings (ASFF)"),
+    ])
+    func saysOnceWhatTheInputIs(text: String, hint: String) throws {
+        let directory = TestPaths.temporaryDirectory("unreadable")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try text.write(to: directory.appendingPathComponent("d.ndjson"), atomically: true, encoding: .utf8)
+        let run = try CommandRun.triage(["validate", "d.ndjson"], directory: directory)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.components(separatedBy: hint).count == 2, "not said once: \(run.stderr)")
+    }
+}

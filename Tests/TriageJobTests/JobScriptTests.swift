@@ -78,26 +78,36 @@ import TriageTestSupport
         #expect(run.stdout.contains("throttled"), "\(run.stdout)")
     }
 
-    @Test func nightlyAppliesWithAJournalAndDatedReports() throws {
+    /// The nightly job applies the inbox: the files move to done/, the reports to reports/; the
+    /// cron and systemd definitions run triage apply --inbox too.
+    @Test func nightlyAppliesTheInbox() throws {
         let directory = TestPaths.temporaryDirectory("nightly")
         defer { try? FileManager.default.removeItem(at: directory) }
         let samples = TestPaths.packageRoot.appendingPathComponent("samples").path
         let store = directory.appendingPathComponent("findings.sqlite").path
         #expect(try CommandRun.triage(["import", "\(samples)/findings.ndjson.gz", "--store", store]).status == 0)
-        let environment = ["TRIAGE_STORE": store, "TRIAGE_REPORTS": directory.appendingPathComponent("reports").path]
-        let run = try runJob("nightly", ["\(samples)/decisions.ndjson.gz"], environment: environment)
+        let inbox = directory.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(
+            at: inbox.appendingPathComponent("incoming"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: "\(samples)/decisions.ndjson.gz", toPath: inbox.appendingPathComponent("incoming/d.ndjson.gz").path)
+        let metrics = directory.appendingPathComponent("triage.prom").path
+        let environment = ["TRIAGE_STORE": store, "TRIAGE_INBOX": inbox.path, "TRIAGE_METRICS": metrics]
+        let run = try runJob("nightly", ["--junit-cases", "failed"], environment: environment)
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stdout.contains("triage exit status 1"))
-        let reports = try FileManager.default.contentsOfDirectory(
-            atPath: directory.appendingPathComponent("reports").path)
-        #expect(reports.contains("nightly.journal"))
-        #expect(reports.contains { $0.hasPrefix("report-") && $0.hasSuffix(".json") })
-        #expect(reports.contains { $0.hasPrefix("junit-") && $0.hasSuffix(".xml") })
-        // The cron and systemd definitions call this script.
+        #expect(FileManager.default.fileExists(atPath: inbox.appendingPathComponent("done/d.ndjson.gz").path))
+        let reports = try FileManager.default.contentsOfDirectory(atPath: inbox.appendingPathComponent("reports").path)
+        #expect(reports.contains { $0.hasSuffix(".json") } && reports.contains { $0.hasSuffix(".junit.xml") })
+        #expect(FileManager.default.fileExists(atPath: metrics))
+        // A night with nothing new: exit 0.
+        let quiet = try runJob("nightly", [], environment: environment)
+        #expect(quiet.status == 0, "\(quiet.stderr)")
+        #expect(quiet.stderr.contains("nothing to apply"), "\(quiet.stderr)")
         for definition in ["cron/triage-nightly.cron", "systemd/triage-nightly.service"] {
             let text = try String(
                 contentsOf: TestPaths.packageRoot.appendingPathComponent("jobs/\(definition)"), encoding: .utf8)
-            #expect(text.contains("jobs/nightly"))
+            #expect(text.contains("apply --inbox"), "\(definition)")
         }
     }
 

@@ -127,6 +127,7 @@ public final class SecurityHubTarget: RemoteBatchTarget {
                 counts.regions[work.batch.region, default: .init()].findings += work.batch.members.count
             } else {
                 counts.retries += 1
+                counts.regions[work.batch.region, default: .init()].retries += 1
             }
         }
         let started = now()

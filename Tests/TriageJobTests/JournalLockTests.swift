@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import TriageTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Two runs never write one journal: the second exits 2 at once naming the holder's PID; a lock
+/// left by a killed run never blocks the next. `--resume` without a journal says it starts afresh.
+@Suite(.serialized) struct JournalLockTests {
+    @Test func aSecondRunOnOneJournalIsRefusedNamingTheHolder() throws {
+        let directory = TestPaths.temporaryDirectory("journal-lock")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let decisions = directory.appendingPathComponent("d.ndjson.gz").path
+        let generated = try CommandRun.triage([
+            "generate", "--findings", "500", "--findings-output", "/dev/null", "--decisions", "200000",
+            "--decisions-output", decisions, "--gzip-level", "1",
+        ])
+        try #require(generated.status == 0, "\(generated.stderr)")
+        let journal = directory.appendingPathComponent("run.journal").path
+        // validate keeps no journal: apply --dry-run neither; a real apply needs a store.
+        let samples = TestPaths.packageRoot.appendingPathComponent("samples/findings.ndjson.gz").path
+        let store = directory.appendingPathComponent("s.sqlite").path
+        try #require(try CommandRun.triage(["import", samples, "--store", store]).status == 0)
+        let first = try Process.start(
+            ["apply", decisions, "--store", store, "--journal", journal, "--batch-size", "1", "--concurrency", "1"],
+            stdout: directory.appendingPathComponent("1.out"), stderr: directory.appendingPathComponent("1.err"))
+        defer {
+            kill(first.processIdentifier, SIGKILL)
+            _ = first.waitForExit(seconds: 30)
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: journal + ".lock") || !first.isRunning {
+            try #require(Date() < deadline && first.isRunning, "the first run did not start")
+            usleep(20_000)
+        }
+        usleep(200_000)
+        let second = try CommandRun.triage(["apply", decisions, "--store", store, "--journal", journal, "--resume"])
+        #expect(second.status == 2, "\(second.stderr)")
+        #expect(
+            second.stderr.contains(
+                "the journal \(journal) is in use by another triage run (PID \(first.processIdentifier))"),
+            "\(second.stderr)")
+
+        // Killed: the kernel drops the lock, the next run resumes.
+        kill(first.processIdentifier, SIGKILL)
+        _ = first.waitForExit(seconds: 30)
+        let third = try CommandRun.triage(["apply", decisions, "--store", store, "--journal", journal, "--resume"])
+        #expect(third.status == 1, "\(third.stderr)")  // the findings are not in the store
+    }
+
+    @Test func resumeWithoutAJournalSaysItStartsAfresh() throws {
+        let directory = TestPaths.temporaryDirectory("journal-missing")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let samples = TestPaths.packageRoot.appendingPathComponent("samples")
+        let store = directory.appendingPathComponent("s.sqlite").path
+        try #require(
+            try CommandRun.triage([
+                "import", samples.appendingPathComponent("findings.ndjson.gz").path, "--store", store,
+            ])
+            .status == 0)
+        let run = try CommandRun.triage([
+            "apply", samples.appendingPathComponent("decisions.csv").path, "--store", store, "--journal",
+            directory.appendingPathComponent("none.journal").path, "--resume", "--quiet",
+        ])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("there is no journal at"), "\(run.stderr)")
+        #expect(run.stderr.contains("starting afresh"), "\(run.stderr)")
+    }
+}
