@@ -63,7 +63,8 @@ public final class Inbox {
         failed = root + "/failed"
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw JobError(.usage, "--inbox \(root) is not a directory (create it, with an incoming/ folder inside)")
+            // Never made here: a mistyped path would be an inbox that is always empty, every night green.
+            throw JobError(.usage, "--inbox \(root) is not a directory; create it first: mkdir -p \(root)/incoming")
         }
         for folder in [incoming, active, state, reports, done, failed] {
             do {

@@ -17,18 +17,27 @@ struct ApplyCommand: ParsableCommand {
             interruption (SIGINT/SIGTERM: batches in flight finish, exit status 3; or a crash) --resume applies \
             the rest and nothing twice.
 
-            Examples:
+            Examples (from the repository root; the samples hold invalid records on purpose: exit status 1):
               triage import samples/findings.ndjson.gz --store findings.sqlite
               triage apply samples/decisions.ndjson.gz --store findings.sqlite \\
                 --report out/report.json --junit out/junit.xml
-              triage apply --dry-run decisions.csv --store findings.sqlite
-              triage apply decisions.csv.gz --journal run.journal --resume \\
-                --report out/report.json
-              triage apply --target securityhub decisions.ndjson.gz \\
-                --report out/report.json
-              triage apply --target securityhub --endpoint-url http://127.0.0.1:4510 \\
-                samples/decisions.ndjson.gz
-              triage apply --dry-run --target securityhub decisions.csv
+              triage apply --dry-run samples/decisions.csv --store findings.sqlite
+              triage apply samples/decisions.csv --store findings.sqlite \\
+                --journal out/run.journal --resume --report out/again.json.gz
+              mkdir -p out/inbox/incoming && cp samples/decisions.csv out/inbox/incoming/
+              triage apply --inbox out/inbox --store findings.sqlite \\
+                --metrics out/triage.prom --junit-cases failed
+              triage apply --dry-run --target securityhub samples/decisions.csv
+
+            Against a local 'triage serve', see 'triage serve --help'. Against AWS Security Hub itself \
+            (this contacts AWS, with the credentials of the default chain):
+              triage apply --target securityhub samples/decisions.ndjson.gz \\
+                --region us-east-1 --report out/aws.json
+
+            --inbox DIR is the scheduled run: producers drop files into DIR/incoming (names ending .part \
+            or starting with '.' wait); a run takes them in name order, resumes first what an \
+            interrupted run left in DIR/active, writes its reports to DIR/reports and moves applied files \
+            to DIR/done. One run at a time: a second exits 2 naming the holder's PID.
 
             With --target securityhub each batch is one BatchUpdateFindings request to its Region \
             (from the finding's ProductArn, or --region), signed with the default credential chain \

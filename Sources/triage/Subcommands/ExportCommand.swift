@@ -9,7 +9,7 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             Example:
               triage export --store findings.sqlite \\
-                --output findings-after.ndjson.gz
+                --output out/findings-after.ndjson.gz
             """)
 
     @OptionGroup var storeOption: StoreOption

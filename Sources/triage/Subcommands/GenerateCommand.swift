@@ -13,8 +13,8 @@ struct GenerateCommand: ParsableCommand {
             the path ends in .csv or .csv.gz, NDJSON otherwise.
 
             Examples:
-              triage generate --findings 1000 --findings-output findings.ndjson.gz \\
-                --decisions 1000 --decisions-output decisions.ndjson.gz \\
+              triage generate --findings 1000 --findings-output out/findings.ndjson.gz \\
+                --decisions 1000 --decisions-output out/decisions.ndjson.gz \\
                 --invalid-per-mille 10
             """)
 

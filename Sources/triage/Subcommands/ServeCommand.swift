@@ -19,11 +19,16 @@ struct ServeCommand: ParsableCommand {
             exit status 2 unless --create is given, which starts an empty store there. A port in use \
             is exit status 2 too: choose another with --port (--port 0 picks a free one).
 
-            Example:
+            Example (from the repository root; nothing leaves 127.0.0.1):
               triage import samples/findings.ndjson.gz --store findings.sqlite
               triage serve --store findings.sqlite --port 4510 &
-              aws securityhub get-findings --region us-east-1 \\
+              sleep 2  # until it prints 'listening on http://127.0.0.1:4510'
+              export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+              triage apply --target securityhub --endpoint-url http://127.0.0.1:4510 \\
+                samples/decisions.ndjson.gz --report out/wire.json
+              aws securityhub get-findings --region us-east-1 --max-items 1 \\
                 --endpoint-url http://127.0.0.1:4510
+              kill %1
             """)
 
     @OptionGroup var storeOption: StoreOption

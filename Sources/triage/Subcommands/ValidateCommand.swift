@@ -11,7 +11,7 @@ struct ValidateCommand: ParsableCommand {
             Examples:
               triage validate samples/decisions.ndjson.gz \\
                 --report out/report.json --junit out/junit.xml
-              zcat decisions.ndjson.gz | triage validate - --report -
+              zcat samples/decisions.ndjson.gz | triage validate - --report -
             """)
 
     @OptionGroup var options: RunOptions

@@ -61,6 +61,49 @@ import TriageTestSupport
         #expect(line.contains(#""Status":"SUPPRESSED""#) || line.contains(#""Status": "SUPPRESSED""#), "\(line)")
     }
 
+    /// The README's `sh` blocks after the install and first-commands ones (the walk-through's file,
+    /// Security Hub against `triage serve`, the nightly inbox) run as written from the repository
+    /// root (a scratch folder laid out like it), in order, each command ending with 0 or 1; the
+    /// store the walk-through imports in between (a `$` block) is imported the same way.
+    @Test func theShellBlocksRunAsWritten() throws {
+        let directory = TestPaths.temporaryDirectory("readme-sh")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createSymbolicLink(
+            at: directory.appendingPathComponent("samples"),
+            withDestinationURL: TestPaths.packageRoot.appendingPathComponent("samples"))
+        var blocks: [String] = []
+        var current: [Substring]?
+        for line in try Self.readme().split(separator: "\n", omittingEmptySubsequences: false) {
+            if current == nil, line == "```sh" {
+                current = []
+            } else if current != nil, line == "```" {
+                blocks.append(current!.joined(separator: "\n"))
+                current = nil
+            } else {
+                current?.append(line)
+            }
+        }
+        try #require(blocks.count >= 5, "\(blocks.count) sh blocks")
+        let steps = [blocks[2], "triage import samples/findings.ndjson.gz --store out/findings.sqlite"] + blocks[3...]
+        // Every command's status checked (a heredoc and a continued line are one command).
+        let script =
+            "set -u\ncheck() { s=$?; [ $s -le 1 ] || { echo \"FAILED ($s) in step $1\" >&2; exit $s; }; }\n"
+            + steps.enumerated().map { "\($0.element)\ncheck \($0.offset)" }.joined(separator: "\n") + "\nwait\n"
+        let binary = TestPaths.triageBinary.deletingLastPathComponent().path
+        let run = try CommandRun.run(
+            URL(fileURLWithPath: "/bin/bash"), ["-c", script],
+            environment: [
+                "PATH": binary + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+                "HOME": directory.path, "AWS_CONFIG_FILE": "/nonexistent",
+                "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+                "AWS_EC2_METADATA_DISABLED": "true",
+            ], directory: directory)
+        #expect(run.status == 0, "\(run.stderr)")
+        for made in ["out/wire.json", "out/triage.prom", "out/inbox/done/decisions.csv"] {
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(made).path), "\(made)")
+        }
+    }
+
     /// The format examples of docs/contract.md (its first `csv` and `json` blocks) are valid.
     @Test func theCSVAndJSONExamplesAreValid() throws {
         let directory = TestPaths.temporaryDirectory("readme-examples")
