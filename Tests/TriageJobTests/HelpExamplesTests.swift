@@ -37,12 +37,9 @@ import TriageTestSupport
     @Test func everyExampleRunsAsWritten() throws {
         let directory = TestPaths.temporaryDirectory("help-examples")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.createSymbolicLink(
-            at: directory.appendingPathComponent("samples"),
-            withDestinationURL: TestPaths.packageRoot.appendingPathComponent("samples"))
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("out"), withIntermediateDirectories: true)
-        var script = "cd \(directory.path)\nset -u\n"
+        var script = "set -u\n"
         var count = 0
         var skipped = 0
         for command in Self.commands {
@@ -62,15 +59,7 @@ import TriageTestSupport
             }
         }
         script += "wait\n"
-        let binary = TestPaths.triageBinary.deletingLastPathComponent().path
-        let run = try CommandRun.run(
-            URL(fileURLWithPath: "/bin/bash"), ["-c", script],
-            environment: [
-                "PATH": binary + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
-                "HOME": directory.path, "AWS_CONFIG_FILE": "/nonexistent",
-                "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
-                "AWS_EC2_METADATA_DISABLED": "true", "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "",
-            ])
+        let run = try CommandRun.example(script, in: directory)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(count >= 15, "only \(count) examples found")
         #expect(skipped == 1, "the examples that contact AWS: \(skipped)")

@@ -16,46 +16,17 @@ import TriageTestSupport
         (UInt64(11), 1, 100, 0), (12, 8, 7, 0), (13, 3, 33, 0), (14, 16, 1, 0), (15, 8, 100, 0), (16, 8, 100, 64),
     ])
     func retriedBatchesInLanesEqualOneByOne(seed: UInt64, concurrency: Int, batchSize: Int, window: Int) throws {
-        let directory = TestPaths.temporaryDirectory("lanes")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let data = SyntheticData(seed: 99, findingCount: OrderingPropertyTests.findingCount)
-        let lines = OrderingPropertyTests.decisions(seed: seed, count: 1_500, data: data)
-        let input = directory.appendingPathComponent("decisions.ndjson").path
-        try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
-
-        // Reference: the store target, one request per record, in input order.
-        let referencePath = directory.appendingPathComponent("reference.sqlite").path
-        try OrderingPropertyTests.makeStore(at: referencePath, data: data)
-        var reference = RunConfiguration(inputs: [input])
-        reference.dryRun = false
-        reference.target = try StoreTarget(path: referencePath, clock: SystemClock.milliseconds)
-        reference.concurrency = 1
-        reference.batchSize = 1
-        reference.keyOrderWindow = 0
-        reference.reportPath = directory.appendingPathComponent("reference.json").path
-        _ = try DecisionJob(configuration: reference).run()
-
-        let storePath = directory.appendingPathComponent("store.sqlite").path
-        try OrderingPropertyTests.makeStore(at: storePath, data: data)
-        let target = FlakyRemoteTarget(
-            store: try StoreTarget(path: storePath, clock: SystemClock.milliseconds), seed: seed)
-        var configuration = RunConfiguration(inputs: [input])
-        configuration.dryRun = false
-        configuration.target = target
-        configuration.routing = RegionByHash()
-        configuration.concurrency = concurrency
-        configuration.batchSize = batchSize
+        let world = try LaneWorld(seed: seed, label: "lanes")
+        defer { world.remove() }
+        let target = world.target(seed: seed)
+        var configuration = world.configuration(target, concurrency, batchSize)
         configuration.keyOrderWindow = window
-        configuration.reportPath = directory.appendingPathComponent("report.json").path
+        configuration.journalPath = nil
         let result = try DecisionJob(configuration: configuration).run()
         #expect(target.mixedRegions.load(ordering: .relaxed) == 0, "a batch went to a Region not its findings'")
-        #expect(result.records == lines.count)
+        #expect(result.records == world.lines.count)
         #expect(target.resends.load(ordering: .relaxed) > 0, "no failure was injected")
-
-        #expect(
-            try OrderingPropertyTests.outcomes(configuration.reportPath!)
-                == OrderingPropertyTests.outcomes(reference.reportPath!))
-        #expect(try OrderingPropertyTests.exported(storePath) == OrderingPropertyTests.exported(referencePath))
+        try world.expectReference(report: configuration.reportPath!)
     }
 
     /// One Region's lane stops (the target fails it: credentials refused, endpoint down) after

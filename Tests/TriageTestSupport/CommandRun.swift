@@ -57,6 +57,26 @@ package struct CommandRun: Sendable {
             stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Runs the documentation's example `script` with bash as a reader would from the repository
+    /// root: in `directory`, given a `samples` link to the package's, with the built `triage` first
+    /// on `PATH`, `HOME` there and no AWS file or instance metadata of this machine (credentials
+    /// only as the script sets them).
+    package static func example(_ script: String, in directory: URL) throws -> CommandRun {
+        let samples = directory.appendingPathComponent("samples")
+        if !FileManager.default.fileExists(atPath: samples.path) {
+            try FileManager.default.createSymbolicLink(
+                at: samples, withDestinationURL: TestPaths.packageRoot.appendingPathComponent("samples"))
+        }
+        let binary = TestPaths.triageBinary.deletingLastPathComponent().path
+        return try run(
+            URL(fileURLWithPath: "/bin/bash"), ["-c", script], directory: directory,
+            wholeEnvironment: [
+                "PATH": binary + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+                "HOME": directory.path, "TMPDIR": directory.path, "AWS_CONFIG_FILE": "/nonexistent",
+                "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true",
+            ])
+    }
+
     /// Runs the built `triage` binary.
     package static func triage(
         _ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil, directory: URL? = nil

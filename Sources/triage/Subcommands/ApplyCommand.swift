@@ -17,7 +17,9 @@ struct ApplyCommand: ParsableCommand {
             interruption (SIGINT/SIGTERM: batches in flight finish, exit status 3; or a crash) --resume applies \
             the rest and nothing twice.
 
-            Examples (from the repository root; the samples hold invalid records on purpose: exit status 1):
+            The samples hold invalid records on purpose: runs on them end with exit status 1.
+
+            Examples (from the repository root):
               triage import samples/findings.ndjson.gz --store findings.sqlite
               triage apply samples/decisions.ndjson.gz --store findings.sqlite \\
                 --report out/report.json --junit out/junit.xml

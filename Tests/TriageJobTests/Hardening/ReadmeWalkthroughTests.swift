@@ -68,9 +68,6 @@ import TriageTestSupport
     @Test func theShellBlocksRunAsWritten() throws {
         let directory = TestPaths.temporaryDirectory("readme-sh")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.createSymbolicLink(
-            at: directory.appendingPathComponent("samples"),
-            withDestinationURL: TestPaths.packageRoot.appendingPathComponent("samples"))
         var blocks: [String] = []
         var current: [Substring]?
         for line in try Self.readme().split(separator: "\n", omittingEmptySubsequences: false) {
@@ -89,15 +86,7 @@ import TriageTestSupport
         let script =
             "set -u\ncheck() { s=$?; [ $s -le 1 ] || { echo \"FAILED ($s) in step $1\" >&2; exit $s; }; }\n"
             + steps.enumerated().map { "\($0.element)\ncheck \($0.offset)" }.joined(separator: "\n") + "\nwait\n"
-        let binary = TestPaths.triageBinary.deletingLastPathComponent().path
-        let run = try CommandRun.run(
-            URL(fileURLWithPath: "/bin/bash"), ["-c", script],
-            environment: [
-                "PATH": binary + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
-                "HOME": directory.path, "AWS_CONFIG_FILE": "/nonexistent",
-                "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
-                "AWS_EC2_METADATA_DISABLED": "true",
-            ], directory: directory)
+        let run = try CommandRun.example(script, in: directory)
         #expect(run.status == 0, "\(run.stderr)")
         for made in ["out/wire.json", "out/triage.prom", "out/inbox/done/decisions.csv"] {
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(made).path), "\(made)")
