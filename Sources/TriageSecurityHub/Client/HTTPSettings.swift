@@ -88,6 +88,11 @@ public struct HTTPSettings: Sendable {
                 idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connectionsPerHost)),
             proxy: proxied ? try proxy() : nil, decompression: .disabled)
         configuration.httpVersion = .http1Only
+        // A connection that cannot be made fails its request at once; the retry policy tries again
+        // with botocore's backoff (as botocore does for EndpointConnectionError). Left on, the pool
+        // would keep a request waiting for a connection up to --connect-timeout on every try: a
+        // closed port took 5 × 10 s and more to give up on instead of about 8 s.
+        configuration.connectionPool.retryConnectionEstablishment = false
         return configuration
     }
 }
