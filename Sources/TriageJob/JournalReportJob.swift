@@ -37,7 +37,7 @@ public enum JournalReportJob {
             do {
                 runs = try JournalReader.read(path: path)
             } catch {
-                throw JobError(.badInput, error.message)
+                throw JobError(.badInput, "\(error)")
             }
             guard let first = runs.first, let last = runs.last else {
                 throw JobError(.badInput, "\(path): not a triage journal (no run entry)")

@@ -61,11 +61,7 @@ struct ResumePoint: Sendable {
                 if applied { done.set(record.sequence, record.outcome) }
             }
         } catch {
-            throw JobError(
-                .badInput,
-                "cannot resume: \(error). The journal is damaged (two runs writing it at once can do that); "
-                    + "move it aside and run without --resume: what it recorded is sent again, which leaves the same "
-                    + "values (a Note gets a new UpdatedAt)")
+            throw JobError(.badInput, "cannot resume: \(error)")
         }
         guard let last = runs.last, !last.finished else {
             (self.batches, self.done, self.afresh) = (0, OutcomeTable(), .finished)

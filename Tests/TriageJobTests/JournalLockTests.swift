@@ -50,6 +50,37 @@ import Glibc
         #expect(third.status == 1, "\(third.stderr)")  // the findings are not in the store
     }
 
+    /// A journal broken before its last entry (as two runs writing it at once left it) says what to
+    /// do, for `--resume` and for `triage report`.
+    @Test func aDamagedJournalSaysWhatToDo() throws {
+        let directory = TestPaths.temporaryDirectory("journal-damaged")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let samples = TestPaths.packageRoot.appendingPathComponent("samples")
+        let store = directory.appendingPathComponent("s.sqlite").path
+        try #require(
+            try CommandRun.triage([
+                "import", samples.appendingPathComponent("findings.ndjson.gz").path, "--store", store,
+            ])
+            .status == 0)
+        let input = samples.appendingPathComponent("decisions.csv").path
+        let journal = directory.appendingPathComponent("run.journal").path
+        let first = try CommandRun.triage(["apply", input, "--store", store, "--journal", journal, "--batch-size", "5"])
+        try #require(first.status == 1, "\(first.stderr)")
+        var lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+        try #require(lines.count > 4)
+        lines.removeLast()  // the end entry: the run looks interrupted
+        lines.insert("0000beef {\"interleaved\":", at: 2)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: journal, atomically: true, encoding: .utf8)
+        for arguments in [
+            ["apply", input, "--store", store, "--journal", journal, "--resume"], ["report", journal, "--report", "-"],
+        ] {
+            let run = try CommandRun.triage(arguments)
+            #expect(run.status == 2, "\(run.stderr)")
+            #expect(run.stderr.contains("line 3 is not a valid journal entry"), "\(run.stderr)")
+            #expect(run.stderr.contains("move it aside"), "\(run.stderr)")
+        }
+    }
+
     @Test func resumeWithoutAJournalSaysItStartsAfresh() throws {
         let directory = TestPaths.temporaryDirectory("journal-missing")
         defer { try? FileManager.default.removeItem(at: directory) }

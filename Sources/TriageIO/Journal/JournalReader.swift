@@ -5,8 +5,15 @@ import TriageCore
 package struct JournalError: Error, Sendable, CustomStringConvertible {
     /// One line with the path and, where known, the line number.
     package var message: String
-    /// `message`.
-    package var description: String { message }
+    /// Whether the journal is broken before its last entry (rather than unreadable).
+    package var damaged = false
+    /// `message`, and what to do about a damaged journal.
+    package var description: String {
+        guard damaged else { return message }
+        return message + "; the journal is damaged (two runs writing it at once can do that; a run now locks its "
+            + "journal): move it aside and apply the same decisions without --resume: what it recorded is sent "
+            + "again, which leaves the same values (a Note gets a new UpdatedAt)"
+    }
 }
 
 /// Reads a run journal written by ``JournalWriter``. A last entry that is torn (no line end, a
@@ -66,7 +73,8 @@ package enum JournalReader {
                 }
                 guard let entry, apply(entry, to: &runs, visit: visit) else {
                     // Torn or broken: acceptable only as the last entry.
-                    pendingError = JournalError(message: "\(path): line \(span.number) is not a valid journal entry")
+                    pendingError = JournalError(
+                        message: "\(path): line \(span.number) is not a valid journal entry", damaged: true)
                     continue
                 }
             }
