@@ -95,6 +95,11 @@ final class LaneDispatcher: @unchecked Sendable, BatchSubmitter {
         }
     }
 
+    /// How long a stop waits for the requests on the wire before cutting them off: long enough
+    /// for any answer that is coming (Security Hub answers in well under a second), short enough
+    /// for a scheduler's termination grace period (Kubernetes gives 30 s).
+    static let stopGraceMilliseconds: Int64 = 10_000
+
     var laneStops: [LaneStop] {
         condition.lock()
         defer { condition.unlock() }
@@ -131,6 +136,8 @@ final class LaneDispatcher: @unchecked Sendable, BatchSubmitter {
 
     /// The run stopped: every lane is emptied of what waits; requests on the wire finish.
     private func runStopped() {
+        // Requests on the wire get a grace period to be answered, then are cut off.
+        target.interruptRequests(afterMilliseconds: Self.stopGraceMilliseconds)
         condition.lock()
         var decided: [Decided] = []
         for name in laneOrder { decided += empty(lane: name) }

@@ -20,9 +20,15 @@ public protocol RemoteBatchTarget: BatchTarget {
     /// timeout) left, on any thread (an event loop's, possibly the caller's), and must not block
     /// it.
     func attempt(_ work: BatchAttempt, completion: @escaping @Sendable (BatchAttempt.Result) -> Void)
+    /// The run stopped: requests still on the wire `graceMilliseconds` from now are cut off (their
+    /// completions report no answer), so that a stop never waits on a peer that does not answer.
+    func interruptRequests(afterMilliseconds graceMilliseconds: Int64)
 }
 
 extension RemoteBatchTarget {
+    /// Nothing to cut off (targets whose attempts always end by themselves).
+    public func interruptRequests(afterMilliseconds graceMilliseconds: Int64) {}
+
     /// One attempt, the calling thread waiting for its answer (for callers without a scheduler;
     /// never on an event loop).
     public func attemptWaiting(_ work: BatchAttempt) -> BatchAttempt.Result {
