@@ -58,7 +58,7 @@ final class ApplyLedger: Sendable {
             if state.journal != nil { records.reserveCapacity(batch.members.count) }
             for (member, outcome) in zip(batch.members, outcomes) {
                 state.outcomes.set(member.sequence, outcome)
-                if case .failed(let code, let message) = outcome {
+                if let code = outcome.errorCode, let message = outcome.errorMessage {
                     state.failedByCode.add(code)
                     state.failedByInput[member.source.input, default: 0] += 1
                     state.sample.offer(
@@ -86,6 +86,21 @@ final class ApplyLedger: Sendable {
             }
         }
         if let ticket { makeDurable(through: ticket) }
+    }
+
+    /// Journals that a request is about to be sent (a batch's first try), before it leaves, so
+    /// that a resumed run's `requests` counts it even when this process is killed before its
+    /// answer (a write, no `fsync`; nothing without a journal). A failed write stops the run like
+    /// any journal write; the request goes all the same (it is in flight already).
+    func noteSent() {
+        state.withLock { state in
+            guard let journal = state.journal, state.journalError == nil else { return }
+            do throws(OutputError) {
+                try journal.appendSent()
+            } catch {
+                fail(&state, error)
+            }
+        }
     }
 
     /// Returns when journal entry `ticket` is durable: the first caller `fsync`s for everyone

@@ -11,17 +11,36 @@ protocol BatchSubmitter: AnyObject, Sendable {
     func waitForAll() -> DispatchLeftover
     /// The lanes that stopped because the target failed them, in order (exit status 5).
     var laneStops: [LaneStop] { get }
+    /// Why batches set aside in a temporary file could not be read back (the run stopped).
+    var readAheadFailure: String? { get }
 }
 
 extension BatchSubmitter {
     var laneStops: [LaneStop] { [] }
+    var readAheadFailure: String? { nil }
 }
 
-/// What a dispatcher did not send, for `--resume`: batches never sent, and the undecided members
+/// What a dispatcher did not send, for `--resume`: batches never sent (counted, not kept: a lane's
+/// batches waiting in its temporary file are never read back for this), and the undecided members
 /// of batches that were sent but went no further (a stop while they waited to be sent again).
 struct DispatchLeftover {
-    var neverSent: [PlannedBatch] = []
+    /// Batches handed to the dispatcher and never sent.
+    private(set) var neverSentBatches = 0
+    /// Their records, by input.
+    private(set) var neverSentRecords: [Int: Int] = [:]
     var unfinished: [PlannedBatch] = []
+
+    /// Counts a batch never sent.
+    mutating func addNeverSent(_ batch: PlannedBatch) {
+        neverSentBatches += 1
+        for member in batch.members { neverSentRecords[member.source.input, default: 0] += 1 }
+    }
+
+    /// Counts `batches` never sent, with `recordsByInput` records.
+    mutating func addNeverSent(batches: Int, recordsByInput: [Int: Int]) {
+        neverSentBatches += batches
+        neverSentRecords.merge(recordsByInput, uniquingKeysWith: +)
+    }
 }
 
 /// Runs batches on a concurrent Dispatch queue, at most `concurrency` at once, in plan order, and
@@ -62,6 +81,7 @@ final class BatchDispatcher: @unchecked Sendable, BatchSubmitter {
         running += 1
         condition.unlock()
         queue.async(group: group) { [self] in
+            ledger.noteSent()
             let outcomes = target.apply(batch)
             // The journal entry is durable before the batch's findings are released: a later batch
             // for one of them can only start after this one is recorded.

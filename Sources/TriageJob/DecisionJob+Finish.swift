@@ -13,7 +13,7 @@ extension DecisionJob {
         let finishedAt = SystemClock.nowMilliseconds()
         let counts = intake.counts(ledger: setup.ledger)
         let interrupted = !readAll || counts.remaining > 0
-        let requests = (setup.resumed?.batches ?? 0) + sent
+        let requests = (setup.resumed?.requests ?? 0) + sent
         var summary = ReportSummary(
             records: counts.tally.records, processed: counts.tally.processed, failed: counts.tally.failed,
             requests: requests, target: setup.targetName, inputs: setup.catalog.entries.map(\.name),

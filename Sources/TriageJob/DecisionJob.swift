@@ -43,8 +43,11 @@ public final class DecisionJob: Sendable {
         let dispatcher: BatchSubmitter? = configuration.target.map { target in
             let concurrency = configuration.concurrency ?? target.defaultConcurrency
             if let remote = target as? RemoteBatchTarget {
+                // Each request noted in the journal as it leaves: `requests` stays exact after a kill.
+                let journaled = setup.ledger.isJournaling ? SentRequestJournal(remote, ledger: setup.ledger) : remote
                 return LaneDispatcher(
-                    target: remote, ledger: setup.ledger, concurrency: concurrency, stop: self.stop, progress: progress)
+                    target: journaled, ledger: setup.ledger, concurrency: concurrency, stop: self.stop,
+                    temporaryDirectory: configuration.temporaryDirectory, progress: progress)
             }
             return BatchDispatcher(target: target, ledger: setup.ledger, concurrency: concurrency, progress: progress)
         }
@@ -66,20 +69,20 @@ public final class DecisionJob: Sendable {
             })
 
         stop.install()
-        defer { stop.uninstall() }
+        defer { stop.uninstall(keepingIgnored: configuration.ignoresStopSignalsAfterRun) }
         let readAll = try consumeInputs(setup.catalog, into: &intake, progress: progress, dispatcher: dispatcher)
         if readAll { intake.finish() } else { intake.discardOpenBatches() }
         let leftover = dispatcher?.waitForAll() ?? DispatchLeftover()
-        for batch in leftover.neverSent {
-            unsent.add(batch)
-            progress.batchesSent.subtract(1, ordering: .relaxed)
-        }
+        for (input, count) in leftover.neverSentRecords { unsent.add(count, input: input) }
+        progress.batchesSent.subtract(leftover.neverSentBatches, ordering: .relaxed)
         for batch in leftover.unfinished { unsent.add(batch) }
         setup.ledger.journalFailures(intake.takeUnjournaledFailures())
-        return finish(
+        var result = finish(
             setup, intake: intake, readAll: readAll, sent: progress.batchesSent.load(ordering: .relaxed),
             remote: configuration.target?.remoteStatistics ?? planTally?.snapshot,
             laneStops: dispatcher?.laneStops ?? [])
+        if let failure = dispatcher?.readAheadFailure { result.outputFailures.append(failure) }
+        return result
     }
 
     /// Asks a running job to stop as SIGINT would (tests).

@@ -17,7 +17,7 @@ import Glibc
 /// DIR/failed/    files that changed or vanished under their journal, with `NAME.why`
 /// ```
 ///
-/// A run: lock → ``prepare(stamp:)`` (finish what an earlier run left, take new files) → the
+/// A run: lock → ``prepare(stamp:destination:)`` (finish what an earlier run left, take new files) → the
 /// pipeline over the files, resuming the journal → ``settle(_:)`` (files to `done/`) →
 /// ``prune(keepDays:now:)``. Renames within one file system are atomic, so a kill at any point
 /// leaves every file in exactly one folder; the journal says what of `active/` is applied.
@@ -89,10 +89,12 @@ public final class Inbox {
 
     /// Finishes what an earlier run left in `active/` (files already done move to `done/`; files
     /// changed or vanished under the journal move to `failed/`), then takes the files waiting in
-    /// `incoming/`, in name order. `stamp` names the reports.
-    public func prepare(stamp: String) throws(JobError) -> Plan {
+    /// `incoming/`, in name order. `stamp` names the reports. An interrupted run whose journal was
+    /// written for another destination than `destination` (this run's) is refused before anything
+    /// moves (exit status 2).
+    package func prepare(stamp: String, destination: JournalDestination?) throws(JobError) -> Plan {
         var notes: [String] = []
-        var (inputs, resumes) = try carriedOver(notes: &notes)
+        var (inputs, resumes) = try carriedOver(notes: &notes, destination: destination)
         var taken = 0
         for name in try Self.names(in: incoming) where Self.isReady(name) {
             let source = incoming + "/" + name
@@ -120,7 +122,9 @@ public final class Inbox {
 
     /// The files an earlier run left in `active/`, in the order to apply them, and whether the
     /// journal resumes them.
-    private func carriedOver(notes: inout [String]) throws(JobError) -> ([String], Bool) {
+    private func carriedOver(notes: inout [String], destination: JournalDestination?) throws(JobError) -> (
+        [String], Bool
+    ) {
         let present = try Self.names(in: active).filter { !$0.hasPrefix(".") }.map { active + "/" + $0 }
         guard FileManager.default.fileExists(atPath: journalPath) else { return (present, false) }
         let runs: [JournalReader.Run]
@@ -134,6 +138,15 @@ public final class Inbox {
             return (present, false)
         }
         guard let last = runs.last else { return (present, false) }
+        if !last.finished {
+            for run in runs {
+                if let refusal = ResumePoint.refusal(
+                    run.header, journal: journalPath, destination: destination, inbox: true)
+                {
+                    throw JobError(.usage, refusal + "; this run took nothing")
+                }
+            }
+        }
         let fingerprints = ResumePoint.fingerprints(of: last.header.inputs.map(InputPath.init))
         var moved: [String] = []
         for (index, input) in last.header.inputs.enumerated() {

@@ -44,7 +44,7 @@ public enum JournalReportJob {
             }
             var bySequence: [Int: JournalRecord] = [:]
             for run in runs {
-                requests += run.batches
+                requests += run.requests
                 for record in run.readFailures + run.records { bySequence[record.sequence] = record }
             }
             interrupted = interrupted || !last.ended || last.interrupted

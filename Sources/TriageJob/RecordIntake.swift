@@ -175,7 +175,7 @@ struct RecordIntake {
     }
 
     private mutating func offer(_ sequence: Int, input: Int, line: Int, id: String?, _ outcome: Outcome) {
-        guard case .failed(let code, let message) = outcome else { return }
+        guard let code = outcome.errorCode, let message = outcome.errorMessage else { return }
         sample.offer(.init(sequence: sequence, input: input, line: line, id: id, code: code, message: message))
     }
 

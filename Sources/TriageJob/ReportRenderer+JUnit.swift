@@ -45,7 +45,7 @@ extension ReportRenderer {
                     try openSuite(open)
                 }
                 var failure: JUnitFailure?
-                if case .failed(let code, let message) = entry.outcome {
+                if let code = entry.outcome.errorCode, let message = entry.outcome.errorMessage {
                     failure = JUnitFailure(type: code.rawValue, message: message, text: "\(entry.input):\(entry.line)")
                 } else if cases == .failed {
                     return

@@ -9,8 +9,8 @@ import Glibc
 /// batch, with its outcome. Records are identified by their sequence number, which is the same
 /// when the same inputs are read again; the journal's inputs must match.
 struct ResumePoint: Sendable {
-    /// Batches the earlier runs sent.
-    let batches: Int
+    /// Requests the earlier runs sent (``JournalReader/Run/requests``).
+    let requests: Int
     /// Outcomes of the records applied by earlier runs.
     private let done: OutcomeTable
 
@@ -46,10 +46,13 @@ struct ResumePoint: Sendable {
     /// finish (stopped early, killed, or its reports not written); nil when there is nothing to
     /// resume from. A finished run's journal is started afresh (``startsAfresh``): a nightly job
     /// that always passes `--resume` must not skip tonight's records because of last night's run.
-    init?(_ configuration: RunConfiguration, inputs: [String], paths: [InputPath]) throws(JobError) {
+    /// `destination` is where this run sends its decisions (nil: not checked).
+    init?(
+        _ configuration: RunConfiguration, inputs: [String], paths: [InputPath], destination: JournalDestination?
+    ) throws(JobError) {
         guard configuration.resume, let path = configuration.journalPath, !configuration.dryRun else { return nil }
         guard access(path, F_OK) == 0 else {
-            (batches, done, afresh) = (0, OutcomeTable(), .missing)
+            (requests, done, afresh) = (0, OutcomeTable(), .missing)
             return
         }
         // Records are visited, not kept: a journal of millions of records reads in flat memory.
@@ -57,15 +60,25 @@ struct ResumePoint: Sendable {
         let runs: [JournalReader.Run]
         do {
             runs = try JournalReader.read(path: path) { record, applied in
-                // Only applied records are done; failures found while reading are found again.
-                if applied { done.set(record.sequence, record.outcome) }
+                // Only applied records are done; failures found while reading are found again,
+                // and records whose update may or may not be in effect are sent again.
+                if applied, !record.outcome.isUnconfirmed { done.set(record.sequence, record.outcome) }
             }
         } catch {
             throw JobError(.badInput, "cannot resume: \(error)")
         }
         guard let last = runs.last, !last.finished else {
-            (self.batches, self.done, self.afresh) = (0, OutcomeTable(), .finished)
+            (self.requests, self.done, self.afresh) = (0, OutcomeTable(), .finished)
             return
+        }
+        // Records journaled as done are done where that run sent them: resuming elsewhere would
+        // report as processed records that never arrived there.
+        for run in runs {
+            if let refusal = Self.refusal(
+                run.header, journal: path, destination: destination, inbox: configuration.resumeMayAppendInputs)
+            {
+                throw JobError(.usage, refusal)
+            }
         }
         let fingerprints = Self.fingerprints(of: paths)
         // The inbox appends the files that arrived since to the interrupted run's: records keep
@@ -79,7 +92,7 @@ struct ResumePoint: Sendable {
                     + "as they were then (size and modification time); these inputs differ. Run without --resume to start afresh"
             )
         }
-        self.batches = runs.reduce(0) { $0 + $1.batches }
+        self.requests = runs.reduce(0) { $0 + $1.requests }
         self.done = done
         self.afresh = nil
     }
@@ -93,6 +106,28 @@ struct ResumePoint: Sendable {
         guard appending ? count <= inputs.count : count == inputs.count else { return false }
         guard Array(inputs.prefix(count)) == header.inputs else { return false }
         return header.fingerprints.isEmpty || header.fingerprints == Array(fingerprints.prefix(count))
+    }
+
+    /// Why a run recorded with `header` in `journal` cannot be resumed by a run sending to
+    /// `destination`; nil when it can (the same destination, or one of them unknown). A journal
+    /// written before destinations were recorded is judged by its target name (the kind, and the
+    /// store's path or the endpoint; its Region override is unknown and not compared).
+    static func refusal(
+        _ header: JournalHeader, journal: String, destination: JournalDestination?, inbox: Bool
+    ) -> String? {
+        guard let destination, let recorded = header.destination ?? JournalDestination(targetName: header.target)
+        else { return nil }
+        let differences = recorded.differences(from: destination)
+        guard !differences.isEmpty else { return nil }
+        // The inbox resumes by itself: no --resume to leave out.
+        let advice =
+            inbox
+            ? "run the inbox with the target the journal was written for to finish it, or move the journal aside "
+                + "to apply the files in active/ afresh"
+            : "run with the target the journal was written for to finish it, or without --resume to start afresh"
+        return "cannot resume: the journal \(journal) was written for \(recorded), this run targets \(destination) ("
+            + differences.joined(separator: " and ") + (differences.count == 1 ? " differs" : " differ") + "); "
+            + advice
     }
 
     /// The outcome of a record applied by an earlier run; nil when it still has to be applied.

@@ -56,6 +56,10 @@ public struct RunConfiguration: Sendable {
     public var journalPath: String?
     /// `--resume`: skip what the journal records as done.
     public var resume: Bool = false
+    /// Where decisions go (the store's file, or Security Hub's endpoint and `--region`): the
+    /// journal records it, and `--resume` refuses a journal written for another. Nil: derived
+    /// from the target's name.
+    package var destination: JournalDestination?
     /// With `resume`: the journal's run may have been over only the first of these inputs (the
     /// inbox appends the files that arrived since an interrupted run to its own).
     public var resumeMayAppendInputs: Bool = false
@@ -70,6 +74,10 @@ public struct RunConfiguration: Sendable {
     public var maxLineBytes: Int = 1 << 20
     /// Directory for temporary files (the record spool).
     public var temporaryDirectory: String = "/tmp"
+    /// Whether SIGINT and SIGTERM stay ignored once the run has ended, until the process exits
+    /// (the executable: a signal arriving after the run must not turn its exit status into 130 or
+    /// 143); false restores the dispositions the process had before the run (tests, a library).
+    public var ignoresStopSignalsAfterRun = false
 
     /// This process's command-line arguments after the program name, byte for byte.
     public static func commandLineArgumentBytes() -> [[UInt8]] {

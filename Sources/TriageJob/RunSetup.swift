@@ -40,8 +40,10 @@ struct RunSetup {
         if let journalPath { try Self.checkOutput(journalPath, kind: "journal", inPlace: true) }
         // Locked before it is read: two runs must never write one journal.
         journalLock = try journalPath.flatMap(Self.lockJournal)
+        let destination = configuration.destination ?? JournalDestination(targetName: targetName)
         let resume = try ResumePoint(
-            configuration, inputs: catalog.entries.map(\.name), paths: catalog.entries.map(\.path))
+            configuration, inputs: catalog.entries.map(\.name), paths: catalog.entries.map(\.path),
+            destination: destination)
         startedAfresh = resume?.afresh
         resumed = startedAfresh != nil ? nil : resume
 
@@ -53,7 +55,7 @@ struct RunSetup {
                     JournalHeader(
                         inputs: catalog.entries.map(\.name),
                         fingerprints: ResumePoint.fingerprints(of: catalog.entries.map(\.path)),
-                        target: targetName, batchSize: configuration.batchSize,
+                        target: targetName, destination: destination, batchSize: configuration.batchSize,
                         startedAt: Timestamp.rfc3339(milliseconds: startedAt)))
                 journal = writer
             } catch {

@@ -11,8 +11,8 @@ import Glibc
 ///
 /// SIGINT and SIGTERM request a stop (exit status 3); so does a journal or spool write that
 /// failed (exit status 4: applying without a record of it would lose track of what was done).
-/// The first reason wins. `@unchecked Sendable`: `sources` is touched only by
-/// `install()`/`uninstall()` on the thread that runs the job; the reason is atomic.
+/// The first reason wins. `@unchecked Sendable`: `sources` and `inherited` are touched only by
+/// `install()`/`uninstall(keepingIgnored:)` on the thread that runs the job; the reason is atomic.
 final class StopSignal: @unchecked Sendable {
     /// Why the run stopped.
     enum Reason: UInt8, Sendable {
@@ -50,12 +50,22 @@ final class StopSignal: @unchecked Sendable {
         if isRequested { wake() }
     }
 
-    /// Installs the handlers until ``uninstall()``.
+    /// The dispositions of SIGINT and SIGTERM before ``install()``, restored by ``uninstall(keepingIgnored:)``
+    /// unless it keeps them ignored.
+    private var inherited: [(signal: Int32, action: sigaction)] = []
+
+    /// Installs the handlers until ``uninstall(keepingIgnored:)``.
     func install() {
         let queue = DispatchQueue(label: "triage.signals")
         var installed: [DispatchSourceSignal] = []
+        inherited = []
         for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
+            var ignore = sigaction()
+            ignore.__sigaction_handler.sa_handler = SIG_IGN
+            sigemptyset(&ignore.sa_mask)
+            var previous = sigaction()
+            sigaction(number, &ignore, &previous)
+            inherited.append((number, previous))
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { [self] in request(.signal) }
             source.resume()
@@ -64,11 +74,20 @@ final class StopSignal: @unchecked Sendable {
         sources = installed
     }
 
-    /// Restores the default handlers.
-    func uninstall() {
+    /// Removes the handlers once the run has ended. With `keepingIgnored` (the executable) SIGINT
+    /// and SIGTERM stay ignored until the process exits: the run's outcome is decided, and a
+    /// signal arriving between here and the exit must not replace its exit status with 130 or
+    /// 143. Without it (a caller that goes on: tests, a library) the dispositions the process had
+    /// before ``install()`` come back.
+    func uninstall(keepingIgnored: Bool) {
         for source in sources { source.cancel() }
         sources.removeAll()
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        if !keepingIgnored {
+            for (number, action) in inherited {
+                var restored = action
+                sigaction(number, &restored, nil)
+            }
+        }
+        inherited = []
     }
 }

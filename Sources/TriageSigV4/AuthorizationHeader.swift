@@ -54,11 +54,12 @@ public struct AuthorizationHeader: Sendable, Equatable {
             signedHeaders: signedHeaders.split(separator: ";").map { $0.lowercased() }, signature: signature)
     }
 
-    /// Parses `AKID/yyyyMMdd/region/service/aws4_request`.
+    /// Parses `AKID/yyyyMMdd/region/service/aws4_request`. An empty Region is read (the verifier refuses it as
+    /// AWS does, as a scope naming no valid Region).
     public static func parseCredential(_ credential: String) throws(SigV4Rejection) -> (String, CredentialScope) {
         let parts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 5, !parts[0].isEmpty, parts[1].count == 8, parts[1].allSatisfy(\.isASCII),
-            parts[1].allSatisfy(\.isNumber), !parts[2].isEmpty, !parts[3].isEmpty,
+            parts[1].allSatisfy(\.isNumber), !parts[3].isEmpty,
             parts[4] == CredentialScope.terminator
         else { throw .malformedAuthorization("the credential is not AKID/yyyyMMdd/region/service/aws4_request") }
         return (parts[0], CredentialScope(date: parts[1], region: parts[2], service: parts[3]))

@@ -4,7 +4,8 @@ import Crypto
 /// the signer uses.
 ///
 /// Checks, in order: the `Authorization` parts and `X-Amz-Date` are there and readable; the scope date is the
-/// `X-Amz-Date` day and the Region and service are the verifier's (when set); the time is within 5 minutes of `now`
+/// `X-Amz-Date` day, the Region is the verifier's (when set; else a non-empty one, of `regions` when set) and the
+/// service is the verifier's (when set); the time is within 5 minutes of `now`
 /// (presigned: not before `X-Amz-Date` − 5 min, not after `X-Amz-Date` + `X-Amz-Expires`); `host` is signed;
 /// the access key is known; the session token matches the key's and is signed; the signature matches (compared in
 /// constant time); a declared `x-amz-content-sha256` is the body's hash or `UNSIGNED-PAYLOAD`.
@@ -12,8 +13,10 @@ public struct SigV4Verifier: Sendable {
     /// Finds the secret (and session token) of an access key id; `nil` for an unknown key.
     public typealias KeyLookup = @Sendable (_ accessKeyId: String) -> VerificationKey?
 
-    /// The Region the scope must name; `nil` accepts any.
+    /// The Region the scope must name; `nil` accepts any of ``regions``.
     public var region: String?
+    /// When ``region`` is `nil`, the Regions the scope may name; `nil` accepts any non-empty name.
+    public var regions: Set<String>?
     /// The service signing name the scope must name; `nil` accepts any.
     public var service: String?
     /// How the canonical URI is formed (as the signer did).
@@ -22,12 +25,14 @@ public struct SigV4Verifier: Sendable {
     public var keyCache: SigningKeyCache
     private let lookup: KeyLookup
 
-    /// A verifier for `service` in `region` finding keys through `lookup`.
+    /// A verifier for `service` in `region` (or, without one, in any of `regions`) finding keys through `lookup`.
     public init(
-        region: String?, service: String?, options: CanonicalRequest.Options = CanonicalRequest.Options(),
-        keyCache: SigningKeyCache = SigningKeyCache(), lookup: @escaping KeyLookup
+        region: String?, regions: Set<String>? = nil, service: String?,
+        options: CanonicalRequest.Options = CanonicalRequest.Options(), keyCache: SigningKeyCache = SigningKeyCache(),
+        lookup: @escaping KeyLookup
     ) {
         self.region = region
+        self.regions = regions
         self.service = service
         self.options = options
         self.keyCache = keyCache
@@ -119,7 +124,13 @@ public struct SigV4Verifier: Sendable {
 
     private func checkScope(_ scope: CredentialScope, date: SigningDate) throws(SigV4Rejection) {
         guard scope.date == date.scopeDate else { throw .credentialScopeMismatch("the date of X-Amz-Date") }
-        if let region, scope.region != region { throw .credentialScopeMismatch("a valid region, '\(region)'") }
+        if let region {
+            if scope.region != region { throw .credentialScopeMismatch("a valid region, '\(region)'") }
+        } else if scope.region.isEmpty || !(regions?.contains(scope.region) ?? true) {
+            // AWS's words for a scope naming no Region it serves, e.g. "Credential should be scoped to a
+            // valid region, not 'xx-fake-1'." (the name cut to 64 characters: it comes from the request).
+            throw .credentialScopeMismatch("a valid region, not '\(scope.region.prefix(64))'")
+        }
         if let service, scope.service != service { throw .credentialScopeMismatch("correct service: '\(service)'") }
     }
 

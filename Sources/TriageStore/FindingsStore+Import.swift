@@ -15,13 +15,15 @@ extension FindingsStore {
         try write("importing findings") { db in try Self.importRows(db, findings, importableAccounts: nil) }
     }
 
-    /// The body of one import transaction; a finding whose `AwsAccountId` is not in
-    /// `importableAccounts` (when given) fails with `AccessDenied` and is not stored.
+    /// The body of one import transaction. With `importableAccounts` (a `triage serve` caller), a
+    /// finding the caller may not import (``ImportAccess``: another account's, another account's
+    /// default product, or over a stored finding of another account) fails and changes nothing.
     static func importRows(_ db: Database, _ findings: [[UInt8]], importableAccounts: AccountSet?) throws
         -> [ImportOutcome]
     {
         let statements = try ImportStatements(db)
         defer { statements.finalize() }
+        let access = importableAccounts.map(ImportAccess.init)
         return try findings.map { bytes in
             let provider: ProviderFinding
             do {
@@ -29,22 +31,21 @@ extension FindingsStore {
             } catch let failure as ImportFailure {
                 return .failed(id: failure.id, code: failure.code, message: failure.message)
             }
-            if let importableAccounts, !importableAccounts.contains(provider.awsAccountId) {
-                return .failed(
-                    id: provider.identifier.id, code: .accessDenied, message: ErrorCode.accessDenied.defaultMessage)
-            }
+            if let refusal = access?.refusal(of: provider) { return refusal }
             do {
-                return try Self.import(provider, with: statements)
+                return try Self.import(provider, with: statements, access: access)
             } catch let failure as ImportFailure {
                 return .failed(id: failure.id, code: failure.code, message: failure.message)
             }
         }
     }
 
-    /// Stores one checked finding: new, a later version of a stored one, or ignored.
-    private static func `import`(_ provider: ProviderFinding, with statements: ImportStatements) throws
-        -> ImportOutcome
-    {
+    /// Stores one checked finding: new, a later version of a stored one, or ignored; refused
+    /// when `access` does not let it replace the stored finding (checked before `UpdatedAt`, so
+    /// that an earlier document is refused too, not counted as ignored).
+    private static func `import`(
+        _ provider: ProviderFinding, with statements: ImportStatements, access: ImportAccess?
+    ) throws -> ImportOutcome {
         let identifier = provider.identifier
         guard let existing = try statements.existing(identifier) else {
             let stored = try ImportRules.newFinding(provider)
@@ -70,6 +71,7 @@ extension FindingsStore {
             try insert.execute()
             return .created(identifier)
         }
+        if let refusal = access?.refusal(of: provider, over: existing.awsAccountId) { return refusal }
         if let previous = FindingTimestamp(existing.updatedAt), provider.updatedInstant <= previous {
             return .ignored(identifier)
         }
@@ -124,6 +126,7 @@ private struct ImportStatements {
         var complianceStatus: String?
         var state: CustomerState
         var documentID: Int
+        var awsAccountId: String
     }
 
     let select: RawStatement
@@ -136,7 +139,7 @@ private struct ImportStatements {
         select = try RawStatement(
             db,
             sql: """
-                SELECT updated_at, record_state, compliance_status, owned, customer_state, document_id
+                SELECT updated_at, record_state, compliance_status, owned, customer_state, document_id, aws_account_id
                 FROM finding WHERE product_arn = ?1 AND id = ?2
                 """)
         insertDocument = try RawStatement(db, sql: "INSERT INTO finding_document (body) VALUES (?1)")
@@ -177,6 +180,7 @@ private struct ImportStatements {
         let state = try select.withBlob(at: 4) { bytes in try CustomerState(encoded: bytes, owned: owned) }
         return Existing(
             updatedAt: select.text(at: 0) ?? "", recordState: select.text(at: 1) ?? "ACTIVE",
-            complianceStatus: select.text(at: 2), state: state, documentID: select.int(at: 5))
+            complianceStatus: select.text(at: 2), state: state, documentID: select.int(at: 5),
+            awsAccountId: select.text(at: 6) ?? "")
     }
 }

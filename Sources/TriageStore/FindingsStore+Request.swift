@@ -91,8 +91,12 @@ extension FindingsStore {
     /// Imports one `BatchImportFindings` request (§5) in one transaction as
     /// ``import(findings:)`` does, and numbers the transaction in commit order.
     ///
-    /// A finding whose `AwsAccountId` is not in `importableAccounts` (when given) fails with
-    /// `AccessDenied` (``TriageCore/ErrorCode/accessDenied``) and is not stored; the others go on.
+    /// With `importableAccounts` (the accounts the caller may import and update), a finding the
+    /// caller may not import fails and changes nothing (``ImportAccess``): one whose `AwsAccountId`
+    /// is not among them or whose default product is another account's, or one whose stored
+    /// namesake (same `ProductArn` and `Id`) belongs to another account: `AccessDenied`
+    /// (``TriageCore/ErrorCode/accessDenied``), or `InvalidInput` for a namesake of another of the
+    /// caller's accounts (an import does not move a finding). The others go on.
     /// - Returns: one outcome per finding, in order, and `commit` (see
     ///   ``applyRequest(identifiers:update:now:updatableAccounts:)``).
     /// - Throws: ``StoreError`` when the transaction fails as a whole (nothing is imported).

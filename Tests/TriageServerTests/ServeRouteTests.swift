@@ -63,6 +63,31 @@ import Glibc
         expectError(streamed, status: 413, name: "InvalidInputException")
     }
 
+    @Test(arguments: [
+        "9223372036854775807", "9223372036854775808", "12345678901234567890", "18446744073709551615",
+        "0000000000000000000000006291457",
+    ])
+    func aDeclaredLengthOverTheLimitIsRefusedHoweverLargeItIs(_ length: String) throws {
+        // 2^63 - 1; 2^63 ... 2^64 - 1, too large for Int; 6 MB + 1 behind leading zeros. No body is sent: a
+        // server waiting for it fails the test at the read's deadline.
+        let answer = try http.exchange(
+            HTTPRequestBytes.request(
+                method: "POST", path: "/findings/import", port: http.port, headers: [("Content-Length", length)]),
+            timeout: 10)
+        expectError(answer, status: 413, name: "InvalidInputException", message: "6 MB")
+    }
+
+    @Test(arguments: ["18446744073709551616", "99999999999999999999999999999999"])
+    func aDeclaredLengthPastTwoToTheSixtyFourIsABadRequest(_ length: String) throws {
+        // Not a length HTTP can carry: the HTTP parser refuses the request at once, 400 with no body.
+        let answer = try #require(
+            try http.exchange(
+                HTTPRequestBytes.request(
+                    method: "POST", path: "/findings/import", port: http.port, headers: [("Content-Length", length)]),
+                timeout: 10))
+        #expect(answer.status == 400)
+    }
+
     @Test func noAuthorizationIsAMissingAuthenticationToken() throws {
         let answer = try http.exchange(
             HTTPRequestBytes.request(method: "POST", path: "/findings", port: http.port, body: Array("{}".utf8)))

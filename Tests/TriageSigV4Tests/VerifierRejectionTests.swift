@@ -152,6 +152,34 @@ import TriageSigV4
                 == .credentialScopeMismatch("the date of X-Amz-Date"))
     }
 
+    @Test func withoutARegionTheScopeMustNameOneOfTheVerifiersRegions() throws {
+        let verifier = SigV4Verifier(region: nil, regions: ["us-east-1", "cn-north-1"], service: "securityhub") {
+            Self.keys[$0]
+        }
+        for region in ["us-east-1", "cn-north-1"] {
+            let signed = Self.signer(region: region).sign(Self.request(), at: Self.now)
+            #expect(try verifier.verify(signed.request, now: Self.now).scope.region == region)
+        }
+        for region in ["xx-fake-1", "", "US-EAST-1"] {
+            let signed = Self.signer(region: region).sign(Self.request(), at: Self.now)
+            #expect(throws: SigV4Rejection.credentialScopeMismatch("a valid region, not '\(region)'")) {
+                try verifier.verify(signed.request, now: Self.now)
+            }
+        }
+        let rejection = SigV4Rejection.credentialScopeMismatch("a valid region, not 'xx-fake-1'")
+        #expect(rejection.description == "Credential should be scoped to a valid region, not 'xx-fake-1'.")
+        #expect(rejection.code == "InvalidSignatureException")
+        #expect(rejection.httpStatus == 403)
+        // Without a list any Region but an empty one passes.
+        let any = SigV4Verifier(region: nil, service: "securityhub") { Self.keys[$0] }
+        let invented = Self.signer(region: "xx-fake-1").sign(Self.request(), at: Self.now)
+        #expect(try any.verify(invented.request, now: Self.now).scope.region == "xx-fake-1")
+        let empty = Self.signer(region: "").sign(Self.request(), at: Self.now)
+        #expect(throws: SigV4Rejection.credentialScopeMismatch("a valid region, not ''")) {
+            try any.verify(empty.request, now: Self.now)
+        }
+    }
+
     @Test func clockSkewBeyondFiveMinutes() {
         let request = Self.signer().sign(Self.request(), at: Self.now).request
         let later = Self.now.adding(seconds: 301)

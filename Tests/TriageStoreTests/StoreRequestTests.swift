@@ -163,7 +163,12 @@ import TriageStore
                 ],
                 importableAccounts: ["111111111111", "222222222222"])
             #expect(outcomes[0] == .created(Self.key("mine")))
-            #expect(outcomes[1] == .failed(id: "theirs", code: .accessDenied, message: "Access Denied"))
+            #expect(
+                outcomes[1]
+                    == .failed(
+                        id: "theirs", code: .accessDenied,
+                        message: "Not authorized to perform: securityhub:BatchImportFindings on resource: \(Self.arn) "
+                            + "(AwsAccountId 999999999999 is not the caller's account or one of its members)"))
             #expect(outcomes[2] == .created(Self.key("member")))
             #expect(outcomes[3].isSuccess == false)
             #expect(commit == 1)

@@ -53,7 +53,9 @@ package final class HTTPConnection {
     package func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, 0) }
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if written <= 0 { return false }
             offset += written
         }
@@ -71,6 +73,31 @@ package final class HTTPConnection {
             let count = recv(descriptor, &buffer, buffer.count, 0)
             if count <= 0 { return nil }
             pending += buffer[0..<count]
+        }
+    }
+
+    /// Waits up to `seconds` for the peer to close the connection (end of stream or reset): true once it
+    /// has, false if it is still open then. Bytes that arrive meanwhile are kept for ``readAnswer()``.
+    package func waitForClose(seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let left = max(0, deadline.timeIntervalSinceNow)
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&entry, 1, Int32(min(left, 1) * 1000))
+            if ready > 0 {
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                if count == 0 { return true }
+                if count < 0 {
+                    if errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK { continue }
+                    return true
+                }
+                pending += buffer[0..<count]
+            } else if ready < 0, errno != EINTR {
+                return true
+            } else if left == 0 {
+                return false
+            }
         }
     }
 

@@ -8,6 +8,12 @@ extension Process {
     /// Starts `executable` (the `triage` binary by default) with `arguments`, stdin /dev/null,
     /// stdout and stderr into the files `stdout` and `stderr` (created empty); `environment`, when
     /// given, is the whole environment (nothing inherited).
+    ///
+    /// Through `env --default-signal=INT,TERM`, as cron or systemd start it: SIGINT and SIGTERM at
+    /// their default disposition. Foundation's `Process` does not reset dispositions and an
+    /// ignored signal stays ignored across exec, so a child spawned while another test of this
+    /// process runs a job (which ignores both while its handlers are installed) would otherwise
+    /// start deaf to them. `env` execs the program: the process id is the program's.
     package static func start(
         _ arguments: [String], stdout: URL, stderr: URL, executable: URL = TestPaths.triageBinary,
         directory: URL? = nil, environment: [String: String]? = nil
@@ -15,8 +21,8 @@ extension Process {
         _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal=INT,TERM", executable.path] + arguments
         if let directory { process.currentDirectoryURL = directory }
         if let environment { process.environment = environment }
         process.standardInput = FileHandle.nullDevice

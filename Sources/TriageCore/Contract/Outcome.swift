@@ -7,6 +7,11 @@ public enum Outcome: Hashable, Sendable {
     case processed
     /// The record failed; the message says what and where, never the record's secrets.
     case failed(ErrorCode, String)
+    /// The record failed as far as this run could learn, but its update may be in effect: a
+    /// request for it got no answer, or an answer that contradicts itself, and the service never
+    /// gave its final word on it. Reported as a failure whose message says so; `--resume` sends it
+    /// again (an update sent twice leaves the same state).
+    case unconfirmed(ErrorCode, String)
 
     /// A failure with the code's default message.
     public static func failed(_ code: ErrorCode) -> Outcome { .failed(code, code.defaultMessage) }
@@ -17,15 +22,25 @@ public enum Outcome: Hashable, Sendable {
         return false
     }
 
+    /// Whether the record's update may be in effect although it is reported failed.
+    public var isUnconfirmed: Bool {
+        if case .unconfirmed = self { return true }
+        return false
+    }
+
     /// The failure's code; nil when processed.
     public var errorCode: ErrorCode? {
-        if case .failed(let code, _) = self { return code }
-        return nil
+        switch self {
+        case .processed: nil
+        case .failed(let code, _), .unconfirmed(let code, _): code
+        }
     }
 
     /// The failure's message; nil when processed.
     public var errorMessage: String? {
-        if case .failed(_, let message) = self { return message }
-        return nil
+        switch self {
+        case .processed: nil
+        case .failed(_, let message), .unconfirmed(_, let message): message
+        }
     }
 }

@@ -10,4 +10,16 @@ public enum AttemptFailure: Sendable, Equatable {
     /// No connection within `--connect-timeout`, refused, or the name did not resolve: nothing
     /// was sent.
     case connectFailed
+    /// An answer came (`200`) but could not be read as one: not JSON, JSON of another shape, or
+    /// larger than any real answer. The request may have been applied.
+    case unreadableAnswer
+
+    /// Whether the request may have been applied although its outcome is unknown: it was sent
+    /// and no readable answer came.
+    public var mayHaveBeenApplied: Bool {
+        switch self {
+        case .timeout, .connectionBroken, .unreadableAnswer: true
+        case .http, .connectFailed: false
+        }
+    }
 }

@@ -16,6 +16,7 @@
 /// | any other status (400 `InvalidInputException`, 402 `ServiceQuotaExceededException`, 404, 409, 413, ...) | final | the input or the account, not the moment, is the cause |
 /// | timeout, broken connection | transient | cli.md: retried (the request may have been applied; an update is idempotent) |
 /// | connect failure | transient | nothing was sent; botocore retries `EndpointConnectionError` |
+/// | unreadable `200` (not JSON, another shape, too large) | transient | the request may have been applied; sending it again is safe |
 public struct RetryPolicy: Sendable {
     /// Tries per request, the first included (`--max-attempts`); at least 1.
     public let maxAttempts: Int
@@ -55,7 +56,7 @@ public struct RetryPolicy: Sendable {
     /// The class of `failure` (the table above).
     public static func classify(_ failure: AttemptFailure) -> RetryClass {
         switch failure {
-        case .timeout, .connectionBroken, .connectFailed:
+        case .timeout, .connectionBroken, .connectFailed, .unreadableAnswer:
             return .transient
         case .http(let status, let code):
             if status == 401 || status == 403 { return .final }

@@ -32,6 +32,13 @@ package enum JournalReader {
         package var readFailures: [JournalRecord] = []
         /// Batch entries.
         package var batches = 0
+        /// `sent` entries: the requests the run began to send (none in a journal written before
+        /// they were recorded).
+        package var sent = 0
+        /// The requests the run sent, those in flight when it was killed included: its `sent`
+        /// entries; in a journal written before they were recorded, its batch entries (a killed
+        /// run's requests in flight at the kill are then not counted).
+        package var requests: Int { max(sent, batches) }
         /// The run's `end` entry; nil when it has none (the process was killed).
         package var end: JournalEnd?
         /// Whether the run wrote its `end` entry.
@@ -124,11 +131,16 @@ package enum JournalReader {
             }
             var fingerprints: [String] = []
             if case .array(let values)? = member("fingerprints") { fingerprints = strings(values) }
+            var destination: JournalDestination?
+            if let value = member("destination") {
+                guard let parsed = Self.destination(value) else { return false }
+                destination = parsed
+            }
             runs.append(
                 Run(
                     header: JournalHeader(
                         inputs: strings(inputs), fingerprints: fingerprints, target: target,
-                        batchSize: batchSize.intValue ?? 100, startedAt: startedAt)))
+                        destination: destination, batchSize: batchSize.intValue ?? 100, startedAt: startedAt)))
             return true
         case "batch", "failed":
             guard !runs.isEmpty, case .array(let records)? = member("records") else { return false }
@@ -152,6 +164,10 @@ package enum JournalReader {
             }
             if kind == "batch" { runs[runs.count - 1].batches += 1 }
             return true
+        case "sent":
+            guard !runs.isEmpty else { return false }
+            runs[runs.count - 1].sent += 1
+            return true
         case "end":
             guard !runs.isEmpty, case .string(let finishedAt)? = member("finishedAt") else { return false }
             var end = JournalEnd(finishedAt: finishedAt, interrupted: false)
@@ -174,8 +190,18 @@ package enum JournalReader {
         }
     }
 
+    /// `{"kind": ..., "store"|"endpoint": ..., "region": ...}`.
+    private static func destination(_ value: JSONValue) -> JournalDestination? {
+        guard case .object(let members) = value else { return nil }
+        func text(_ key: String) -> String? {
+            if case .string(let text)? = members.first(where: { $0.key == key })?.value { text } else { nil }
+        }
+        guard let kind = text("kind") else { return nil }
+        return JournalDestination(kind: kind, store: text("store"), endpoint: text("endpoint"), region: text("region"))
+    }
+
     private static func record(_ value: JSONValue) -> JournalRecord? {
-        guard case .array(let fields) = value, fields.count == 7,
+        guard case .array(let fields) = value, fields.count == 7 || fields.count == 8,
             case .number(let sequence) = fields[0], let sequenceValue = sequence.intValue,
             case .number(let input) = fields[1], let inputValue = input.intValue,
             case .number(let line) = fields[2], let lineValue = line.intValue
@@ -183,8 +209,10 @@ package enum JournalReader {
         func text(_ value: JSONValue) -> String? { if case .string(let text) = value { text } else { nil } }
         var outcome = Outcome.processed
         if let code = text(fields[5]) {
-            guard let errorCode = ErrorCode(rawValue: code) else { return nil }
-            outcome = .failed(errorCode, text(fields[6]) ?? errorCode.defaultMessage)
+            guard !code.isEmpty else { return nil }
+            let errorCode = ErrorCode(verbatim: code)
+            let message = text(fields[6]) ?? errorCode.defaultMessage
+            outcome = fields.count == 8 ? .unconfirmed(errorCode, message) : .failed(errorCode, message)
         }
         return JournalRecord(
             sequence: sequenceValue, input: inputValue, line: lineValue, id: text(fields[3]),

@@ -35,16 +35,23 @@ package struct JournalHeader: Sendable, Equatable {
     package var fingerprints: [String] = []
     /// The target, e.g. `store:findings.sqlite`.
     package var target: String
+    /// Where the run sends its decisions; nil in a journal written before destinations were
+    /// recorded (``JournalDestination/init(targetName:)`` then reads `target`).
+    package var destination: JournalDestination?
     /// `--batch-size`.
     package var batchSize: Int
     /// RFC 3339.
     package var startedAt: String
 
     /// Creates a header.
-    package init(inputs: [String], fingerprints: [String] = [], target: String, batchSize: Int, startedAt: String) {
+    package init(
+        inputs: [String], fingerprints: [String] = [], target: String, destination: JournalDestination? = nil,
+        batchSize: Int, startedAt: String
+    ) {
         self.inputs = inputs
         self.fingerprints = fingerprints
         self.target = target
+        self.destination = destination
         self.batchSize = batchSize
         self.startedAt = startedAt
     }

@@ -8,9 +8,10 @@ import Glibc
 /// Appends entries to a run journal: one line per entry, `<crc32 hex> <compact JSON>\n`, so that
 /// a torn last entry (a crash mid-write) is recognised and ignored when the journal is read.
 ///
-/// Entries: `run` (the header, first), `batch` (the outcomes of one finished batch; durable
-/// when ``appendBatch(_:records:durable:)`` returns, or after ``syncWritten()``), `failed` (records that failed before
-/// any request: malformed or invalid; recomputed on resume, kept for `triage report`), `end`.
+/// Entries: `run` (the header, first), `sent` (a request about to be sent: ``appendSent()``),
+/// `batch` (the outcomes of one finished batch; durable when ``appendBatch(_:records:durable:)``
+/// returns, or after ``syncWritten()``), `failed` (records that failed before any request:
+/// malformed or invalid; recomputed on resume, kept for `triage report`), `end`.
 /// Not thread-safe: the pipeline calls it under its lock.
 /// `@unchecked Sendable`: callers serialise every call (the pipeline holds `ApplyLedger`'s lock).
 ///
@@ -104,6 +105,20 @@ package final class JournalWriter: @unchecked Sendable {
         }
         json.append(contentsOf: #"],"target":"#.utf8)
         JSONText.appendString(header.target, to: &json)
+        if let destination = header.destination {
+            json.append(contentsOf: #","destination":{"kind":"#.utf8)
+            JSONText.appendString(destination.kind, to: &json)
+            for (key, value) in [("store", destination.store), ("endpoint", destination.endpoint)] {
+                guard let value else { continue }
+                json.append(contentsOf: ",\"\(key)\":".utf8)
+                JSONText.appendString(value, to: &json)
+            }
+            if destination.kind == "securityhub" {
+                json.append(contentsOf: #","region":"#.utf8)
+                JSONText.appendScalar(destination.region.map { .string($0) } ?? .null, to: &json)
+            }
+            json.append(UInt8(ascii: "}"))
+        }
         json.append(contentsOf: #","batchSize":\#(header.batchSize),"startedAt":"#.utf8)
         JSONText.appendString(header.startedAt, to: &json)
         json.append(UInt8(ascii: "}"))
@@ -121,6 +136,15 @@ package final class JournalWriter: @unchecked Sendable {
         json.append(UInt8(ascii: "}"))
         try writeEntry(json)
         if durable { try output.sync() } else { try output.flush() }
+    }
+
+    /// Records that a request is about to be sent (a batch's first try), so that the summary of a
+    /// resumed run counts the requests of a killed run, those in flight at the kill included.
+    /// Written out to the file (a write, no `fsync`: it survives the process, which is what a
+    /// kill ends) before the request leaves.
+    package func appendSent() throws(OutputError) {
+        try writeEntry(Array(#"{"kind":"sent"}"#.utf8))
+        try output.flush()
     }
 
     /// Makes every entry written out so far durable. The one call that may overlap the others
@@ -173,7 +197,8 @@ package final class JournalWriter: @unchecked Sendable {
         }
     }
 
-    /// `[[sequence,input,line,id,productArn,code,message],...]`; code and message are null when processed.
+    /// `[[sequence,input,line,id,productArn,code,message],...]`; code and message are null when processed;
+    /// an unconfirmed failure (its update may be in effect) has an eighth field, `1`.
     private static func appendRecords(_ records: [JournalRecord], to json: inout [UInt8]) {
         json.append(UInt8(ascii: "["))
         for (index, record) in records.enumerated() {
@@ -186,6 +211,7 @@ package final class JournalWriter: @unchecked Sendable {
             JSONText.appendScalar(record.outcome.errorCode.map { .string($0.rawValue) } ?? .null, to: &json)
             json.append(UInt8(ascii: ","))
             JSONText.appendScalar(record.outcome.errorMessage.map { .string($0) } ?? .null, to: &json)
+            if record.outcome.isUnconfirmed { json.append(contentsOf: ",1".utf8) }
             json.append(UInt8(ascii: "]"))
         }
         json.append(UInt8(ascii: "]"))

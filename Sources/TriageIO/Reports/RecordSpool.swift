@@ -11,9 +11,10 @@ import Glibc
 /// with it, so a run that is killed (SIGKILL, a crash) leaves nothing in `$TMPDIR`. Readers walk
 /// it through the same descriptor with `pread`, each at an offset of its own.
 ///
-/// Encoding per record: flags byte (1 id, 2 productArn, 4 outcome), varint input, varint line,
-/// then length-prefixed UTF-8 id and productArn, then the outcome: 0xFF processed, or the failure
-/// code's index in `ErrorCode.allCases` and the length-prefixed message.
+/// Encoding per record: flags byte (1 id, 2 productArn, 4 outcome, 8 the failure is unconfirmed),
+/// varint input, varint line, then length-prefixed UTF-8 id and productArn, then the outcome: 0xFF
+/// processed, or the failure code's index in `ErrorCode.allCases` (0xFE: a code not listed there,
+/// length-prefixed) and the length-prefixed message.
 ///
 /// `@unchecked Sendable`: one thread appends; ``forEach(_:)`` only reads (`pread`, no shared
 /// offset), so several walks may run at once once appending is over and ``flush()`` was called;
@@ -48,6 +49,7 @@ package final class RecordSpool: @unchecked Sendable {
             if record.id != nil { flags |= 1 }
             if record.productArn != nil { flags |= 2 }
             if record.outcome != nil { flags |= 4 }
+            if record.outcome?.isUnconfirmed == true { flags |= 8 }
             out.append(flags)
             Self.appendVarint(UInt64(record.input), to: &out)
             Self.appendVarint(UInt64(record.line), to: &out)
@@ -56,8 +58,13 @@ package final class RecordSpool: @unchecked Sendable {
             switch record.outcome {
             case nil: break
             case .processed?: out.append(0xFF)
-            case .failed(let code, let message)?:
-                out.append(UInt8(ErrorCode.allCases.firstIndex(of: code)!))
+            case .failed(let code, let message)?, .unconfirmed(let code, let message)?:
+                if let index = ErrorCode.allCases.firstIndex(of: code) {
+                    out.append(UInt8(index))
+                } else {
+                    out.append(0xFE)
+                    Self.appendString(code.rawValue, to: &out)
+                }
                 Self.appendString(message, to: &out)
             }
         }
@@ -141,9 +148,16 @@ package final class RecordSpool: @unchecked Sendable {
                 if codeIndex == 0xFF {
                     outcome = .processed
                 } else {
-                    guard codeIndex < ErrorCode.allCases.count else { throw CorruptSpool() }
+                    let code: ErrorCode
+                    if codeIndex == 0xFE {
+                        guard let name = string(bytes, &offset) else { return nil }
+                        code = ErrorCode(verbatim: name)
+                    } else {
+                        guard codeIndex < ErrorCode.allCases.count else { throw CorruptSpool() }
+                        code = ErrorCode.allCases[codeIndex]
+                    }
                     guard let message = string(bytes, &offset) else { return nil }
-                    outcome = .failed(ErrorCode.allCases[codeIndex], message)
+                    outcome = flags & 8 != 0 ? .unconfirmed(code, message) : .failed(code, message)
                 }
             }
             let record = SpooledRecord(

@@ -3,47 +3,51 @@ import TriageCore
 /// A `200` answer of `BatchUpdateFindings` (`batchupdatefindings.md` §2): the findings
 /// processed, and those not, each with its `ErrorCode` and `ErrorMessage`.
 struct BatchUpdateAnswer: Sendable, Equatable {
-    /// One entry of `UnprocessedFindings`.
-    struct Unprocessed: Sendable, Equatable {
-        var identifier: FindingIdentifier
-        var code: String
-        var message: String
+    var processed: [FindingIdentifier]
+    var unprocessed: [AttemptAnswer.Unprocessed]
+
+    /// Why a `200` body is not an answer, in a few words for the record's message.
+    struct Unreadable: Error, Equatable, CustomStringConvertible {
+        var description: String
     }
 
-    var processed: [FindingIdentifier]
-    var unprocessed: [Unprocessed]
-
-    /// The answer in `body`; nil when it is not such an answer (not JSON, not an object, an
-    /// entry without its identifier). Unknown members are ignored, as botocore does; a missing
-    /// list is empty (an empty `200` body parses to `{}` in botocore).
-    static func parse(_ body: [UInt8]) -> BatchUpdateAnswer? {
+    /// The answer in `body`, or why it is none. Both lists must be there as arrays: the service
+    /// model marks `ProcessedFindings` and `UnprocessedFindings` required and the service always
+    /// sends both, so an empty body, `{}` or nulls are not an answer that processed nothing but
+    /// an answer that did not arrive whole (the request is tried again). Unknown members are
+    /// ignored, as botocore does; an entry without its identifier makes the whole answer
+    /// unreadable; an unprocessed entry without `ErrorCode` is `InternalFailure`.
+    static func parse(_ body: [UInt8]) -> Result<BatchUpdateAnswer, Unreadable> {
         let trimmed = body.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        if trimmed.isEmpty { return BatchUpdateAnswer(processed: [], unprocessed: []) }
-        guard let root = try? JSONParser.parse(body), case .object = root else { return nil }
+        if trimmed.isEmpty { return .failure(Unreadable(description: "an empty body")) }
+        guard let root = try? JSONParser.parse(body) else { return .failure(Unreadable(description: "not JSON")) }
+        guard case .object = root else {
+            return .failure(Unreadable(description: "JSON that is not an object"))
+        }
         var answer = BatchUpdateAnswer(processed: [], unprocessed: [])
-        switch root[key: "ProcessedFindings"] {
-        case .array(let entries):
-            for entry in entries {
-                guard let identifier = Self.identifier(entry) else { return nil }
-                answer.processed.append(identifier)
-            }
-        case nil, .null: break
-        default: return nil
+        guard case .array(let processed) = root[key: "ProcessedFindings"] else {
+            return .failure(Unreadable(description: "JSON without the ProcessedFindings list"))
         }
-        switch root[key: "UnprocessedFindings"] {
-        case .array(let entries):
-            for entry in entries {
-                guard let identifier = entry[key: "FindingIdentifier"].flatMap(Self.identifier) else { return nil }
-                var code = "InternalFailure"
-                if case .string(let text) = entry[key: "ErrorCode"] { code = text }
-                var message = ""
-                if case .string(let text) = entry[key: "ErrorMessage"] { message = text }
-                answer.unprocessed.append(Unprocessed(identifier: identifier, code: code, message: message))
-            }
-        case nil, .null: break
-        default: return nil
+        guard case .array(let unprocessed) = root[key: "UnprocessedFindings"] else {
+            return .failure(Unreadable(description: "JSON without the UnprocessedFindings list"))
         }
-        return answer
+        for entry in processed {
+            guard let identifier = Self.identifier(entry) else {
+                return .failure(Unreadable(description: "a ProcessedFindings entry without Id and ProductArn"))
+            }
+            answer.processed.append(identifier)
+        }
+        for entry in unprocessed {
+            guard let identifier = entry[key: "FindingIdentifier"].flatMap(Self.identifier) else {
+                return .failure(Unreadable(description: "an UnprocessedFindings entry without its FindingIdentifier"))
+            }
+            var code = "InternalFailure"
+            if case .string(let text) = entry[key: "ErrorCode"], !text.isEmpty { code = text }
+            var message = ""
+            if case .string(let text) = entry[key: "ErrorMessage"] { message = text }
+            answer.unprocessed.append(.init(identifier: identifier, code: code, message: message))
+        }
+        return .success(answer)
     }
 
     private static func identifier(_ value: JSONValue) -> FindingIdentifier? {

@@ -58,6 +58,16 @@ public final class SecurityHubTarget: RemoteBatchTarget {
     var directClient: HTTPClient { direct }
     var proxiedClient: HTTPClient? { proxied }
     private let policy: RetryPolicy
+    private let machine: AttemptStateMachine
+    /// Requests on the wire, to cut off when the run stops (``interruptRequests(afterMilliseconds:)``).
+    private let inFlight = Mutex<InFlight>(InFlight())
+
+    private struct InFlight {
+        var next = 0
+        var tasks: [Int: HTTPClient.Task<HTTPClient.Response>] = [:]
+        /// Set once the stop's grace period passed: a request failing from then on was cut off.
+        var interrupted = false
+    }
     private let keyCache = SigningKeyCache()
     private let logger: Logger
     private let controllers = Mutex<[String: RegionRateController]>([:])
@@ -76,6 +86,7 @@ public final class SecurityHubTarget: RemoteBatchTarget {
         self.direct = direct
         self.proxied = proxied
         self.policy = RetryPolicy(maxAttempts: settings.maxAttempts)
+        self.machine = AttemptStateMachine(policy: policy)
         self.logger = logger
         self.name = "securityhub:\(endpointLabel)"
         self.defaultConcurrency = settings.concurrency
@@ -133,124 +144,82 @@ public final class SecurityHubTarget: RemoteBatchTarget {
         let started = now()
         switch prepare(work.batch, members: pending) {
         case .failed(let answer):
-            completion(interpret(answer, of: work, pending: pending, elapsed: 0))
+            completion(decide(work, answer, elapsed: 0))
         case .ready(let client, let request):
-            client.execute(request: request).whenComplete { [self] result in
-                completion(interpret(answer(from: result), of: work, pending: pending, elapsed: now() - started))
+            let http = settings.http
+            // A deadline for the whole try, besides the read timeout between bytes: an answer
+            // trickled a byte at a time never holds a request (and the run) longer than this.
+            let deadline = NIODeadline.now() + .milliseconds(Int64((http.connectTimeout + http.readTimeout) * 1000))
+            let task = client.execute(
+                request: request, delegate: ResponseAccumulator(request: request, maxBodySize: Self.maxAnswerBytes),
+                deadline: deadline)
+            let ticket = inFlight.withLock { state -> Int in
+                state.next += 1
+                state.tasks[state.next] = task
+                return state.next
+            }
+            task.futureResult.whenComplete { [self] result in
+                let interrupted = inFlight.withLock { state in
+                    state.tasks[ticket] = nil
+                    return state.interrupted
+                }
+                let answer = interrupted && (try? result.get()) == nil ? .interrupted : answer(from: result)
+                completion(decide(work, answer, elapsed: now() - started))
             }
         }
     }
 
-    /// What one answer (or its absence) leaves of `work`.
-    private func interpret(_ answer: Answer, of work: BatchAttempt, pending: [Int], elapsed: Int64)
-        -> BatchAttempt.Result
-    {
+    /// The largest answer read: far above any real one (100 findings answered unprocessed, with
+    /// their ARNs and messages, are well under 100 KB); a larger one fails its try.
+    static let maxAnswerBytes = 8 << 20
+
+    public func interruptRequests(afterMilliseconds graceMilliseconds: Int64) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(graceMilliseconds))) { [self] in
+            let tasks = inFlight.withLock { state in
+                state.interrupted = true
+                return Array(state.tasks.values)
+            }
+            if !tasks.isEmpty {
+                logger.info("the run stopped: cutting off \(tasks.count) request(s) still waiting for an answer")
+            }
+            for task in tasks { task.cancel() }
+        }
+    }
+
+    /// What one answer (or its absence) leaves of `work`: the rules are the state machine's.
+    private func decide(_ work: BatchAttempt, _ answer: AttemptAnswer, elapsed: Int64) -> BatchAttempt.Result {
         let batch = work.batch
+        logger.debug(
+            "BatchUpdateFindings",
+            metadata: [
+                "region": "\(batch.region)", "attempt": "\(work.attempt)", "round": "\(work.round)",
+                "findings": "\(work.pending.count)", "ms": "\(elapsed)", "answer": "\(Self.summary(answer))",
+            ])
+        let decision = machine.decide(work, answer: answer) { [self] after in backoff(after: after) }
+        switch decision.rate {
+        case .none: break
+        case .answered: record(region: batch.region, throttled: false)
+        case .throttled:
+            counts.withLock { counts in
+                counts.throttled += 1
+                counts.regions[batch.region, default: .init()].throttled += 1
+            }
+            record(region: batch.region, throttled: true)
+        }
+        return decision.result
+    }
+
+    /// An answer in a few words for the debug log (never a body: it may name findings).
+    private static func summary(_ answer: AttemptAnswer) -> String {
         switch answer {
-        case .answered(let status, let errorType, let body):
-            logger.debug(
-                "BatchUpdateFindings",
-                metadata: [
-                    "region": "\(batch.region)", "status": "\(status)", "attempt": "\(work.attempt)",
-                    "findings": "\(pending.count)", "ms": "\(elapsed)",
-                ])
-            if status == 200 {
-                record(region: batch.region, throttled: false)
-                if let parsed = BatchUpdateAnswer.parse(body) {
-                    return resolve(work, pending: pending, with: parsed)
-                }
-                // Garbage with a 200: it may have been applied; sending again is safe.
-                return failed(
-                    work, pending: pending, failure: .http(status: 500, code: nil),
-                    final: (.internalFailure, "the service's answer could not be read (HTTP 200, not JSON)"))
-            }
-            let error = ServiceErrorAnswer.parse(status: status, errorTypeHeader: errorType, body: body)
-            let failure = AttemptFailure.http(status: status, code: error.code)
-            let throttled = RetryPolicy.classify(failure) == .throttle
-            if throttled {
-                counts.withLock { counts in
-                    counts.throttled += 1
-                    counts.regions[batch.region, default: .init()].throttled += 1
-                }
-            }
-            record(region: batch.region, throttled: throttled)
-            return failed(work, pending: pending, failure: failure, final: Self.finalOutcome(status: status, error))
-        case .noAnswer(let failure, let code, let detail):
-            logger.debug(
-                "BatchUpdateFindings: no answer",
-                metadata: [
-                    "region": "\(batch.region)", "attempt": "\(work.attempt)", "error": "\(detail)",
-                    "ms": "\(elapsed)",
-                ])
-            return failed(work, pending: pending, failure: failure, final: (code, detail))
-        case .noCredentials(let message):
-            let stop = LaneStop(
-                region: batch.region, cause: .credentialsRefused, code: "CredentialsUnavailable", message: message)
-            return .stopped(work, stop)
-        case .unsendable(let code, let message):
-            var outcomes = work.outcomes
-            for index in pending { outcomes[index] = .failed(code, message) }
-            return .finished(outcomes.map { $0! })
-        }
-    }
-
-    /// The members of a 200 answer: done, or sent again (retryable codes, tries left).
-    private func resolve(_ work: BatchAttempt, pending: [Int], with answer: BatchUpdateAnswer) -> BatchAttempt.Result {
-        var positions: [FindingIdentifier: Int] = [:]
-        for index in pending { positions[work.batch.members[index].identifier] = index }
-        var next = work
-        var again = false
-        for identifier in answer.processed {
-            if let index = positions.removeValue(forKey: identifier) { next.outcomes[index] = .processed }
-        }
-        for entry in answer.unprocessed {
-            guard let index = positions.removeValue(forKey: entry.identifier) else { continue }
-            if RetryPolicy.isRetryable(findingErrorCode: entry.code), work.round < settings.maxAttempts {
-                again = true
-                continue
-            }
-            let code = ErrorCode(rawValue: entry.code) ?? .internalFailure
-            let message = entry.message.isEmpty ? code.defaultMessage : entry.message
-            next.outcomes[index] = .failed(
-                code, ErrorCode(rawValue: entry.code) == nil ? "\(entry.code): \(message)" : message)
-        }
-        for index in positions.values {
-            next.outcomes[index] = .failed(.internalFailure, "the service returned no outcome")
-        }
-        guard again else { return .finished(next.outcomes.map { $0! }) }
-        // A new request for them, with its own tries.
-        next.round += 1
-        next.attempt = 1
-        return .again(next, afterMilliseconds: backoff(after: work.round))
-    }
-
-    /// A whole request failed: sent again while the policy allows, else every pending member
-    /// fails with `final`.
-    private func failed(
-        _ work: BatchAttempt, pending: [Int], failure: AttemptFailure, final: (ErrorCode, String)
-    ) -> BatchAttempt.Result {
-        if let cause = policy.stopsLane(failure, attempt: work.attempt) {
-            // Nothing was decided about these records: they stay for --resume.
-            return .stopped(
-                work, LaneStop(region: work.batch.region, cause: cause, code: Self.name(failure), message: final.1))
-        }
-        if policy.shouldRetry(failure, attempt: work.attempt) {
-            var next = work
-            next.attempt += 1
-            return .again(next, afterMilliseconds: backoff(after: work.attempt))
-        }
-        var outcomes = work.outcomes
-        let tries = work.attempt == 1 ? "" : " (\(work.attempt) tries)"
-        for index in pending { outcomes[index] = .failed(final.0, final.1 + tries) }
-        return .finished(outcomes.map { $0! })
-    }
-
-    /// The name a lane stop gives `failure`: the service's code, else what happened on the wire.
-    private static func name(_ failure: AttemptFailure) -> String {
-        switch failure {
-        case .http(let status, let code): code ?? "HTTP \(status)"
-        case .timeout: ErrorCode.requestTimeout.rawValue
-        case .connectionBroken, .connectFailed: ErrorCode.connectionError.rawValue
+        case .answered(let processed, let unprocessed):
+            "200 processed \(processed.count) unprocessed \(unprocessed.count)"
+        case .unreadable(let why): "200 unreadable: \(why)"
+        case .error(let status, let code, _): "\(status) \(code ?? "")"
+        case .noAnswer(_, let detail): "no answer: \(detail)"
+        case .noCredentials: "no credentials"
+        case .unsendable(let code, _): "unsendable: \(code)"
+        case .interrupted: "cut off by the stop"
         }
     }
 
@@ -259,31 +228,7 @@ public final class SecurityHubTarget: RemoteBatchTarget {
         return policy.backoff(afterAttempt: attempt, random: &random)
     }
 
-    /// The code and message each record of a request failed as a whole gets.
-    static func finalOutcome(status: Int, _ error: ServiceErrorAnswer) -> (ErrorCode, String) {
-        let message = error.message.isEmpty ? nil : error.message
-        if let name = error.code, let code = ErrorCode(rawValue: name), !Self.perFindingCodes.contains(code) {
-            return (code, message ?? code.defaultMessage)
-        }
-        let name = error.code ?? "HTTP \(status)"
-        return (.serviceError, "HTTP \(status) \(name)" + (message.map { ": \($0)" } ?? ""))
-    }
-
-    private static let perFindingCodes: Set<ErrorCode> = [
-        .malformedRecord, .malformedInput, .invalidInput, .findingNotFound, .duplicatedFindingIdentifier,
-        .findingSizeExceeded, .concurrentUpdateError, .internalFailure, .accessDenied,
-    ]
-
     // MARK: The wire
-
-    private enum Answer {
-        case answered(status: Int, errorType: String?, body: [UInt8])
-        case noAnswer(AttemptFailure, ErrorCode, String)
-        /// Could not even be sent (endpoint unusable): final for these members.
-        case unsendable(ErrorCode, String)
-        /// Could not be signed: no credentials could be had (the provider already retried).
-        case noCredentials(String)
-    }
 
     private func endpoint(for region: String) throws(EndpointError) -> SecurityHubEndpoint {
         if let known = resolved.withLock({ $0[region] }) { return known }
@@ -295,7 +240,7 @@ public final class SecurityHubTarget: RemoteBatchTarget {
     /// A request ready to go, or why there is none.
     private enum Prepared {
         case ready(HTTPClient, HTTPClient.Request)
-        case failed(Answer)
+        case failed(AttemptAnswer)
     }
 
     /// The signed request for `members` of `batch`, with the credentials current now.
@@ -339,27 +284,45 @@ public final class SecurityHubTarget: RemoteBatchTarget {
     }
 
     /// What the client's result means for the batch.
-    private func answer(from result: Result<HTTPClient.Response, any Error>) -> Answer {
+    private func answer(from result: Result<HTTPClient.Response, any Error>) -> AttemptAnswer {
         let http = settings.http
         switch result {
         case .success(let response):
-            let bytes = response.body.map { Array($0.readableBytesView) } ?? []
-            return .answered(
-                status: Int(response.status.code), errorType: response.headers["x-amzn-ErrorType"].first, body: bytes)
+            let status = Int(response.status.code)
+            let body = response.body.map { Array($0.readableBytesView) } ?? []
+            guard status == 200 else {
+                let error = ServiceErrorAnswer.parse(
+                    status: status, errorTypeHeader: response.headers["x-amzn-ErrorType"].first, body: body)
+                return .error(status: status, code: error.code, message: error.message)
+            }
+            switch BatchUpdateAnswer.parse(body) {
+            case .success(let parsed):
+                return .answered(processed: parsed.processed, unprocessed: parsed.unprocessed)
+            case .failure(let why):
+                return .unreadable(why: why.description)
+            }
+        case .failure(is ResponseAccumulator.ResponseTooBigError):
+            return .unreadable(why: "larger than \(Self.maxAnswerBytes >> 20) MiB, cut off")
         case .failure(let error as HTTPClientError):
             switch error {
-            case .readTimeout, .deadlineExceeded:
-                return .noAnswer(.timeout, .requestTimeout, "no answer within \(Self.seconds(http.readTimeout)) s")
+            case .readTimeout:
+                return .noAnswer(.timeout, detail: "no answer within \(Self.seconds(http.readTimeout)) s")
+            case .deadlineExceeded:
+                return .noAnswer(
+                    .timeout,
+                    detail:
+                        "no complete answer within \(Self.seconds(http.connectTimeout + http.readTimeout)) s "
+                        + "(--connect-timeout + --read-timeout)")
             case .connectTimeout:
                 return .noAnswer(
-                    .connectFailed, .requestTimeout, "no connection within \(Self.seconds(http.connectTimeout)) s")
+                    .connectFailed, detail: "no connection within \(Self.seconds(http.connectTimeout)) s")
             case .remoteConnectionClosed:
-                return .noAnswer(.connectionBroken, .connectionError, "the connection closed before the answer")
+                return .noAnswer(.connectionBroken, detail: "the connection closed before the answer")
             default:
-                return .noAnswer(.connectionBroken, .connectionError, "HTTP client: \(error)")
+                return .noAnswer(.connectionBroken, detail: "HTTP client: \(error)")
             }
         case .failure(let error):
-            return .noAnswer(.connectFailed, .connectionError, "connection failed: \(Self.describe(error))")
+            return .noAnswer(.connectFailed, detail: "connection failed: \(Self.describe(error))")
         }
     }
 

@@ -1,4 +1,5 @@
 import Synchronization
+import TriageCore
 
 /// The chain: resolves once (before anything is sent), then hands out current credentials.
 ///
@@ -14,12 +15,15 @@ import Synchronization
 ///   for credentials fetched with an hour or more to live; 60-second credentials are used for 45 s;
 /// - more than the advisory window left: the credentials are handed out;
 /// - in the advisory window: the one caller that gets the refresh lock fetches, the others get the current
-///   credentials without waiting; a failed fetch is remembered and the current credentials are handed out (unless
-///   the fetch took so long that they are now in the mandatory window: then it throws);
-/// - in the mandatory window or expired: every caller waits for the refresh lock; the first fetches, the others
-///   then see its result; a failed fetch throws;
-/// - retry gap = max(1 s, min(30 s, lifetime / 60)): no fetch starts within the gap after a failed one; advisory
-///   callers get the current credentials, mandatory callers the remembered failure;
+///   credentials without waiting; a failed fetch is remembered and the current credentials are handed out;
+/// - in the mandatory window: every caller waits for the refresh lock; the first fetches, the others then see its
+///   result. A failed fetch hands out the current credentials while they have not expired (botocore throws here;
+///   we keep using them, so that a credential source that goes away mid-run costs nothing until the credentials
+///   really stop working), and later refreshes are made as in the advisory window, nobody waiting for them;
+/// - expired: every caller waits for a refresh; a failed one throws, and the Security Hub target stops the Region
+///   (exit status 5, the records left for `--resume`) instead of failing records one by one;
+/// - retry gap = max(1 s, min(30 s, lifetime / 60)): no fetch starts within the gap after a failed one; callers
+///   get the current credentials until they expire, the remembered failure after;
 /// - credentials expired by `now()` are never handed out (a fetch returning such credentials is a failure);
 ///   long-term credentials (no expiration) are never refreshed.
 public final class CredentialProvider: Sendable, CustomStringConvertible {
@@ -109,28 +113,37 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
             return credentials
         case .refreshAdvisory:
             let attempt = refreshing.withLockIfAvailable { _ in
-                Result { () throws(CredentialError) -> AWSCredentials in try refresh(mandatory: false) }
+                Result { () throws(CredentialError) -> AWSCredentials in try refresh() }
             }
             guard let attempt else { return credentials }  // another caller is refreshing
             return try attempt.get()
         case .refreshMandatory:
-            return try refreshing.withLock { _ throws(CredentialError) in try refresh(mandatory: true) }
+            return try refreshing.withLock { _ throws(CredentialError) in try refresh() }
         case .failRemembered:
-            throw failure ?? CredentialError(.expired, "credentials from \(sourceName) are about to expire")
+            throw expired(credentials, failure)
         }
     }
 
+    /// The error of expired `credentials` that could not be refreshed (`failure`: why).
+    private func expired(_ credentials: AWSCredentials, _ failure: CredentialError?) -> CredentialError {
+        let when = credentials.expiration.map { " at " + Timestamp.rfc3339(milliseconds: $0) } ?? ""
+        return CredentialError(
+            .expired,
+            "the credentials from \(sourceName) expired\(when) and could not be refreshed"
+                + (failure.map { ": " + $0.message } ?? ""))
+    }
+
     /// Refreshes if still needed (another caller may have done it while this one waited); called with the refresh
-    /// lock held. A failure throws when the refresh was mandatory or the current credentials have come within the
-    /// mandatory window while fetching; otherwise it returns the current credentials.
-    private func refresh(mandatory: Bool) throws(CredentialError) -> AWSCredentials {
+    /// lock held. A failure throws only when the current credentials have expired by the time it is known;
+    /// otherwise it returns them.
+    private func refresh() throws(CredentialError) -> AWSCredentials {
         let started = now()
         let (credentials, policy, failure) = state.withLock { ($0.credentials, $0.policy, $0.lastFailure) }
         switch policy.action(now: started, lastFailure: failure?.at) {
         case .use:
             return credentials
         case .failRemembered:
-            throw failure?.error ?? CredentialError(.expired, "credentials from \(sourceName) are about to expire")
+            throw expired(credentials, failure?.error)
         case .refreshAdvisory, .refreshMandatory:
             break
         }
@@ -149,9 +162,8 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
             let failed = error.prefixed("refreshing AWS credentials from \(sourceName)")
             let finished = now()
             state.withLock { $0.lastFailure = (finished, failed) }
-            // A slow fetch may have taken the current credentials into the mandatory window (or past expiry).
-            let stillAdvisory = policy.action(now: finished, lastFailure: nil) != .refreshMandatory
-            if mandatory || !stillAdvisory { throw failed }
+            // Not refreshed: the current credentials serve until they expire (a slow fetch may have outlived them).
+            if policy.hasExpired(at: finished) { throw expired(credentials, failed) }
             return credentials
         }
     }

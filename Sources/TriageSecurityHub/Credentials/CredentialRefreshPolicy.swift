@@ -1,5 +1,6 @@
 /// When temporary credentials are refreshed: botocore's two windows (`RefreshableCredentials`), scaled down for
-/// credentials that live less than an hour, plus a pause after a failed refresh. Pure: every time is an argument.
+/// credentials that live less than an hour, plus a pause after a failed refresh; credentials that cannot be
+/// refreshed are used until they expire. Pure: every time is an argument.
 ///
 /// With `lifetime` = expiration − the time the credentials were fetched (never below 0):
 /// - advisory window = min(15 min, lifetime / 4); mandatory window = min(10 min, lifetime / 6). Both equal
@@ -7,12 +8,17 @@
 ///   they are used for 45 s and refreshed from then on.
 /// - more than the advisory window left: use the credentials.
 /// - inside the advisory window (more than the mandatory window left): one caller refreshes, the others keep using
-///   the current credentials; a failure keeps them too (``CredentialProvider`` throws instead when the failed
-///   fetch ended inside the mandatory window).
-/// - inside the mandatory window or expired: callers wait for a refresh; a failure is thrown.
+///   the current credentials; a failure keeps them too (botocore's advisory refresh).
+/// - inside the mandatory window, no refresh failed yet: callers wait for a refresh (botocore's mandatory refresh).
+///   Unlike botocore, a failure does not throw while the credentials have not expired: they are handed out until
+///   they expire (a source that went away mid-run, STS or a metadata endpoint, costs nothing while they last),
+///   and from then on the window is handled as the advisory one: one caller retries after each retry gap, the
+///   others go on without waiting for it.
+/// - expired: callers wait for a refresh; a failure is thrown (``CredentialProvider`` then fails the request,
+///   and the run stops with exit status 5).
 /// - retry gap = max(1 s, min(30 s, lifetime / 60)): after a failed refresh no new one starts before the gap has
-///   passed; meanwhile advisory callers use the current credentials and mandatory callers get the remembered
-///   failure, so a broken source is asked at most once per gap.
+///   passed; meanwhile callers use the current credentials while they have not expired and get the remembered
+///   failure once they have, so a broken source is asked at most once per gap.
 /// - long-term credentials (`expiration == nil`) are never refreshed.
 package struct CredentialRefreshPolicy: Sendable, Equatable {
     /// What `current()` does with the credentials it holds.
@@ -21,10 +27,11 @@ package struct CredentialRefreshPolicy: Sendable, Equatable {
         case use
         /// Try to refresh if no other caller is; hand out the current credentials if that fails or is busy.
         case refreshAdvisory
-        /// Refresh (waiting for a caller already refreshing); throw if that fails.
+        /// Refresh (waiting for a caller already refreshing); on failure hand out the current credentials if they
+        /// have not expired, else throw.
         case refreshMandatory
-        /// Throw the failure of the last refresh (it is less than a retry gap old and the credentials are too close
-        /// to expiry to hand out).
+        /// Throw the failure of the last refresh (it is less than a retry gap old and the credentials have
+        /// expired).
         case failRemembered
     }
 
@@ -62,7 +69,14 @@ package struct CredentialRefreshPolicy: Sendable, Equatable {
         let remaining = expiration - now
         if remaining > advisoryWindow { return .use }
         let mayRetry = lastFailure.map { now - $0 >= retryGap } ?? true
-        if remaining > mandatoryWindow { return mayRetry ? .refreshAdvisory : .use }
-        return mayRetry ? .refreshMandatory : .failRemembered
+        if remaining <= 0 { return mayRetry ? .refreshMandatory : .failRemembered }
+        // A source that failed once is not waited for again while the credentials still work.
+        if remaining > mandatoryWindow || lastFailure != nil { return mayRetry ? .refreshAdvisory : .use }
+        return .refreshMandatory
+    }
+
+    /// Whether credentials with this policy have expired at `now` (epoch ms): never handed out from then on.
+    package func hasExpired(at now: Int64) -> Bool {
+        expiration.map { $0 <= now } ?? false
     }
 }

@@ -64,6 +64,11 @@ package final class RequestLog: Sendable {
         lock.withLock { _ in sink(line) }
     }
 
+    /// Writes `line` as it is (the server's own notes, between the request lines).
+    package func note(_ line: String) {
+        lock.withLock { _ in sink(line) }
+    }
+
     private static func milliseconds(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"

@@ -28,7 +28,10 @@ package final class SecurityHubEndpoint: Sendable {
         self.config = config
         self.log = log
         self.clock = clock
-        verifier = SigV4Verifier(region: nil, service: "securityhub") { accessKeyId in
+        // Any real Region, each its own quota bucket; an invented one is refused before it gets a bucket, as
+        // Security Hub refuses a scope naming no Region it serves ("Credential should be scoped to a valid
+        // region, not '...'", 403 InvalidSignatureException).
+        verifier = SigV4Verifier(region: nil, regions: AWSRegions.names, service: "securityhub") { accessKeyId in
             config.credential(accessKeyId: accessKeyId).map {
                 VerificationKey(secretAccessKey: $0.secretAccessKey, sessionToken: $0.sessionToken)
             }
@@ -103,7 +106,7 @@ package final class SecurityHubEndpoint: Sendable {
     /// longer chunked body once it passes the limit.
     private static func body(of request: Request) async throws(WireError) -> [UInt8] {
         let limit = ServeLimits.maxRequestBytes
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+        if let declared = request.headers[.contentLength], exceeds(declared, limit: limit) {
             throw .tooLarge(limit: limit)
         }
         var request = request
@@ -117,6 +120,19 @@ package final class SecurityHubEndpoint: Sendable {
         } catch {
             throw .invalidInput("The request body could not be read")
         }
+    }
+
+    /// Whether a `Content-Length` value declares more than `limit` bytes: any run of decimal digits
+    /// whose value is above it, including those too large for `Int` (2^63 and up: a value that does not
+    /// fit is over any limit, never a body to wait for).
+    static func exceeds(_ contentLength: String, limit: Int) -> Bool {
+        guard !contentLength.isEmpty, contentLength.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            return false
+        }
+        let significant = contentLength.drop { $0 == "0" }
+        // 19 significant digits or more are at least 10^18, over any limit (and over `Int` from 2^63 on).
+        guard significant.count < 19 else { return true }
+        return (Int(significant) ?? 0) > limit
     }
 
     /// Verifies the signature and the credential: the caller, or the error of `serve.md`'s table.

@@ -25,6 +25,12 @@ package enum SecurityHubServer {
         package var port = 4510
         /// The accounts, credentials, policies, quotas and faults.
         package var config: ServeConfig
+        /// Seconds a connection may stay with no request in progress (none being read or answered)
+        /// before it is closed; also bounds how long a request's head may take to arrive.
+        package var idleTimeoutSeconds = ConnectionLimits.defaultIdleTimeoutSeconds
+        /// The most connections open at once (more are closed at once); nil for
+        /// ``ConnectionLimits/defaultMaxConnections``, lowered to what `ulimit -n` allows.
+        package var maxConnections: Int?
         /// Wall-clock time, epoch milliseconds.
         package var clock: @Sendable () -> Int64
 
@@ -37,11 +43,16 @@ package enum SecurityHubServer {
 
     /// Serves until a signal stops it; calls `listening` with the bound host and port once it
     /// accepts connections.
-    /// - Throws: ``StoreError`` when the store cannot be opened; ``ListenError`` when it cannot
-    ///   listen on the host and port.
+    /// - Throws: ``ConnectionLimitError`` when the connection limit does not fit in `ulimit -n`;
+    ///   ``StoreError`` when the store cannot be opened; ``ListenError`` when it cannot listen on the
+    ///   host and port.
     package static func run(
         _ options: Options, log: RequestLog, listening: @escaping @Sendable (String, Int) -> Void
     ) async throws {
+        let gate = ConnectionGate(
+            limit: try ConnectionLimits.maxConnections(
+                requested: options.maxConnections, descriptorLimit: ConnectionLimits.descriptorLimit()),
+            report: log.note)
         var storeOptions = StoreOptions()
         storeOptions.access = options.createStore ? .create : .update
         let store = try FindingsStore(path: options.storePath, options: storeOptions)
@@ -55,6 +66,12 @@ package enum SecurityHubServer {
             responder: CallbackResponder<ServeRequestContext> { request, context in
                 await endpoint.respond(to: request, context: context)
             },
+            // Hummingbird's idle timeout closes a connection with no request in progress; the gate, first in
+            // each connection's pipeline, closes those past the limit.
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [ConnectionLimitHandler(gate: gate)],
+                    idleTimeout: .nanoseconds(Int64(options.idleTimeoutSeconds * 1_000_000_000)))),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: options.port), serverName: nil),
             onServerRunning: { channel in

@@ -27,7 +27,8 @@ extension ApplyCommand {
     func runInbox(_ root: String) throws {
         let verb = "apply --inbox"
         let inbox = try Inbox(root: root)
-        let plan = try inbox.prepare(stamp: Self.stamp(Date()))
+        let plan = try inbox.prepare(
+            stamp: Self.stamp(Date()), destination: destination(environment: ProcessInfo.processInfo.environment))
         for note in plan.notes { StandardError.print("triage \(verb): \(note)") }
         guard !plan.inputs.isEmpty else {
             let pruned = inbox.prune(keepDays: keep)

@@ -129,10 +129,22 @@ struct ApplyCommand: ParsableCommand {
         throw RunEnd.exitCode(for: result, metricsPath: options.metrics)
     }
 
+    /// Where this run sends its decisions, as its journal records it (`--resume` refuses a
+    /// journal written for another).
+    func destination(environment: [String: String]) throws -> JournalDestination {
+        switch target {
+        case .store: return .store(path: storeOption.path)
+        case .securityhub:
+            return .securityHub(
+                endpoint: try securityHub.endpointRules(environment: environment).label, region: securityHub.region)
+        }
+    }
+
     /// Runs `configuration` against the chosen target; throws set-up errors (exit status 2).
     func apply(_ configuration: RunConfiguration) throws -> RunResult {
-        if target == .securityhub { return try applySecurityHub(configuration) }
         var configuration = configuration
+        configuration.destination = try destination(environment: ProcessInfo.processInfo.environment)
+        if target == .securityhub { return try applySecurityHub(configuration) }
         // A dry run against the store is a rehearsal: every batch applied as in a real run, in a
         // transaction that is rolled back, so the outcomes are a real run's and nothing is written.
         let store = try StoreTarget(path: storeOption.path, rehearsal: dryRun, clock: SystemClock.milliseconds)

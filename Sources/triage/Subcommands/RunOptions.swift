@@ -94,6 +94,8 @@ struct RunOptions: ParsableArguments {
         configuration.dryRun = dryRun
         configuration.progress = progress.rawValue
         configuration.keyOrderWindow = sortWindow
+        // The exit status is the run's once it has ended: a late SIGTERM must not make it 143.
+        configuration.ignoresStopSignalsAfterRun = true
         if let directory = getenv("TMPDIR").map({ String(cString: $0) }), !directory.isEmpty {
             configuration.temporaryDirectory = directory
         }

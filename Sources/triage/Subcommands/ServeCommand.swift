@@ -45,8 +45,22 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "JSON file with accounts, credentials, policies, quotas and faults (see the README).")
     var config: String?
 
+    @Option(help: "Seconds a connection may stay with no request in progress before it is closed.")
+    var idleTimeout = ConnectionLimits.defaultIdleTimeoutSeconds
+
+    @Option(
+        help: """
+            The most connections open at once; more are closed at once (default: \(ConnectionLimits.defaultMaxConnections), \
+            fewer when ulimit -n is low).
+            """)
+    var maxConnections: Int?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+        guard idleTimeout.isFinite, (0.1...86_400).contains(idleTimeout) else {
+            throw ValidationError("--idle-timeout must be in 0.1...86400 seconds")
+        }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
     }
 
     func run() throws {
@@ -86,6 +100,8 @@ struct ServeCommand: ParsableCommand {
         options.createStore = create
         options.host = host
         options.port = port
+        options.idleTimeoutSeconds = idleTimeout
+        options.maxConnections = maxConnections
         do {
             try SecurityHubServer.runBlocking(options, log: .standardError()) { host, port in
                 // Unbuffered: scripts wait for this line.

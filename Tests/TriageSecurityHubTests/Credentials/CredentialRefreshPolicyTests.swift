@@ -42,9 +42,21 @@ import Testing
         let policy = CredentialRefreshPolicy(expiration: 60_000, fetchedAt: 0)
         #expect(policy.action(now: 46_000, lastFailure: 45_500) == .use)
         #expect(policy.action(now: 46_500, lastFailure: 45_500) == .refreshAdvisory)
-        #expect(policy.action(now: 52_000, lastFailure: 51_500) == .failRemembered)
-        #expect(policy.action(now: 52_500, lastFailure: 51_500) == .refreshMandatory)
         #expect(policy.action(now: 61_000, lastFailure: 60_500) == .failRemembered)
+        #expect(policy.action(now: 61_500, lastFailure: 60_500) == .refreshMandatory)
+    }
+
+    /// After a failed refresh the credentials serve until they expire, in the mandatory window too (botocore
+    /// throws there), and nobody waits for the retries: one caller tries again after each gap.
+    @Test func credentialsThatCannotBeRefreshedAreUsedUntilTheyExpire() {
+        let policy = CredentialRefreshPolicy(expiration: 60_000, fetchedAt: 0)
+        #expect(policy.action(now: 50_000, lastFailure: nil) == .refreshMandatory)
+        #expect(policy.action(now: 52_000, lastFailure: 51_500) == .use)
+        #expect(policy.action(now: 52_500, lastFailure: 51_500) == .refreshAdvisory)
+        #expect(policy.action(now: 59_999, lastFailure: 59_500) == .use)
+        #expect(policy.action(now: 60_000, lastFailure: 59_500) == .failRemembered)
+        #expect(!policy.hasExpired(at: 59_999))
+        #expect(policy.hasExpired(at: 60_000))
     }
 
     @Test(arguments: [Int64(0), 1, 999, 60_000, 900_000, 3_600_000, 43_200_000])

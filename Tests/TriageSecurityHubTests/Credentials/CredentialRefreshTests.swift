@@ -98,10 +98,10 @@ import TriageStandIn
             clock.advance(seconds: 0.6)
             #expect(try await current(provider).accessKeyId == "ASIA1")
             #expect(endpoint.count == 3)
-            clock.advance(seconds: 5)  // mandatory window (about 7.9 s left): the failure is thrown
-            await #expect(throws: CredentialError.self) { try await current(provider) }
+            clock.advance(seconds: 5)  // mandatory window (about 7.9 s left): tried again, still the old ones
+            #expect(try await current(provider).accessKeyId == "ASIA1")
             #expect(endpoint.count == 4)
-            await #expect(throws: CredentialError.self) { try await current(provider) }  // remembered, not re-fetched
+            #expect(try await current(provider).accessKeyId == "ASIA1")  // within the gap: not re-fetched
             #expect(endpoint.count == 4)
             endpoint.failing.withLock { $0 = false }
             clock.advance(seconds: 1)
@@ -185,7 +185,7 @@ import TriageStandIn
         }
     }
 
-    @Test func aFailedAdvisoryRefreshThatEndsInTheMandatoryWindowThrows() async throws {
+    @Test func aFailedAdvisoryRefreshThatEndsInTheMandatoryWindowKeepsTheCredentials() async throws {
         let world = try CredentialTestWorld()
         let fetches = Mutex(0)
         let handler: @Sendable (RecordedRequest) -> StandInReply = { _ in
@@ -203,7 +203,31 @@ import TriageStandIn
             world.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", standIn.url + "/creds")
             let provider = try await world.resolve()
             world.clock.advance(seconds: 46)
-            await #expect(throws: CredentialError.self) { try await current(provider) }
+            #expect(try await current(provider).accessKeyId == "ASIA1")
+        }
+    }
+
+    @Test func aFailedRefreshThatOutlivesTheCredentialsThrows() async throws {
+        let world = try CredentialTestWorld()
+        let fetches = Mutex(0)
+        let handler: @Sendable (RecordedRequest) -> StandInReply = { _ in
+            if fetches.withLock({
+                $0 += 1; return $0
+            }) == 1 {
+                return StandInReply(
+                    200, metadataAnswer(keyId: "ASIA1", secret: "s", token: "t", expiration: world.clock.iso(after: 60))
+                )
+            }
+            world.clock.advance(seconds: 20)  // a slow answer: 14 s were left when it started, none when it ends
+            return StandInReply(403, "{}")
+        }
+        try await CredentialStandIn.with(handler) { (standIn) async throws in
+            world.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", standIn.url + "/creds")
+            let provider = try await world.resolve()
+            world.clock.advance(seconds: 46)
+            let error = await #expect(throws: CredentialError.self) { try await current(provider) }
+            #expect(error?.code == .expired)
+            #expect(error?.message.contains("expired at") == true)
         }
     }
 }
