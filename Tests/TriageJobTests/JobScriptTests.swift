@@ -72,6 +72,18 @@ import TriageTestSupport
         }
     }
 
+    /// Point 7 of the fault-outcomes issue, its benchmark: both runs, every untouched Region timed.
+    @Test func benchRegionIsolationRunsOnASmallInput() throws {
+        let directory = TestPaths.temporaryDirectory("bench-regions")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try runJob("bench-region-isolation", ["2000"], environment: ["BENCH_DIR": directory.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        for line in ["after alone:", "after hammered:"] {
+            let found = run.stdout.split(separator: "\n").first { $0.hasPrefix(line) }
+            #expect(found?.contains("eu-west-1=") == true && found?.contains("last=") == true, "\(run.stdout)")
+        }
+    }
+
     @Test func simRatePrintsBotocoresFigures() throws {
         let run = try runJob("sim-rate", ["2"])
         #expect(run.status == 0, "\(run.stderr)")

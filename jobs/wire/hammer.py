@@ -49,6 +49,9 @@ def stop(*_):
 
 signal.signal(signal.SIGTERM, stop)
 signal.signal(signal.SIGINT, stop)
+# A blocked signal mask is inherited across exec (a parent's thread may block them): the bench
+# stops this process with SIGTERM, so it must be delivered.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 workers = [threading.Thread(target=hammer, daemon=True) for _ in range(threads)]
 for worker in workers:
     worker.start()
