@@ -189,7 +189,9 @@ public struct AttemptStateMachine: Sendable {
             // Nothing was decided about these records: they stay for --resume.
             var message = final.message + tries
             if failure.mayHaveBeenApplied {
-                message += "; the updates whose last request got no answer may be in effect: --resume sends them again"
+                let answer: String
+                if case .unreadableAnswer = failure { answer = "no readable answer" } else { answer = "no answer" }
+                message += "; the updates whose last request got \(answer) may be in effect: --resume sends them again"
             }
             return .stopped(
                 work, LaneStop(region: work.batch.region, cause: cause, code: Self.name(failure), message: message))
