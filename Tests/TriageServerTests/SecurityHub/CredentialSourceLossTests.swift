@@ -15,8 +15,9 @@ import TriageTestSupport
     /// failed refresh is tried again each second.
     ///
     /// "Until they expire" is checked on serve's log: the last request it accepted arrived less
-    /// than 3.5 s before the expiry (requests go out about 5.6 a second), where a client that gives
-    /// up at the mandatory window stops 7 s before it. Synchronous on purpose, as
+    /// than 5.5 s before the expiry (requests go out about 5.6 a second: the bound leaves a loaded
+    /// machine 5 s of stalls), where a client that gives up at the mandatory window stops 7 s or
+    /// more before it. Synchronous on purpose, as
     /// ``CredentialExpiryTests``: the stand-in must not wait on a busy cooperative pool.
     @Test(arguments: [SourceLoss.unavailable, .silent])
     func credentialsThatCannotBeRefreshedServeUntilTheyExpire(loss: SourceLoss) throws {
@@ -75,7 +76,7 @@ import TriageTestSupport
         let expiry = Int64(expires.timeIntervalSince1970 * 1000)
         let lastAccepted = try #require(accepted.max())
         #expect(
-            lastAccepted >= expiry - 3_500,
+            lastAccepted >= expiry - 5_500,
             "the last request was accepted \(expiry - lastAccepted) ms before the credentials expired")
         #expect(lastAccepted < expiry)
 
