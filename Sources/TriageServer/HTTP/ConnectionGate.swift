@@ -1,50 +1,101 @@
+import NIOCore
 import Synchronization
 
-/// The open connections of a running server against its limit (`docs/serve.md`, connections): a
-/// connection past the limit is closed at once, so that idle connections can never use up the
-/// process's file descriptors while the clients already connected are still served. Thread-safe:
-/// the count is an atomic; the refusal report sits behind a `Mutex`, taken on refusals only.
+/// The open connections of a running server against its limit (`docs/serve.md`, connections), so
+/// that idle connections can never use up the process's file descriptors nor keep new clients out:
+/// at the limit, a new connection replaces the one idle the longest (closed at once), and is itself
+/// closed at once only when every open connection has a request in progress. Connections live on
+/// different event loops, so the ``ConnectionTable`` sits behind a `Mutex`, taken when a connection
+/// opens or closes and when a request starts or its answer ends; the connection given up is closed
+/// outside the lock (`Channel.close` may be called from any thread).
 package final class ConnectionGate: Sendable {
+    /// What the gate keeps behind its lock.
+    private struct State {
+        var table: ConnectionTable<any Channel>
+        /// Connections closed for a newer one, and when that was last reported.
+        var dropped = 0
+        var droppedReported: ContinuousClock.Instant?
+        /// New connections refused because every open one was busy, and when that was last reported.
+        var refused = 0
+        var refusedReported: ContinuousClock.Instant?
+    }
+
     /// The most connections open at once.
     package let limit: Int
-    private let open = Atomic<Int>(0)
-    /// When a refusal was last reported, and how many connections were refused in all.
-    private let refusals = Mutex<(reported: ContinuousClock.Instant?, count: Int)>((nil, 0))
-    /// Where refusals are reported (at most one line per ``reportInterval``).
+    private let state: Mutex<State>
+    /// Where closings are reported (at most one line of each kind per ``reportInterval``).
     private let report: @Sendable (String) -> Void
 
-    /// How often a refusal is reported at most.
+    /// How often each kind of closing is reported at most.
     static let reportInterval = Duration.seconds(10)
 
-    /// A gate letting `limit` connections in, writing one line to `report` when it starts refusing
-    /// (and again at most every ten seconds while it goes on refusing).
+    /// A gate holding `limit` connections, writing one line to `report` when it starts closing
+    /// connections at the limit (and again at most every ten seconds while it goes on).
     package init(limit: Int, report: @escaping @Sendable (String) -> Void) {
         self.limit = limit
+        self.state = Mutex(State(table: ConnectionTable(limit: limit)))
         self.report = report
     }
 
-    /// Counts a new connection in: false when ``limit`` were open already, and the caller closes it
-    /// (it counts until ``connectionClosed()``, like any other).
-    func connectionOpened() -> Bool {
-        let count = open.wrappingAdd(1, ordering: .relaxed).newValue
-        if count <= limit { return true }
+    /// Holds the new connection `channel`, closing the longest-idle one at the limit: its number, or nil
+    /// when every open connection has a request in progress and the caller closes `channel` at once.
+    func connectionOpened(_ channel: any Channel) -> ConnectionTable<any Channel>.ID? {
         let now = ContinuousClock.now
-        let line: String? = refusals.withLock { refusals in
-            refusals.count += 1
-            if let reported = refusals.reported, reported.duration(to: now) < Self.reportInterval { return nil }
-            refusals.reported = now
-            return "triage serve: \(limit) connections open (--max-connections): closing new connections at once "
-                + "until some close (\(refusals.count) closed so far)"
+        let (admission, line): (ConnectionTable<any Channel>.Admission, String?) = state.withLock { state in
+            let admission = state.table.open(channel)
+            switch admission {
+            case .admitted(_, dropping: nil):
+                return (admission, nil)
+            case .admitted:
+                state.dropped += 1
+                if let reported = state.droppedReported, reported.duration(to: now) < Self.reportInterval {
+                    return (admission, nil)
+                }
+                state.droppedReported = now
+                return (
+                    admission,
+                    "triage serve: \(limit) connections open (--max-connections): closing the longest-idle "
+                        + "connection for each new one (\(state.dropped) closed so far)"
+                )
+            case .refused:
+                state.refused += 1
+                if let reported = state.refusedReported, reported.duration(to: now) < Self.reportInterval {
+                    return (admission, nil)
+                }
+                state.refusedReported = now
+                return (
+                    admission,
+                    "triage serve: \(limit) connections open (--max-connections), each with a request in progress: "
+                        + "closing new connections at once until one is answered (\(state.refused) refused so far)"
+                )
+            }
         }
         if let line { report(line) }
-        return false
+        switch admission {
+        case .admitted(let id, let dropping):
+            dropping?.close(promise: nil)
+            return id
+        case .refused:
+            return nil
+        }
     }
 
-    /// Counts a connection out.
-    func connectionClosed() {
-        open.wrappingSubtract(1, ordering: .relaxed)
+    /// A request's head arrived on connection `id`, which may not be closed for a newer one until it
+    /// is answered; false when it was closed for one just before, and the request must not be processed.
+    func requestStarted(_ id: ConnectionTable<any Channel>.ID) -> Bool {
+        state.withLock { $0.table.requestStarted(id) }
     }
 
-    /// Connections open now (refused ones until they are closed).
-    package var openCount: Int { open.load(ordering: .relaxed) }
+    /// An answer's end was written on connection `id`.
+    func responseEnded(_ id: ConnectionTable<any Channel>.ID) {
+        state.withLock { $0.table.responseEnded(id) }
+    }
+
+    /// Connection `id` closed.
+    func connectionClosed(_ id: ConnectionTable<any Channel>.ID) {
+        state.withLock { $0.table.closed(id) }
+    }
+
+    /// Connections open now (those closed for a newer one or refused not counted).
+    package var openCount: Int { state.withLock { $0.table.count } }
 }

@@ -28,7 +28,7 @@ package enum SecurityHubServer {
         /// Seconds a connection may stay with no request in progress (none being read or answered)
         /// before it is closed; also bounds how long a request's head may take to arrive.
         package var idleTimeoutSeconds = ConnectionLimits.defaultIdleTimeoutSeconds
-        /// The most connections open at once (more are closed at once); nil for
+        /// The most connections open at once (past it a new one replaces the longest-idle one); nil for
         /// ``ConnectionLimits/defaultMaxConnections``, lowered to what `ulimit -n` allows.
         package var maxConnections: Int?
         /// Wall-clock time, epoch milliseconds.
@@ -66,8 +66,9 @@ package enum SecurityHubServer {
             responder: CallbackResponder<ServeRequestContext> { request, context in
                 await endpoint.respond(to: request, context: context)
             },
-            // Hummingbird's idle timeout closes a connection with no request in progress; the gate, first in
-            // each connection's pipeline, closes those past the limit.
+            // Hummingbird's idle timeout closes a connection with no request in progress; the gate's handler,
+            // right after the HTTP codec of each connection (a new one per connection), holds connections to the
+            // limit by closing the longest-idle one for a new one.
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [ConnectionLimitHandler(gate: gate)],

@@ -50,8 +50,9 @@ struct ServeCommand: ParsableCommand {
 
     @Option(
         help: """
-            The most connections open at once; more are closed at once (default: \(ConnectionLimits.defaultMaxConnections), \
-            fewer when ulimit -n is low).
+            The most connections open at once; past it a new one replaces the longest-idle one, and is closed at \
+            once only when all have a request in progress (default: \(ConnectionLimits.defaultMaxConnections), fewer \
+            when ulimit -n is low).
             """)
     var maxConnections: Int?
 
