@@ -53,32 +53,3 @@ import TriageTestSupport
         #expect(refused.isEmpty, "\(refused.prefix(3))")
     }
 }
-
-/// A temporary key for the test: its serve config entry and the container endpoint's answer.
-private struct TemporaryKey {
-    let accessKeyId: String
-    let secret: String
-    let token: String
-    let expires: Date
-
-    init(name: String, expires: Date) {
-        accessKeyId = "ASIA\(name)"
-        secret = "secret-\(name.lowercased())"
-        token = "token-\(name.lowercased())"
-        self.expires = expires
-    }
-
-    private var expiration: String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: expires)
-    }
-
-    var serveEntry: String {
-        #"{"accessKeyId": "\#(accessKeyId)", "secretAccessKey": "\#(secret)", "account": "000000000000", "sessionToken": "\#(token)", "expiresAt": "\#(expiration)"}"#
-    }
-
-    var containerAnswer: String {
-        #"{"AccessKeyId": "\#(accessKeyId)", "SecretAccessKey": "\#(secret)", "Token": "\#(token)", "Expiration": "\#(expiration)"}"#
-    }
-}

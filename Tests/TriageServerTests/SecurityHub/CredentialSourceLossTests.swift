@@ -25,8 +25,8 @@ import TriageTestSupport
         defer { try? FileManager.default.removeItem(at: fixture.directory) }
         // Whole seconds: the container answer's Expiration has none.
         let expires = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 42).rounded(.down))
-        let first = ExpiringKey(name: "FIRST", expires: expires)
-        let second = ExpiringKey(name: "SECOND", expires: expires.addingTimeInterval(3_600))
+        let first = TemporaryKey(name: "FIRST", expires: expires)
+        let second = TemporaryKey(name: "SECOND", expires: expires.addingTimeInterval(3_600))
         let server = try ServeProcess(
             config: ServeProcess.wireConfig(extraCredentials: [first.serveEntry, second.serveEntry]),
             store: try fixture.copyOfStore("wire"))
@@ -114,33 +114,4 @@ enum SourceLoss: Sendable, CustomTestStringConvertible {
     case silent
 
     var testDescription: String { self == .unavailable ? "503" : "no answer" }
-}
-
-/// Temporary credentials for the test: serve's config entry and the container endpoint's answer.
-private struct ExpiringKey {
-    let accessKeyId: String
-    let secret: String
-    let token: String
-    let expires: Date
-
-    init(name: String, expires: Date) {
-        accessKeyId = "ASIA\(name)"
-        secret = "secret-\(name.lowercased())"
-        token = "token-\(name.lowercased())"
-        self.expires = expires
-    }
-
-    private var expiration: String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: expires)
-    }
-
-    var serveEntry: String {
-        #"{"accessKeyId": "\#(accessKeyId)", "secretAccessKey": "\#(secret)", "account": "000000000000", "sessionToken": "\#(token)", "expiresAt": "\#(expiration)"}"#
-    }
-
-    var containerAnswer: String {
-        #"{"AccessKeyId": "\#(accessKeyId)", "SecretAccessKey": "\#(secret)", "Token": "\#(token)", "Expiration": "\#(expiration)"}"#
-    }
 }
