@@ -26,6 +26,23 @@ import TriageTestSupport
         #expect(run.stderr.contains(text), "\(run.stderr)", sourceLocation: sourceLocation)
     }
 
+    /// A `--region` that is no Region name is a usage error before anything is read or sent
+    /// (it used to pass the option check and then fail every record, exit status 1).
+    @Test(arguments: ["US-EAST-1", "us_east_1", "us-east-1-", "eu west 1"])
+    func aRegionThatIsNoRegionNameIsAUsageError(_ region: String) throws {
+        let directory = try prepare()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try CommandRun.triage(
+            [
+                "apply", "d.ndjson", "--target", "securityhub", "--endpoint-url", "http://127.0.0.1:9", "--region",
+                region, "--report", "r.json",
+            ],
+            environment: ["AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"], directory: directory)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("--region '\(region)' is not a Region name"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("r.json").path))
+    }
+
     @Test func missingStore() throws {
         let directory = try prepare()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -91,8 +91,7 @@ package struct ProviderFinding {
     /// The `<region>` field of an ARN (`arn:<partition>:<service>:<region>:...`); empty when
     /// `productArn` is not an ARN.
     package static func region(ofProductArn productArn: String) -> String {
-        let fields = productArn.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
-        return fields.count == 5 && fields[0] == "arn" ? String(fields[3]) : ""
+        RegionName.field(ofArn: productArn).map(String.init) ?? ""
     }
 
     /// Whether the finding comes from Security Hub's own controls (`…::product/aws/securityhub`).

@@ -57,9 +57,7 @@ public struct SecurityHubEndpointRules: Sendable {
     /// The Region is not validated here: ``endpoint(forRegion:)`` does that.
     public func region(forProductArn productArn: String) -> String? {
         if let forcedRegion { return forcedRegion }
-        let fields = productArn.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
-        guard fields.count == 5, fields[0] == "arn", !fields[3].isEmpty else { return nil }
-        return String(fields[3])
+        return RegionName.field(ofArn: productArn).map(String.init)
     }
 
     /// The endpoint of `region`: the override's URL, or the partition's host.
@@ -92,12 +90,9 @@ extension SecurityHubEndpointRules {
         return partitions.first { matches($0.0) }?.1 ?? "amazonaws.com"
     }
 
-    /// Whether `region` is a DNS label of lower-case letters, digits and inner hyphens.
+    /// Whether `region` is a Region name (``RegionName``).
     static func isValidRegion(_ region: String) -> Bool {
-        let bytes = Array(region.utf8)
-        guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-")
-        else { return false }
-        return bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") }
+        RegionName(region) != nil
     }
 
     /// Parses `http(s)://host[:port][/path]`; no user info, query or fragment.

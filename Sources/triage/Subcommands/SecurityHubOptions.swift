@@ -62,9 +62,11 @@ struct SecurityHubOptions: ParsableArguments {
                 throw ValidationError("\(name) must be above 0 and at most 3600 seconds, not \(value)")
             }
         }
-        if let region, region.isEmpty || !region.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
-        {
-            throw ValidationError("--region '\(region)' is not a Region name (like us-east-1)")
+        // The same rule as every Region the run meets (RegionName): a name that passed here and
+        // then failed every record would turn a typo into a night of failures instead of exit 2.
+        if let region, RegionName(region) == nil {
+            throw ValidationError(
+                "--region '\(region)' is not a Region name (lower-case letters, digits and hyphens, like us-east-1)")
         }
         if let endpointURL, !(endpointURL.hasPrefix("http://") || endpointURL.hasPrefix("https://")) {
             throw ValidationError("--endpoint-url needs a scheme: http://HOST[:PORT] or https://HOST[:PORT]")
