@@ -122,24 +122,17 @@ import TriageStandIn
     @Test func inTheAdvisoryWindowOneCallerRefreshesWhileTheOthersGoOn() async throws {
         try await withProvider(lifetime: 3600, delay: .seconds(1)) { (provider, endpoint, clock) async throws in
             clock.advance(seconds: 46 * 60)
-            let calls = try await withThrowingTaskGroup(of: (String, Duration).self) { group in
-                for _ in 0..<6 {
-                    group.addTask {
-                        let started = ContinuousClock.now
-                        let key = try await current(provider).accessKeyId
-                        return (key, ContinuousClock.now - started)
-                    }
-                }
+            let keys = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<6 { group.addTask { try await current(provider).accessKeyId } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
+            // One refresh (the endpoint answers after 1 s); its caller got the new credentials, and
+            // callers that found it running went on with the current ones instead of waiting for it
+            // (a caller that waited would have got the new ones too). Told by the keys, not by
+            // durations: on a loaded machine every call may take a second.
             #expect(endpoint.count == 2)
-            // The refreshing caller waited for the slow answer; the ones that found the refresh running did not
-            // (a caller starting after it finished gets the new credentials at once).
-            let refresher = calls.filter { $0.1 >= .milliseconds(900) }
-            #expect(refresher.count == 1)
-            #expect(refresher.first?.0 == "ASIA2")
-            #expect(calls.contains { $0.0 == "ASIA1" })
-            #expect(calls.filter { $0.0 == "ASIA1" }.allSatisfy { $0.1 < .milliseconds(900) })
+            #expect(keys.contains("ASIA2"), "\(keys)")
+            #expect(keys.contains("ASIA1"), "every caller waited for the refresh: \(keys)")
         }
     }
 
