@@ -37,6 +37,14 @@ package final class ConnectionGate: Sendable {
         self.report = report
     }
 
+    /// Whether a note last written at `reported` may be written again at `now` (at most one per
+    /// ``reportInterval``); if so, `reported` becomes `now`.
+    private static func isDue(_ reported: inout ContinuousClock.Instant?, now: ContinuousClock.Instant) -> Bool {
+        if let last = reported, last.duration(to: now) < reportInterval { return false }
+        reported = now
+        return true
+    }
+
     /// Holds the new connection `channel`, closing the longest-idle one at the limit: its number, or nil
     /// when every open connection has a request in progress and the caller closes `channel` at once.
     func connectionOpened(_ channel: any Channel) -> ConnectionTable<any Channel>.ID? {
@@ -48,10 +56,7 @@ package final class ConnectionGate: Sendable {
                 return (admission, nil)
             case .admitted:
                 state.dropped += 1
-                if let reported = state.droppedReported, reported.duration(to: now) < Self.reportInterval {
-                    return (admission, nil)
-                }
-                state.droppedReported = now
+                guard Self.isDue(&state.droppedReported, now: now) else { return (admission, nil) }
                 return (
                     admission,
                     "triage serve: \(limit) connections open (--max-connections): closing the longest-idle "
@@ -59,10 +64,7 @@ package final class ConnectionGate: Sendable {
                 )
             case .refused:
                 state.refused += 1
-                if let reported = state.refusedReported, reported.duration(to: now) < Self.reportInterval {
-                    return (admission, nil)
-                }
-                state.refusedReported = now
+                guard Self.isDue(&state.refusedReported, now: now) else { return (admission, nil) }
                 return (
                     admission,
                     "triage serve: \(limit) connections open (--max-connections), each with a request in progress: "

@@ -62,8 +62,8 @@ import TriageTestSupport
             + resume
 
         // 400 requests at 1.4 a second in each of 4 Regions: about 71 s, far past the expiry.
-        let paced = try Self.run(
-            arguments + ["--batch-size", "1", "--rate", "1.4", "--burst", "2"], fixture, environment)
+        let paced = try fixture.runUnderTest(
+            arguments + ["--batch-size", "1", "--rate", "1.4", "--burst", "2"], environment, seconds: 150)
         #expect(paced.status == 5, "\(paced.stderr)")
         #expect(paced.stderr.contains("expired"), "\(paced.stderr)")
         #expect(paced.stderr.contains("--resume"), "\(paced.stderr)")
@@ -82,27 +82,12 @@ import TriageTestSupport
 
         // The source is back: the resume fetches new credentials and applies the rest.
         source.withLock { $0.away = false }
-        let resumed = try Self.run(arguments, fixture, environment)
+        let resumed = try fixture.runUnderTest(arguments, environment, seconds: 150)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let final = try WireFixture.summary(report)
         #expect(final["processed"] as? Int == 400)
         #expect(final["remaining"] as? Int == 0)
         #expect(final["failed"] as? Int == 0)
-    }
-
-    /// Runs the binary under test with `arguments` in `fixture`'s environment plus `extra`,
-    /// killed after 150 s.
-    static func run(_ arguments: [String], _ fixture: WireFixture, _ extra: [String: String]) throws -> CommandRun {
-        let name = UUID().uuidString
-        let out = fixture.directory.appendingPathComponent("out-\(name)")
-        let err = fixture.directory.appendingPathComponent("err-\(name)")
-        let process = try Process.start(
-            arguments, stdout: out, stderr: err, executable: TriageUnderTest.binary,
-            environment: fixture.environment(extra))
-        let status = process.waitForExit(seconds: 150)
-        return CommandRun(
-            status: status ?? 128 + SIGKILL, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 }
 

@@ -17,21 +17,6 @@ import Glibc
 /// Every journal is a real interrupted run's: paced (`--rate 2`) and stopped with SIGTERM once
 /// batches are journaled. The runs under test use ``TriageUnderTest/binary``.
 @Suite(.serialized) struct ResumeDestinationWireTests {
-    /// Runs the binary under test with `arguments` in `fixture`'s environment, killed after 120 s.
-    static func run(_ arguments: [String], _ fixture: WireFixture, _ extra: [String: String] = [:]) throws
-        -> CommandRun
-    {
-        let name = UUID().uuidString
-        let out = fixture.directory.appendingPathComponent("out-\(name)")
-        let err = fixture.directory.appendingPathComponent("err-\(name)")
-        let process = try Process.start(
-            arguments, stdout: out, stderr: err, executable: TriageUnderTest.binary,
-            environment: fixture.environment(extra))
-        let status = process.waitForExit(seconds: 120)
-        return CommandRun(
-            status: status ?? 128 + SIGKILL, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
-    }
 
     /// `apply --target securityhub` of the fixture's decisions against `server`.
     static func remote(_ server: ServeProcess, _ fixture: WireFixture, _ arguments: [String]) -> [String] {
@@ -94,7 +79,7 @@ import Glibc
         let sentToX = serverX.requests().count
         let x = "target securityhub at \(Self.endpoint(serverX))"
 
-        let otherEndpoint = try Self.run(Self.remote(serverY, fixture, resume), fixture)
+        let otherEndpoint = try fixture.runUnderTest(Self.remote(serverY, fixture, resume))
         Self.expectRefused(
             otherEndpoint, journal: journal, journalBefore: before, written: x,
             other: "target securityhub at \(Self.endpoint(serverY))", differs: "the endpoint")
@@ -103,13 +88,13 @@ import Glibc
         let storeYKept = try WireFixture.maskedExport(storeY) == WireFixture.maskedExport(fixture.pristineStore)
         #expect(storeYKept, "the refused run applied decisions")
 
-        let otherRegion = try Self.run(Self.remote(serverX, fixture, resume + ["--region", "eu-west-1"]), fixture)
+        let otherRegion = try fixture.runUnderTest(Self.remote(serverX, fixture, resume + ["--region", "eu-west-1"]))
         Self.expectRefused(
             otherRegion, journal: journal, journalBefore: before, written: x, other: x + " with --region eu-west-1",
             differs: "the Region override (--region)")
 
         let store = try fixture.copyOfStore("store")
-        let otherTarget = try Self.run(["apply", fixture.decisions, "--store", store] + resume, fixture)
+        let otherTarget = try fixture.runUnderTest(["apply", fixture.decisions, "--store", store] + resume)
         Self.expectRefused(
             otherTarget, journal: journal, journalBefore: before, written: x,
             other: "the store \(TriageUnderTest.resolved(store))", differs: "the target")
@@ -117,7 +102,7 @@ import Glibc
         #expect(storeKept, "the refused run applied decisions")
         #expect(serverX.requests().count == sentToX, "a refused run sent requests")
 
-        let resumed = try Self.run(Self.remote(serverX, fixture, resume), fixture)
+        let resumed = try fixture.runUnderTest(Self.remote(serverX, fixture, resume))
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let summary = try WireFixture.summary(report)
         #expect(summary["records"] as? Int == 2_000)
@@ -146,13 +131,13 @@ import Glibc
         let sent = server.requests().count
         let x = "target securityhub at \(Self.endpoint(server))"
 
-        let withoutRegion = try Self.run(Self.remote(server, fixture, resume), fixture)
+        let withoutRegion = try fixture.runUnderTest(Self.remote(server, fixture, resume))
         Self.expectRefused(
             withoutRegion, journal: journal, journalBefore: before, written: x + " with --region us-east-1", other: x,
             differs: "the Region override (--region)")
         #expect(server.requests().count == sent, "the refused run sent requests")
 
-        let resumed = try Self.run(Self.remote(server, fixture, resume + region), fixture)
+        let resumed = try fixture.runUnderTest(Self.remote(server, fixture, resume + region))
         // Findings of other Regions are not found in us-east-1: exit status 1, every record decided.
         #expect(resumed.status == 0 || resumed.status == 1, "\(resumed.stderr)")
         let summary = try WireFixture.summary(report)
@@ -174,7 +159,7 @@ import Glibc
             journal: journal, fixture)
         let before = ResumeJournalFile.bytes(journal)
 
-        let refused = try Self.run(Self.remote(server, fixture, resume), fixture)
+        let refused = try fixture.runUnderTest(Self.remote(server, fixture, resume))
         Self.expectRefused(
             refused, journal: journal, journalBefore: before, written: "the store \(TriageUnderTest.resolved(store))",
             other: "target securityhub at \(Self.endpoint(server))", differs: "the target")
@@ -198,14 +183,14 @@ import Glibc
         let before = ResumeJournalFile.bytes(journal)
         #expect(!String(decoding: before, as: UTF8.self).contains(#""destination":"#))
 
-        let refused = try Self.run(Self.remote(serverY, fixture, resume), fixture)
+        let refused = try fixture.runUnderTest(Self.remote(serverY, fixture, resume))
         Self.expectRefused(
             refused, journal: journal, journalBefore: before,
             written: "target securityhub at \(Self.endpoint(serverX))",
             other: "target securityhub at \(Self.endpoint(serverY))", differs: "the endpoint")
         #expect(serverY.requests().isEmpty, "the refused run sent \(serverY.requests().count) requests")
 
-        let resumed = try Self.run(Self.remote(serverX, fixture, resume), fixture)
+        let resumed = try fixture.runUnderTest(Self.remote(serverX, fixture, resume))
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let summary = try WireFixture.summary(report)
         #expect(summary["processed"] as? Int == 2_000)
