@@ -78,6 +78,9 @@ public struct RunConfiguration: Sendable {
     /// (the executable: a signal arriving after the run must not turn its exit status into 130 or
     /// 143); false restores the dispositions the process had before the run (tests, a library).
     public var ignoresStopSignalsAfterRun = false
+    /// The clocks the run reads (pacing, timeouts and durations on the monotonic one; stamps on
+    /// the wall one): the system's, or a test's.
+    package var clock: JobClock = .system
 
     /// This process's command-line arguments after the program name, byte for byte.
     public static func commandLineArgumentBytes() -> [[UInt8]] {
