@@ -1,7 +1,8 @@
 /// When a failed `BatchUpdateFindings` request is tried again, and after how long. Pure.
 ///
 /// ``classify(_:)`` decides each failure in this order (botocore's standard retry mode,
-/// `botocore/retries/standard.py`, where `docs/contract.md` is silent, and the reasons):
+/// `botocore/retries/standard.py`, where `docs/contract.md` is silent, and the reasons); the names
+/// matched on any status and those that stop a lane are the ``RequestError`` table's:
 ///
 /// | failure | class | why |
 /// |---|---|---|
@@ -26,25 +27,18 @@ public struct RetryPolicy: Sendable {
     /// The backoff's cap: no retry waits more than 20 s (botocore standard mode).
     public static let capMilliseconds: Int64 = 20_000
 
-    /// botocore's throttling error codes (`ThrottledRetryableChecker`), matched on any status.
-    public static let throttlingCodes: Set<String> = [
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
-        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
-        "PriorRequestNotComplete", "EC2ThrottledException",
-    ]
-    /// botocore's transient error codes (`TransientRetryableChecker`) not already throttles.
-    public static let transientCodes: Set<String> = ["RequestTimeout", "RequestTimeoutException"]
+    /// The names that are throttles on any status: botocore's throttling error codes
+    /// (`ThrottledRetryableChecker`), from the ``RequestError`` table.
+    public static let throttlingCodes: Set<String> = Set(RequestError.classByName.filter { $0.value == .throttle }.keys)
+    /// The names that are transient on any status: botocore's transient error codes
+    /// (`TransientRetryableChecker`) not already throttles, from the ``RequestError`` table.
+    public static let transientCodes: Set<String> = Set(RequestError.classByName.filter { $0.value == .transient }.keys)
 
-    /// The service's answers that refuse the credentials themselves: every request signed with
-    /// them would be refused alike, so the Region's lane stops at once (exit status 5) instead of
-    /// failing each record. `AccessDeniedException` is not one of them: a policy may deny one
-    /// update and allow another, so it stays the outcome of its own request.
-    public static let credentialCodes: Set<String> = [
-        "InvalidSignatureException", "IncompleteSignatureException", "UnrecognizedClientException",
-        "MissingAuthenticationTokenException", "ExpiredTokenException", "InvalidAccessException",
-        "InvalidClientTokenId", "SignatureDoesNotMatch",
-    ]
+    /// The service's answers that refuse the credentials themselves (``RequestError/stopsLane``):
+    /// every request signed with them would be refused alike, so the Region's lane stops at once
+    /// (exit status 5) instead of failing each record. `AccessDeniedException` is not one of them:
+    /// a policy may deny one update and allow another, so it stays the outcome of its own request.
+    public static let credentialCodes: Set<String> = RequestError.laneStoppingNames
 
     /// A policy of `maxAttempts` tries in all.
     /// - Precondition: `maxAttempts >= 1`.
@@ -60,8 +54,7 @@ public struct RetryPolicy: Sendable {
             return .transient
         case .http(let status, let code):
             if status == 401 || status == 403 { return .final }
-            if let code, throttlingCodes.contains(code) { return .throttle }
-            if let code, transientCodes.contains(code) { return .transient }
+            if let code, let byName = RequestError.classByName[code] { return byName }
             switch status {
             case 429, 509: return .throttle
             case 501, 505: return .final
