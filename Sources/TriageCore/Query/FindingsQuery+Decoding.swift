@@ -2,7 +2,7 @@ extension FindingsQuery {
     /// `Filters`: an object of filter lists, by field name.
     static func decodeFilters(_ value: JSONValue) throws(QueryError) -> [FieldFilters] {
         guard case .object(let members) = value else {
-            throw QueryError("Filters: must be an object, got \(value.typeName)")
+            throw QueryError(JSONProblem.at("Filters", JSONProblem.mustBe("an object", not: value)))
         }
         var decoded: [String: FieldFilters] = [:]
         var seen: Set<String> = []
@@ -12,10 +12,12 @@ extension FindingsQuery {
                 let hint = NameSuggestion.nearest(to: member.key, among: FindingFilterField.names)
                 throw QueryError("\(path): unknown filter field" + (hint.map { " (did you mean \($0)?)" } ?? ""))
             }
-            guard seen.insert(field.name).inserted else { throw QueryError("\(path): duplicate member") }
+            guard seen.insert(field.name).inserted else {
+                throw QueryError(JSONProblem.at(path, JSONProblem.givenTwice))
+            }
             if member.value == .null { continue }
             guard case .array(let elements) = member.value else {
-                throw QueryError("\(path): must be a list of filters, got \(member.value.typeName)")
+                throw QueryError(JSONProblem.at(path, JSONProblem.mustBe("an array of filters", not: member.value)))
             }
             // *Choice*: an empty list filters nothing and does not count towards the limit.
             if elements.isEmpty { continue }

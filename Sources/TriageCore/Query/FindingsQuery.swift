@@ -56,7 +56,7 @@ package struct FindingsQuery: Sendable, Hashable {
         maxResults = size
         if let token = request["NextToken"] {
             guard case .string(let text) = token else {
-                throw QueryError("NextToken: must be a string, got \(token.typeName)")
+                throw QueryError(JSONProblem.at("NextToken", JSONProblem.mustBe("a string", not: token)))
             }
             nextToken = text.isEmpty ? nil : text
         } else {

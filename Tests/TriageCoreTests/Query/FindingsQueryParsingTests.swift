@@ -73,8 +73,8 @@ import TriageCore
         (#"{"MaxResults": 500}"#, "MaxResults: 500 is outside 1..100"),
         (#"{"MaxResults": 0}"#, "MaxResults: 0 is outside 1..100"),
         (#"{"MaxResults": 101}"#, "MaxResults: 101 is outside 1..100"),
-        (#"{"MaxResults": 10.0}"#, "MaxResults: must be an integer, got 10.0"),
-        (#"{"MaxResults": "10"}"#, "MaxResults: must be an integer, got string"),
+        (#"{"MaxResults": 10.0}"#, "MaxResults: 10.0 is not an integer"),
+        (#"{"MaxResults": "10"}"#, "MaxResults: must be an integer, not string"),
     ])
     func maxResultsOutsideItsRange(body: String, message: String) {
         #expect(Self.failure(body) == message)
@@ -86,46 +86,50 @@ import TriageCore
     }
 
     @Test func unknownMembersSuggestTheNearest() {
-        #expect(Self.failure(#"{"Filter": {}}"#) == "Filter: unknown member (did you mean Filters?)")
-        #expect(Self.failure(#"{"Bogus": 1}"#) == "Bogus: unknown member")
+        #expect(
+            Self.failure(#"{"Filter": {}}"#) == "Filter: is not a member of GetFindingsRequest (did you mean Filters?)")
+        #expect(
+            Self.failure(#"{"Bogus": 1}"#)
+                == "Bogus: is not a member of GetFindingsRequest "
+                + "(expected one of: Filters, SortCriteria, MaxResults, NextToken)")
         #expect(
             Self.failure(#"{"Filters": {"WorkflowStatuss": []}}"#)
                 == "Filters.WorkflowStatuss: unknown filter field (did you mean WorkflowStatus?)")
         #expect(
             Self.failure(#"{"Filters": {"Id": [{"Valeu": "x", "Comparison": "EQUALS"}]}}"#)
-                == "Filters.Id[0].Valeu: unknown member (did you mean Value?)")
+                == "Filters.Id[0].Valeu: is not a member of Filters.Id[0] (did you mean Value?)")
         #expect(
             Self.failure(#"{"SortCriteria": [{"Field": "Updatedat"}]}"#)
                 == "SortCriteria[0].Field: Updatedat is not a finding filter field (did you mean UpdatedAt?)")
-        #expect(Self.failure(#"{"Filters": {"Id": [], "Id": []}}"#) == "Filters.Id: duplicate member")
+        #expect(Self.failure(#"{"Filters": {"Id": [], "Id": []}}"#) == "Filters.Id: is given twice")
     }
 
     @Test func wrongTypesNameTheMember() {
-        #expect(Self.failure(#"{"Filters": []}"#) == "Filters: must be an object, got array")
+        #expect(Self.failure(#"{"Filters": []}"#) == "Filters: must be an object, not array")
         #expect(
             Self.failure(#"{"Filters": {"Title": {"Value": "x"}}}"#)
-                == "Filters.Title: must be a list of filters, got object")
-        #expect(Self.failure(#"{"Filters": {"Title": ["x"]}}"#) == "Filters.Title[0]: must be an object, got string")
+                == "Filters.Title: must be an array of filters, not object")
+        #expect(Self.failure(#"{"Filters": {"Title": ["x"]}}"#) == "Filters.Title[0]: must be an object, not string")
         #expect(
             Self.failure(#"{"Filters": {"Title": [{"Value": 5, "Comparison": "EQUALS"}]}}"#)
-                == "Filters.Title[0].Value: must be a string, got number")
+                == "Filters.Title[0].Value: must be a string, not number")
         #expect(
             Self.failure(#"{"Filters": {"Title": [{"Comparison": "EQUALS"}]}}"#)
-                == "Filters.Title[0].Value: required member is missing")
+                == "Filters.Title[0].Value: is required")
         #expect(
             Self.failure(#"{"Filters": {"Title": [{"Value": "  ", "Comparison": "EQUALS"}]}}"#)
                 == "Filters.Title[0].Value: must contain a non-whitespace character")
         #expect(
             Self.failure(#"{"Filters": {"Sample": [{"Value": "true"}]}}"#)
-                == "Filters.Sample[0].Value: must be a boolean, got string")
+                == "Filters.Sample[0].Value: must be a boolean, not string")
         #expect(
             Self.failure(#"{"Filters": {"Confidence": [{"Gte": "1"}]}}"#)
-                == "Filters.Confidence[0].Gte: must be a number, got string")
+                == "Filters.Confidence[0].Gte: must be a number, not string")
         #expect(
             Self.failure(#"{"Filters": {"Confidence": [{}]}}"#)
                 == "Filters.Confidence[0]: needs at least one of Gte, Lte, Eq, Gt, Lt")
-        #expect(Self.failure(#"{"NextToken": 5}"#) == "NextToken: must be a string, got number")
-        #expect(Self.failure(#"{"SortCriteria": {}}"#) == "SortCriteria: must be a list, got object")
+        #expect(Self.failure(#"{"NextToken": 5}"#) == "NextToken: must be a string, not number")
+        #expect(Self.failure(#"{"SortCriteria": {}}"#) == "SortCriteria: must be an array, not object")
     }
 
     @Test func comparisonsOutsideTheEnum() {
@@ -196,7 +200,7 @@ import TriageCore
                 == "Filters.ResourceTags: CONTAINS combines only with CONTAINS ([0] is CONTAINS, [1] is EQUALS)")
         #expect(
             Self.failure(#"{"Filters": {"ResourceTags": [{"Value": "v", "Comparison": "EQUALS"}]}}"#)
-                == "Filters.ResourceTags[0].Key: required member is missing")
+                == "Filters.ResourceTags[0].Key: is required")
     }
 
     @Test func badDates() {
@@ -224,7 +228,7 @@ import TriageCore
                 == "Filters.UpdatedAt[0].DateRange.Unit: HOURS is not one of DAYS")
         #expect(
             Self.failure(#"{"Filters": {"UpdatedAt": [{"DateRange": {"Value": 1}}]}}"#)
-                == "Filters.UpdatedAt[0].DateRange.Unit: required member is missing")
+                == "Filters.UpdatedAt[0].DateRange.Unit: is required")
         #expect(
             Self.failure(#"{"Filters": {"UpdatedAt": [{"DateRange": {"Value": -1, "Unit": "DAYS"}}]}}"#)
                 == "Filters.UpdatedAt[0].DateRange.Value: -1 is outside 0..2147483647")
@@ -249,7 +253,7 @@ import TriageCore
         #expect(Self.failure(#"{"SortCriteria": [{"Field": "ResourceTags", "SortOrder": "asc"}]}"#) != nil)
         #expect(
             Self.failure(#"{"SortCriteria": [{"SortOrder": "asc"}]}"#)
-                == "SortCriteria[0].Field: required member is missing")
+                == "SortCriteria[0].Field: is required")
         #expect(Self.failure(#"{"SortCriteria": [{"Field": "SeverityNormalized", "SortOrder": "desc"}]}"#) == nil)
     }
 
