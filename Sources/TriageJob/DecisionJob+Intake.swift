@@ -9,7 +9,7 @@ extension DecisionJob {
     /// every input was read to its end (false: stopped early, the rest is left for `--resume`).
     /// Throws the decoding stage's fatal input error after the stages are wound down.
     func consumeInputs(
-        _ catalog: InputCatalog, into intake: inout RecordIntake, progress: ProgressLine, dispatcher: BatchSubmitter?
+        _ catalog: InputCatalog, into intake: inout RecordIntake, progress: ProgressLine, dispatcher: LaneDispatcher?
     ) throws(JobError) -> Bool {
         let (configuration, stop) = (self.configuration, self.stop)
         // I/O thread → decoding thread → this thread, each hand-over bounded.

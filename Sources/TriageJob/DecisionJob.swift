@@ -7,7 +7,7 @@ import TriageIO
 ///
 /// Threads: an I/O thread reads and decompresses inputs and cuts them into pieces; a decoding
 /// thread parses and checks records; the calling thread spools every record (in input order, on
-/// disk), counts and plans batches; batches run on a concurrent queue (``BatchDispatcher``).
+/// disk), counts and plans batches; batches run in per-Region lanes (``LaneDispatcher``).
 /// Bounded channels between the stages and the dispatcher's slots keep memory flat: each stage
 /// waits when the next falls behind. Reports are rendered at the end from the spool and the
 /// ledger of applied outcomes, so a million records are never held in memory as objects.
@@ -36,21 +36,18 @@ public final class DecisionJob: Sendable {
             mode: ProgressLine.Mode(rawValue: configuration.progress) ?? .auto,
             verb: configuration.dryRun ? "validate" : "apply")
         defer { progress.finish() }
+        // One scheduler for every target: lanes per Region, paced by the target's pacers.
+        let dispatcher = configuration.target.map { target in
+            LaneDispatcher(
+                target: target, ledger: setup.ledger,
+                concurrency: configuration.concurrency ?? target.defaultConcurrency, stop: self.stop,
+                clock: configuration.clock, temporaryDirectory: configuration.temporaryDirectory, progress: progress)
+        }
         // --metrics: the file rewritten during the run (the executable writes the final one).
         let metrics = RunMetricsTimer(
-            configuration, ledger: setup.ledger, progress: progress, startedAt: setup.startedAt)
+            configuration, ledger: setup.ledger, progress: progress, startedAt: setup.startedAt,
+            remote: { dispatcher?.remoteStatistics })
         defer { metrics?.stop() }
-        let dispatcher: BatchSubmitter? = configuration.target.map { target in
-            let concurrency = configuration.concurrency ?? target.defaultConcurrency
-            if let remote = target as? RemoteBatchTarget {
-                // Each request noted in the journal as it leaves: `requests` stays exact after a kill.
-                let journaled = setup.ledger.isJournaling ? SentRequestJournal(remote, ledger: setup.ledger) : remote
-                return LaneDispatcher(
-                    target: journaled, ledger: setup.ledger, concurrency: concurrency, stop: self.stop,
-                    temporaryDirectory: configuration.temporaryDirectory, progress: progress)
-            }
-            return BatchDispatcher(target: target, ledger: setup.ledger, concurrency: concurrency, progress: progress)
-        }
         let (stop, unsent) = (self.stop, UnsentRecords())
         let planTally =
             configuration.routing != nil && configuration.target == nil
@@ -79,7 +76,7 @@ public final class DecisionJob: Sendable {
         setup.ledger.journalFailures(intake.takeUnjournaledFailures())
         var result = finish(
             setup, intake: intake, readAll: readAll, sent: progress.batchesSent.load(ordering: .relaxed),
-            remote: configuration.target?.remoteStatistics ?? planTally?.snapshot,
+            remote: dispatcher?.remoteStatistics ?? planTally?.snapshot,
             laneStops: dispatcher?.laneStops ?? [])
         if let failure = dispatcher?.readAheadFailure { result.outputFailures.append(failure) }
         return result

@@ -1,12 +1,12 @@
 import TriageCore
 import TriageIO
 
-/// One Region's lane of a ``LaneDispatcher``: its batches in order, the first ones in memory and,
+/// One Region's lane of a ``LaneSchedule``: its batches in order, the first ones in memory and,
 /// when it has no room there, the later ones in a temporary file (``BatchSpill``).
 ///
 /// Order: a batch goes to memory only while nothing of the lane waits in the file, and the file
 /// is read back into memory from its front, so the lane's batches leave in the order they were
-/// planned. Not thread-safe: the dispatcher holds its lock.
+/// planned. Not thread-safe: the dispatcher holds its lock over the schedule.
 struct DispatchLane {
     struct Retry {
         var work: BatchAttempt
@@ -28,6 +28,13 @@ struct DispatchLane {
     private(set) var spillFailed = false
     /// The planning thread's count of handed-over batches when it last handed this lane one.
     var lastFed = 0
+    /// The lane's pace (``BatchTarget/pacer(forRegion:now:)``); nil: as fast as slots allow.
+    var pacer: (any LanePacer)?
+
+    /// An empty lane paced by `pacer`.
+    init(pacer: (any LanePacer)?) {
+        self.pacer = pacer
+    }
 
     var hasFresh: Bool { freshHead < fresh.count }
 

@@ -21,10 +21,13 @@ final class RunMetricsTimer: @unchecked Sendable {
     private var wrote = false
 
     /// Starts the timer when the run has a metrics file; nil otherwise.
-    init?(_ configuration: RunConfiguration, ledger: ApplyLedger, progress: ProgressLine, startedAt: Int64) {
+    init?(
+        _ configuration: RunConfiguration, ledger: ApplyLedger, progress: ProgressLine, startedAt: Int64,
+        remote: @escaping @Sendable () -> RemoteStatistics?
+    ) {
         guard let path = configuration.metricsPath else { return nil }
         self.path = path
-        let (target, dryRun) = (configuration.target, configuration.dryRun)
+        let (dryRun, clock) = (configuration.dryRun, configuration.clock)
         sample = {
             var figures = RunMetrics.Figures()
             let read = progress.recordsRead.load(ordering: .relaxed)
@@ -33,8 +36,8 @@ final class RunMetricsTimer: @unchecked Sendable {
             figures.processed = decided.records - decided.failedByCode.total
             figures.remaining = max(0, read - decided.records)
             let requestsDone = dryRun ? 0 : progress.batchesDone.load(ordering: .relaxed)
-            figures.regions = RunMetrics.regions(remote: target?.remoteStatistics, requestsSent: requestsDone)
-            let now = SystemClock.nowMilliseconds()
+            figures.regions = RunMetrics.regions(remote: remote(), requestsSent: requestsDone)
+            let now = clock.wallMilliseconds()
             figures.seconds = Double(max(0, now - startedAt)) / 1000
             figures.startedAt = Double(startedAt) / 1000
             return figures

@@ -26,7 +26,7 @@ struct RunSetup {
     let journalLock: RunLock?
 
     init(_ configuration: RunConfiguration, stop: StopSignal) throws(JobError) {
-        startedAt = SystemClock.nowMilliseconds()
+        startedAt = configuration.clock.wallMilliseconds()
         catalog = try InputCatalog(configuration)
         targetName = configuration.target?.name ?? "none (dry run)"
         let journalPath = configuration.dryRun ? nil : configuration.journalPath

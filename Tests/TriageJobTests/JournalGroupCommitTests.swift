@@ -10,7 +10,7 @@ import TriageTestSupport
 /// journal entries recording them are synced; without a journal it never does.
 @Suite struct JournalGroupCommitTests {
     /// Applies nothing, records what it is asked.
-    final class RecordingTarget: BatchTarget {
+    final class RecordingTarget: ImmediateBatchTarget {
         struct Log {
             var applied = 0
             /// Batches applied when each sync was asked for.

@@ -179,7 +179,7 @@ private struct RegionByHash: BatchRouting {
 /// and a Region sometimes makes a request wait for its rate. After four tries a request goes
 /// through, so every record ends. With `stopRegion`, that Region's requests after the first
 /// `stopAfter` stop its lane (nothing applied), as refused credentials would.
-private final class FlakyRemoteTarget: RemoteBatchTarget, @unchecked Sendable {
+private final class FlakyRemoteTarget: BatchTarget, @unchecked Sendable {
     let name = "flaky"
     let defaultConcurrency = 8
     private let store: StoreTarget
@@ -211,32 +211,28 @@ private final class FlakyRemoteTarget: RemoteBatchTarget, @unchecked Sendable {
         self.spacing = spacing
     }
 
-    private func roll() -> Double {
+    fileprivate func roll() -> Double {
         random.withLock { Double($0.next() % 10_000) / 10_000 }
     }
 
     func syncApplied() throws(TargetError) { try store.syncApplied() }
 
-    func now() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
+    /// Whole requests tried again after 1–3 ms (the real backoff is seconds).
+    var retryPolicy: RetryPolicy { RetryPolicy(maxAttempts: 5, backoffBase: 1, backoffCap: 3) }
 
-    func sendDelay(region: String, now: Int64) -> Int64 {
-        guard spacing > 0 else { return roll() < 0.1 ? 2 : 0 }
-        return lastSend.withLock { last in last[region].map { max(0, $0 + spacing - now) } ?? 0 }
-    }
-
-    func takeSend(region: String, now: Int64) {
-        if spacing > 0 { lastSend.withLock { $0[region] = now } }
+    /// Each Region's pace: one request every `spacing` ms; without, a request sometimes waits 2 ms.
+    func pacer(forRegion region: String, now: Int64) -> (any LanePacer)? {
+        FlakyPacer(target: self, spacing: spacing)
     }
 
     /// Answers on the calling thread or, one time in two, later from another thread (as an
     /// event loop would).
-    func attempt(_ work: BatchAttempt, completion: @escaping @Sendable (BatchAttempt.Result) -> Void) {
+    func attempt(_ work: BatchAttempt, completion: @escaping @Sendable (AttemptAnswer) -> Void) {
         if stopRequested.load(ordering: .relaxed) { sentAfterStop.add(1, ordering: .relaxed) }
         onAttempt?(attempts.add(1, ordering: .relaxed).newValue)
-        let result: BatchAttempt.Result
+        let result: AttemptAnswer
         if work.batch.region == stopRegion, stopRegionAttempts.add(1, ordering: .relaxed).newValue > stopAfter {
-            let stop = LaneStop(region: work.batch.region, cause: .credentialsRefused, code: "Refused", message: "no")
-            result = .stopped(work, stop)
+            result = .noCredentials("no")
         } else {
             result = answer(work)
         }
@@ -249,7 +245,9 @@ private final class FlakyRemoteTarget: RemoteBatchTarget, @unchecked Sendable {
         }
     }
 
-    private func answer(_ work: BatchAttempt) -> BatchAttempt.Result {
+    /// A whole request failing (nothing applied), or the store's outcomes answered as the service
+    /// would, some findings left out of both lists (applied, but the answer did not say so).
+    private func answer(_ work: BatchAttempt) -> AttemptAnswer {
         let pending = work.pending
         for member in work.batch.members
         where RegionByHash().region(of: member.identifier) != .success(work.batch.region) {
@@ -258,28 +256,48 @@ private final class FlakyRemoteTarget: RemoteBatchTarget, @unchecked Sendable {
         let lastChance = work.attempt + work.round > 5
         if !lastChance, roll() < 0.2 {
             resends.add(1, ordering: .relaxed)
-            var next = work
-            next.attempt += 1
-            return .again(next, afterMilliseconds: Int64(roll() * 3))
+            return .error(status: 503, code: "ServiceUnavailableException", message: "")
         }
         let sent = PlannedBatch(
             update: work.batch.update, members: pending.map { work.batch.members[$0] }, region: work.batch.region)
         let outcomes = store.apply(sent)
-        var next = work
+        var processed: [FindingIdentifier] = []
+        var unprocessed: [AttemptAnswer.Unprocessed] = []
         var again = false
-        for (position, index) in pending.enumerated() {
+        for (member, outcome) in zip(sent.members, outcomes) {
             if !lastChance, roll() < 0.15 {
                 again = true  // applied, but the answer did not say so: sent again
+            } else if let code = outcome.errorCode {
+                unprocessed.append(
+                    .init(identifier: member.identifier, code: code.rawValue, message: outcome.errorMessage ?? ""))
             } else {
-                next.outcomes[index] = outcomes[position]
+                processed.append(member.identifier)
             }
         }
-        guard again else { return .finished(next.outcomes.map { $0! }) }
-        resends.add(1, ordering: .relaxed)
-        next.round += 1
-        next.attempt = 1
-        return .again(next, afterMilliseconds: Int64(roll() * 3))
+        if again { resends.add(1, ordering: .relaxed) }
+        return .answered(processed: processed, unprocessed: unprocessed)
+    }
+}
+
+/// ``FlakyRemoteTarget``'s pace.
+private struct FlakyPacer: LanePacer {
+    let target: FlakyRemoteTarget
+    let spacing: Int64
+    var lastSend: Int64?
+
+    init(target: FlakyRemoteTarget, spacing: Int64) {
+        self.target = target
+        self.spacing = spacing
     }
 
-    func apply(_ batch: PlannedBatch) -> [Outcome] { store.apply(batch) }
+    func delay(now: Int64) -> Int64 {
+        guard spacing > 0 else { return target.roll() < 0.1 ? 2 : 0 }
+        return lastSend.map { max(0, $0 + spacing - now) } ?? 0
+    }
+
+    mutating func takeSend(now: Int64) {
+        if spacing > 0 { lastSend = now }
+    }
+
+    mutating func record(_ signal: AttemptStateMachine.RateSignal, now: Int64) {}
 }

@@ -201,7 +201,7 @@ struct RegionOfProductArn: BatchRouting {
 /// ``release()``: there, with `.rate`, the Region's rate allows no request (as when another
 /// client empties its bucket); with `.throttled`, every request is answered "throttled, try again
 /// in 20 ms". Records each finding's decisions as applied, to find one applied out of order.
-final class HeldRegionTarget: RemoteBatchTarget, @unchecked Sendable {
+final class HeldRegionTarget: BatchTarget, @unchecked Sendable {
     enum Hold: Sendable {
         case none, rate, throttled
     }
@@ -241,32 +241,31 @@ final class HeldRegionTarget: RemoteBatchTarget, @unchecked Sendable {
     /// The first member's sequence of each batch at its first attempt, in the order sent.
     var firstAttempts: [(region: String, sequence: Int)] { state.withLock { $0.firstAttempts } }
 
-    private func isHeld(_ region: String) -> Bool {
+    fileprivate func isHeld(_ region: String) -> Bool {
         hold != .none && heldRegions.contains(region) && !released.load(ordering: .relaxed)
     }
 
-    func now() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
+    /// Held throttled Regions are tried again every 20 ms, for as long as they are held.
+    var retryPolicy: RetryPolicy { RetryPolicy(maxAttempts: .max, backoffBase: 20, backoffCap: 20) }
 
-    func sendDelay(region: String, now: Int64) -> Int64 { hold == .rate && isHeld(region) ? 20 : 0 }
-
-    func takeSend(region: String, now: Int64) {}
+    /// With `.rate`, a held Region's pace allows no request until ``release()``.
+    func pacer(forRegion region: String, now: Int64) -> (any LanePacer)? {
+        hold == .rate ? HeldPacer(target: self, region: region) : nil
+    }
 
     func syncApplied() throws(TargetError) {}
 
-    func attempt(_ work: BatchAttempt, completion: @escaping @Sendable (BatchAttempt.Result) -> Void) {
+    func attempt(_ work: BatchAttempt, completion: @escaping @Sendable (AttemptAnswer) -> Void) {
         let region = work.batch.region
         if work.attempt == 1, work.round == 1 {
             state.withLock { $0.firstAttempts.append((region, work.batch.members[0].sequence)) }
         }
         if isHeld(region) {
-            var next = work
-            next.attempt += 1
-            completion(.again(next, afterMilliseconds: 20))
+            completion(.error(status: 429, code: "TooManyRequestsException", message: "held"))
             return
         }
         if refuseOnRelease, heldRegions.contains(region) {
-            completion(
-                .stopped(work, LaneStop(region: region, cause: .credentialsRefused, code: "Refused", message: "no")))
+            completion(.noCredentials("no"))
             return
         }
         let outcomes = apply(work.batch)
@@ -277,7 +276,7 @@ final class HeldRegionTarget: RemoteBatchTarget, @unchecked Sendable {
             return state.othersFinished == othersExpected
         }
         if done { othersDone.signal() }
-        completion(.finished(outcomes))
+        completion(.decided(outcomes))
     }
 
     func apply(_ batch: PlannedBatch) -> [Outcome] {
@@ -291,4 +290,15 @@ final class HeldRegionTarget: RemoteBatchTarget, @unchecked Sendable {
         }
         return batch.members.map { _ in .processed }
     }
+}
+
+/// A held Region's pace under ``HeldRegionTarget/Hold/rate``: no send while it is held (as when
+/// another client empties its bucket).
+private struct HeldPacer: LanePacer {
+    let target: HeldRegionTarget
+    let region: String
+
+    func delay(now: Int64) -> Int64 { target.isHeld(region) ? 20 : 0 }
+    mutating func takeSend(now: Int64) {}
+    mutating func record(_ signal: AttemptStateMachine.RateSignal, now: Int64) {}
 }

@@ -14,6 +14,9 @@ public enum AttemptAnswer: Sendable, Equatable {
         }
     }
 
+    /// The target decided each pending member's outcome itself, in the pending members' order
+    /// (an ``ImmediateBatchTarget``: the store); final.
+    case decided([Outcome])
     /// A `200` whose body is the API's answer.
     case answered(processed: [FindingIdentifier], unprocessed: [Unprocessed])
     /// A `200` whose body is not such an answer; `why` says what it is instead.
@@ -48,6 +51,7 @@ public enum AttemptAnswer: Sendable, Equatable {
 /// | no credentials | the lane stops |
 /// | unsendable | every pending member fails with the reason |
 /// | cut off by a stop | nothing decided: the dispatcher, stopped, leaves the members for `--resume` |
+/// | decided by the target (the store) | each pending member's outcome as given; one missing fails with `InternalFailure` |
 ///
 /// *Unconfirmed* (``Outcome/unconfirmed(_:_:)``): reported failed, with a message that says the
 /// update may be in effect, and sent again by `--resume`. A record is reported plainly failed
@@ -69,6 +73,12 @@ public struct AttemptStateMachine: Sendable {
         public var result: BatchAttempt.Result
         /// What the answer says about the rate.
         public var rate: RateSignal
+
+        /// A decision (the machine's; tests of what schedules them).
+        public init(result: BatchAttempt.Result, rate: RateSignal) {
+            self.result = result
+            self.rate = rate
+        }
     }
 
     /// Tries per request and rounds per batch (`--max-attempts`), and the backoff.
@@ -84,6 +94,15 @@ public struct AttemptStateMachine: Sendable {
     public func decide(_ work: BatchAttempt, answer: AttemptAnswer, backoff: (Int) -> Int64) -> Decision {
         let pending = work.pending
         switch answer {
+        case .decided(let decided):
+            var outcomes = work.outcomes
+            for (position, index) in pending.enumerated() {
+                // One outcome per member even if a target misbehaves: never silently drop a record.
+                outcomes[index] =
+                    position < decided.count
+                    ? decided[position] : .failed(.internalFailure, "the target returned no outcome")
+            }
+            return Decision(result: .finished(outcomes.map { $0! }), rate: .none)
         case .answered(let processed, let unprocessed):
             return Decision(
                 result: resolve(

@@ -43,9 +43,23 @@ public struct RetryPolicy: Sendable {
     /// A policy of `maxAttempts` tries in all.
     /// - Precondition: `maxAttempts >= 1`.
     public init(maxAttempts: Int) {
-        precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
-        self.maxAttempts = maxAttempts
+        self.init(maxAttempts: maxAttempts, backoffBase: Self.baseMilliseconds, backoffCap: Self.capMilliseconds)
     }
+
+    /// A policy of `maxAttempts` tries with another backoff (tests whose fake peers fail on
+    /// purpose: milliseconds, not seconds).
+    /// - Precondition: `maxAttempts >= 1`, `0 <= backoffBase <= backoffCap`.
+    public init(maxAttempts: Int, backoffBase: Int64, backoffCap: Int64) {
+        precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
+        precondition(0 <= backoffBase && backoffBase <= backoffCap, "backoff base must be 0...cap")
+        self.maxAttempts = maxAttempts
+        self.backoffBase = backoffBase
+        self.backoffCap = backoffCap
+    }
+
+    /// The backoff's base and cap, in milliseconds (``baseMilliseconds``, ``capMilliseconds``).
+    public let backoffBase: Int64
+    public let backoffCap: Int64
 
     /// The class of `failure` (the table above).
     public static func classify(_ failure: AttemptFailure) -> RetryClass {
@@ -83,7 +97,7 @@ public struct RetryPolicy: Sendable {
     /// `0...min(cap, base·2^(attempt−1))` (base 1 s, cap 20 s).
     public func backoff(afterAttempt attempt: Int, random: inout some RandomNumberGenerator) -> Int64 {
         let exponent = min(max(attempt, 1) - 1, 30)
-        let upper = min(Self.capMilliseconds, Self.baseMilliseconds << Int64(exponent))
+        let upper = min(backoffCap, backoffBase << Int64(exponent))
         return Int64.random(in: 0...upper, using: &random)
     }
 

@@ -2,27 +2,46 @@
 /// seam between the pipeline and the targets: neither the store nor the HTTP code depends on the
 /// pipeline to implement it.
 ///
-/// `apply` is called from several threads at once (up to `--concurrency`); the pipeline never
-/// runs two batches that share a finding at the same time, and starts them in plan order.
+/// One scheduler runs every target (the job's `LaneDispatcher`): one lane per Region, at most
+/// `--concurrency` attempts at once, never two batches that share a finding at the same time,
+/// batches started in plan order. A target is only the shell of an attempt: it sends the
+/// pending members of a batch and says what came back (``AttemptAnswer``); what that answer
+/// means — each member's outcome, a resend after a backoff, a Region's lane stopped — is
+/// decided by the pure ``AttemptStateMachine`` under the target's ``retryPolicy``, and each
+/// Region's pace by the ``LanePacer`` the target gives its lane.
+///
+/// The store is a lane without a rate whose attempt finishes at once (``ImmediateBatchTarget``).
 public protocol BatchTarget: AnyObject, Sendable {
     /// How the report names the target, e.g. `store:findings.sqlite`.
     var name: String { get }
-    /// Batches in flight when `--concurrency` is not given.
+    /// Attempts at once when `--concurrency` is not given.
     var defaultConcurrency: Int { get }
     /// Decisions reordered by finding key at a time before batching (``KeyOrderWindow``) when
     /// `--sort-window` is not given; 0 keeps input order.
     var defaultKeyOrderWindow: Int { get }
+    /// Tries per request and rounds per batch, and the backoff between them.
+    var retryPolicy: RetryPolicy { get }
+    /// How a remote target's report names its endpoint (the run then counts requests, retries
+    /// and throttles per Region: ``RemoteStatistics``); nil for the store.
+    var endpointLabel: String? { get }
+    /// The pace of `region`'s lane, made when the lane opens at `now` (monotonic milliseconds);
+    /// nil: the lane sends as fast as `--concurrency` allows.
+    func pacer(forRegion region: String, now: Int64) -> (any LanePacer)?
     /// Makes every batch applied so far durable. Called before journal entries are synced, so a
     /// durable entry never records a batch the target could still lose.
     func syncApplied() throws(TargetError)
-    /// Applies one batch and returns one outcome per member, in the members' order.
-    func apply(_ batch: PlannedBatch) -> [Outcome]
+    /// Sends one try of the members of `work` that have no outcome yet (``BatchAttempt/pending``)
+    /// and returns without waiting for its answer; `completion` is called exactly once, with what
+    /// came back (or why nothing did), on any thread (an event loop's, possibly the caller's),
+    /// and must not block it.
+    func attempt(_ work: BatchAttempt, completion: @escaping @Sendable (AttemptAnswer) -> Void)
+    /// The run stopped: attempts still on the wire `graceMilliseconds` from now are cut off
+    /// (their completions report ``AttemptAnswer/interrupted``), so that a stop never waits on a
+    /// peer that does not answer.
+    func interruptRequests(afterMilliseconds graceMilliseconds: Int64)
     /// In a rehearsal (`apply --dry-run` against the store), what would change so far; nil for
     /// a target that applies for real.
     var rehearsalChanges: [MemberChange]? { get }
-    /// For a remote target, what it counted so far (retries, throttles, per Region); nil for
-    /// the store.
-    var remoteStatistics: RemoteStatistics? { get }
 }
 
 extension BatchTarget {
@@ -32,9 +51,40 @@ extension BatchTarget {
     /// Input order: a remote service gains nothing from key order.
     public var defaultKeyOrderWindow: Int { 0 }
 
-    /// Not a rehearsal.
-    public var rehearsalChanges: [MemberChange]? { nil }
+    /// `cli.md`'s default of `--max-attempts`.
+    public var retryPolicy: RetryPolicy { RetryPolicy(maxAttempts: 5) }
 
     /// Not remote.
-    public var remoteStatistics: RemoteStatistics? { nil }
+    public var endpointLabel: String? { nil }
+
+    /// No pace.
+    public func pacer(forRegion region: String, now: Int64) -> (any LanePacer)? { nil }
+
+    /// Nothing to cut off.
+    public func interruptRequests(afterMilliseconds graceMilliseconds: Int64) {}
+
+    /// Not a rehearsal.
+    public var rehearsalChanges: [MemberChange]? { nil }
+}
+
+/// A target that decides every member's outcome itself, at once, on the calling thread (the
+/// store: a batch is one transaction). Its attempt is ``apply(_:)``, answered as
+/// ``AttemptAnswer/decided(_:)``; the scheduler runs it on one of its threads.
+public protocol ImmediateBatchTarget: BatchTarget {
+    /// Applies one batch and returns one outcome per member, in the members' order.
+    func apply(_ batch: PlannedBatch) -> [Outcome]
+}
+
+extension ImmediateBatchTarget {
+    /// The batch applied at once (an immediate target's first try is its last: every member is
+    /// pending).
+    public func attempt(_ work: BatchAttempt, completion: @escaping @Sendable (AttemptAnswer) -> Void) {
+        let pending = work.pending
+        let batch =
+            pending.count == work.batch.members.count
+            ? work.batch
+            : PlannedBatch(
+                update: work.batch.update, members: pending.map { work.batch.members[$0] }, region: work.batch.region)
+        completion(.decided(apply(batch)))
+    }
 }

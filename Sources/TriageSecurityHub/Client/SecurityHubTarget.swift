@@ -8,28 +8,25 @@ import Synchronization
 import TriageCore
 import TriageSigV4
 
-/// `apply --target securityhub`: each batch is one `PATCH /findings/batchupdate` request to its
-/// Region's endpoint, signed with the credentials current at that moment, paced by the
-/// Region's ``RegionRateController`` and retried by the ``RetryPolicy``.
+/// `apply --target securityhub`: the shell of an attempt. Each try of a batch is one
+/// `PATCH /findings/batchupdate` request to its Region's endpoint, signed with the credentials
+/// current at that moment; its answer is read into an ``AttemptAnswer`` and nothing more.
 ///
-/// - Answers are mapped back to the records (`batchupdatefindings.md` §2): a processed finding is
-///   processed; an unprocessed one fails with its `ErrorCode`, except `ConcurrentUpdateError` and
-///   `InternalFailure`, which are sent again, only they, in a new request with the same update;
-///   a finding the answer does not mention fails with `InternalFailure` ("the service returned no
-///   outcome").
-/// - A request that fails as a whole is retried when the policy says so (429, 5xx, timeouts,
-///   broken connections); after the last try each of its records fails with the error's name.
-///   A request whose answer never came may have been applied; sending it again is safe because
-///   an update is idempotent, except that a re-sent `Note` is stamped again with a new
-///   `UpdatedAt` (its text and author are the same).
+/// What the answer means for each record (`batchupdatefindings.md` §2: processed, failed with
+/// the service's code, sent again, unconfirmed), whether the request is tried again, and when a
+/// Region's lane stops, is the ``AttemptStateMachine``'s, under this target's ``retryPolicy``
+/// (`--max-attempts`); each Region's pace is its ``RegionRateController`` (``pacer(forRegion:now:)``,
+/// `--rate`/`--burst`), which the scheduler holds. A request whose answer never came may have been
+/// applied; sending it again is safe because an update is idempotent, except that a re-sent
+/// `Note` is stamped again with a new `UpdatedAt` (its text and author are the same).
+///
 /// - Threads: ``attempt(_:completion:)`` signs and sends on the calling thread and returns; the
 ///   answer is read on the client's event loop and handed to the completion, so no thread waits
-///   for a request on the wire (the pipeline keeps at most `--concurrency` of them there, and
-///   keeps waits for rate or backoff off the threads too: ``RemoteBatchTarget``).
+///   for a request on the wire.
 /// - Nothing logged holds a secret, a session token or a signature.
 ///
 /// `@unchecked Sendable` is not needed: every mutable part sits behind a `Mutex`.
-public final class SecurityHubTarget: RemoteBatchTarget {
+public final class SecurityHubTarget: BatchTarget {
     /// What the run asked for.
     public struct Settings: Sendable {
         /// `--rate`, `--burst`: the client-side limit per Region.
@@ -57,8 +54,11 @@ public final class SecurityHubTarget: RemoteBatchTarget {
     private let proxied: HTTPClient?
     var directClient: HTTPClient { direct }
     var proxiedClient: HTTPClient? { proxied }
-    private let policy: RetryPolicy
-    private let machine: AttemptStateMachine
+    /// `--max-attempts`, and the backoff.
+    public let retryPolicy: RetryPolicy
+    public let endpointLabel: String?
+    /// The wall clock that dates signatures; the monotonic one times each try for the debug log.
+    private let clock: JobClock
     /// Requests on the wire, to cut off when the run stops (``interruptRequests(afterMilliseconds:)``).
     private let inFlight = Mutex<InFlight>(InFlight())
 
@@ -70,81 +70,41 @@ public final class SecurityHubTarget: RemoteBatchTarget {
     }
     private let keyCache = SigningKeyCache()
     private let logger: Logger
-    private let controllers = Mutex<[String: RegionRateController]>([:])
     private let resolved = Mutex<[String: SecurityHubEndpoint]>([:])
-    private let counts: Mutex<RemoteStatistics>
 
     /// A target sending through `direct` (and `proxied`, for hosts not in `NO_PROXY` when a
     /// proxy is set); the caller resolved `credentials` before (no credentials: exit 2).
     init(
         settings: Settings, endpoints: SecurityHubEndpointRules, credentials: CredentialProvider,
-        direct: HTTPClient, proxied: HTTPClient?, endpointLabel: String, logger: Logger
+        direct: HTTPClient, proxied: HTTPClient?, endpointLabel: String, logger: Logger, clock: JobClock
     ) {
         self.settings = settings
         self.endpoints = endpoints
         self.credentials = credentials
         self.direct = direct
         self.proxied = proxied
-        self.policy = RetryPolicy(maxAttempts: settings.maxAttempts)
-        self.machine = AttemptStateMachine(policy: policy)
+        self.retryPolicy = RetryPolicy(maxAttempts: settings.maxAttempts)
+        self.clock = clock
         self.logger = logger
         self.name = "securityhub:\(endpointLabel)"
+        self.endpointLabel = endpointLabel
         self.defaultConcurrency = settings.concurrency
-        self.counts = Mutex(RemoteStatistics(endpoint: endpointLabel))
     }
 
-    /// Milliseconds of the monotonic clock the rates are kept on (the pipeline's, too).
-    public func now() -> Int64 {
-        Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000)
-    }
-
-    public var remoteStatistics: RemoteStatistics? { counts.withLock { $0 } }
-
-    // MARK: Pacing
-
-    public func sendDelay(region: String, now: Int64) -> Int64 {
-        withController(region, now: now) { $0.delay(now: now) }
-    }
-
-    public func takeSend(region: String, now: Int64) {
-        withController(region, now: now) { $0.takeSend(now: now) }
-    }
-
-    private func record(region: String, throttled: Bool) {
-        let time = now()
-        withController(region, now: time) { controller in
-            if throttled {
-                controller.recordThrottle(now: time)
-            } else {
-                controller.recordSuccess(now: time)
-            }
-        }
-    }
-
-    /// Runs `body` on `region`'s controller, made at `now` on first use.
-    private func withController<T>(_ region: String, now: Int64, _ body: (inout RegionRateController) -> T) -> T {
-        controllers.withLock { all in
-            body(&all[region, default: RegionRateController(rate: settings.rate, burst: settings.burst, now: now)])
-        }
+    /// Each Region's pace: the client-side limit (`--rate`, `--burst`), cut by throttles.
+    public func pacer(forRegion region: String, now: Int64) -> (any LanePacer)? {
+        RegionRateController(rate: settings.rate, burst: settings.burst, now: now)
     }
 
     // MARK: One attempt
 
-    public func attempt(_ work: BatchAttempt, completion: @escaping @Sendable (BatchAttempt.Result) -> Void) {
+    public func attempt(_ work: BatchAttempt, completion: @escaping @Sendable (AttemptAnswer) -> Void) {
         let pending = work.pending
-        counts.withLock { counts in
-            counts.regions[work.batch.region, default: .init()].requests += 1
-            if work.attempt == 1 && work.round == 1 {
-                counts.regions[work.batch.region, default: .init()].findings += work.batch.members.count
-            } else {
-                counts.retries += 1
-                counts.regions[work.batch.region, default: .init()].retries += 1
-            }
-        }
-        let started = now()
+        let started = clock.monotonicMilliseconds()
         switch prepare(work.batch, members: pending) {
         case .failed(let answer):
-            completion(decide(work, answer, elapsed: 0))
+            log(work, answer, elapsed: 0)
+            completion(answer)
         case .ready(let client, let request):
             let http = settings.http
             // A deadline for the whole try, besides the read timeout between bytes: an answer
@@ -164,7 +124,8 @@ public final class SecurityHubTarget: RemoteBatchTarget {
                     return state.interrupted
                 }
                 let answer = interrupted && (try? result.get()) == nil ? .interrupted : answer(from: result)
-                completion(decide(work, answer, elapsed: now() - started))
+                log(work, answer, elapsed: clock.monotonicMilliseconds() - started)
+                completion(answer)
             }
         }
     }
@@ -186,27 +147,14 @@ public final class SecurityHubTarget: RemoteBatchTarget {
         }
     }
 
-    /// What one answer (or its absence) leaves of `work`: the rules are the state machine's.
-    private func decide(_ work: BatchAttempt, _ answer: AttemptAnswer, elapsed: Int64) -> BatchAttempt.Result {
-        let batch = work.batch
+    /// One try in the debug log (what it means is the state machine's, in the scheduler).
+    private func log(_ work: BatchAttempt, _ answer: AttemptAnswer, elapsed: Int64) {
         logger.debug(
             "BatchUpdateFindings",
             metadata: [
-                "region": "\(batch.region)", "attempt": "\(work.attempt)", "round": "\(work.round)",
+                "region": "\(work.batch.region)", "attempt": "\(work.attempt)", "round": "\(work.round)",
                 "findings": "\(work.pending.count)", "ms": "\(elapsed)", "answer": "\(Self.summary(answer))",
             ])
-        let decision = machine.decide(work, answer: answer) { [self] after in backoff(after: after) }
-        switch decision.rate {
-        case .none: break
-        case .answered: record(region: batch.region, throttled: false)
-        case .throttled:
-            counts.withLock { counts in
-                counts.throttled += 1
-                counts.regions[batch.region, default: .init()].throttled += 1
-            }
-            record(region: batch.region, throttled: true)
-        }
-        return decision.result
     }
 
     /// An answer in a few words for the debug log (never a body: it may name findings).
@@ -220,12 +168,8 @@ public final class SecurityHubTarget: RemoteBatchTarget {
         case .noCredentials: "no credentials"
         case .unsendable(let code, _): "unsendable: \(code)"
         case .interrupted: "cut off by the stop"
+        case .decided(let outcomes): "decided \(outcomes.count)"
         }
-    }
-
-    private func backoff(after attempt: Int) -> Int64 {
-        var random = SystemRandomNumberGenerator()
-        return policy.backoff(afterAttempt: attempt, random: &random)
     }
 
     // MARK: The wire
@@ -266,7 +210,7 @@ public final class SecurityHubTarget: RemoteBatchTarget {
             ], body: body)
         let signer = SigV4Signer(
             credentials: current.signing, region: endpoint.signingRegion, service: "securityhub", keyCache: keyCache)
-        let signed = signer.sign(unsigned, at: SigningDate(secondsSince1970: Int64(Date().timeIntervalSince1970)))
+        let signed = signer.sign(unsigned, at: SigningDate(secondsSince1970: clock.wallMilliseconds() / 1000))
         var headers = HTTPHeaders()
         for header in signed.request.headers { headers.add(name: header.name, value: header.value) }
         headers.add(name: "Content-Length", value: "\(body.count)")
@@ -333,29 +277,5 @@ public final class SecurityHubTarget: RemoteBatchTarget {
     /// A network error in one line (NIO's errors name the address, never a secret).
     private static func describe(_ error: any Error) -> String {
         String(describing: error).replacingOccurrences(of: "\n", with: " ")
-    }
-
-    // MARK: BatchTarget
-
-    /// One attempt after another on the calling thread (for callers without the pipeline's
-    /// scheduler).
-    public func apply(_ batch: PlannedBatch) -> [Outcome] {
-        var work = BatchAttempt(batch)
-        while true {
-            var delay = sendDelay(region: batch.region, now: now())
-            while delay > 0 {
-                Thread.sleep(forTimeInterval: Double(delay) / 1000)
-                delay = sendDelay(region: batch.region, now: now())
-            }
-            takeSend(region: batch.region, now: now())
-            switch attemptWaiting(work) {
-            case .finished(let outcomes): return outcomes
-            case .stopped(let work, let stop):
-                return work.outcomes.map { $0 ?? .failed(.serviceError, stop.line) }
-            case .again(let next, let wait):
-                Thread.sleep(forTimeInterval: Double(wait) / 1000)
-                work = next
-            }
-        }
     }
 }

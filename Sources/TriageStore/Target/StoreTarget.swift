@@ -8,7 +8,7 @@ import Glibc
 /// The embedded SQLite findings store as a batch target: one transaction per batch; or, as a
 /// rehearsal, the same batches through the same statements in one transaction that is rolled
 /// back, counting what would change (``RehearsalTally``).
-public final class StoreTarget: BatchTarget {
+public final class StoreTarget: ImmediateBatchTarget {
     private let store: FindingsStore
     private let clock: @Sendable () -> Int64
     /// `store:<path>`.

@@ -175,7 +175,8 @@ struct ApplyCommand: ParsableCommand {
             let connected: SecurityHubTarget
             do {
                 connected = try SecurityHubTarget.connect(
-                    securityHub.connection(rules: rules, environment: environment, concurrency: concurrency ?? 16))
+                    securityHub.connection(rules: rules, environment: environment, concurrency: concurrency ?? 16),
+                    clock: configuration.clock)
             } catch {
                 throw TargetError("securityhub: \(error.message)")
             }

@@ -279,4 +279,26 @@ import TriageCore
         #expect(next.attempt == 2 && next.round == 2 && next.pending == [0, 1, 2] && wait == 0)
         #expect(decision.rate == .none)
     }
+
+    // MARK: Targets that decide themselves (the store)
+
+    /// The store's answer: each pending member's outcome as given, in order, final, saying
+    /// nothing about a rate; members decided before keep theirs.
+    @Test func decidedOutcomesAreFinal() {
+        var work = Self.work()
+        work.outcomes[1] = .processed
+        let decision = Self.decide(work, .decided([.failed(.findingNotFound), .processed]))
+        #expect(Self.finished(decision.result) == [.failed(.findingNotFound), .processed, .processed])
+        #expect(decision.rate == .none)
+    }
+
+    /// A target that returns fewer outcomes than members never drops a record.
+    @Test func aMissingDecidedOutcomeFailsItsMember() {
+        let decision = Self.decide(Self.work(), .decided([.processed]))
+        #expect(
+            Self.finished(decision.result) == [
+                .processed, .failed(.internalFailure, "the target returned no outcome"),
+                .failed(.internalFailure, "the target returned no outcome"),
+            ])
+    }
 }

@@ -13,7 +13,7 @@ import Glibc
 
 /// A target that records what it applied and can ask the job to stop after a number of batches,
 /// as a SIGTERM arriving at that moment would.
-final class StoppingTarget: BatchTarget {
+final class StoppingTarget: ImmediateBatchTarget {
     let name = "recording"
     let defaultConcurrency = 1
     let defaultKeyOrderWindow: Int
@@ -123,7 +123,9 @@ final class StoppingTarget: BatchTarget {
             try #require(written > 0)
             offset += written
         }
-        usleep(1_500_000)
+        // Stopped once the run has read every byte written (the FIFO holds none).
+        let drained = ProcessProbe.waitUntil { ProcessProbe.unreadBytes(writer) == 0 }
+        try #require(drained, "the run never read what was written: \(run.stderr)")
         kill(run.processIdentifier, SIGTERM)
         let status = run.wait(seconds: 60)
         #expect(status == 3, "\(run.stderr)")
