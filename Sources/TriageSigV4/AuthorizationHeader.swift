@@ -25,9 +25,9 @@ public struct AuthorizationHeader: Sendable, Equatable {
     }
 
     /// Parses an `Authorization` value. A component missing is reported in `missing` of
-    /// `SigV4Rejection.incompleteSignature` (with `X-Amz-Date` when `hasDate` is false); a wrong algorithm, a
-    /// part that is not `key=value` or a malformed credential is `SigV4Rejection.malformedAuthorization`.
-    public static func parse(_ value: String, hasDate: Bool) throws(SigV4Rejection) -> AuthorizationHeader {
+    /// `SigV4Error.incompleteSignature` (with `X-Amz-Date` when `hasDate` is false); a wrong algorithm, a
+    /// part that is not `key=value` or a malformed credential is `SigV4Error.malformedAuthorization`.
+    public static func parse(_ value: String, hasDate: Bool) throws(SigV4Error) -> AuthorizationHeader {
         let trimmed = CanonicalRequest.canonicalHeaderValue(value)
         guard trimmed == SigV4.algorithm || trimmed.hasPrefix(SigV4.algorithm + " ") else {
             throw .malformedAuthorization("unsupported algorithm (only \(SigV4.algorithm))")
@@ -56,7 +56,7 @@ public struct AuthorizationHeader: Sendable, Equatable {
 
     /// Parses `AKID/yyyyMMdd/region/service/aws4_request`. An empty Region is read (the verifier refuses it as
     /// AWS does, as a scope naming no valid Region).
-    public static func parseCredential(_ credential: String) throws(SigV4Rejection) -> (String, CredentialScope) {
+    public static func parseCredential(_ credential: String) throws(SigV4Error) -> (String, CredentialScope) {
         let parts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 5, !parts[0].isEmpty, parts[1].count == 8, parts[1].allSatisfy(\.isASCII),
             parts[1].allSatisfy(\.isNumber), !parts[3].isEmpty,

@@ -40,7 +40,7 @@ public struct SigV4Verifier: Sendable {
     }
 
     /// Verifies `request` against the clock reading `now`.
-    public func verify(_ request: SigV4Request, now: SigningDate) throws(SigV4Rejection) -> VerifiedRequest {
+    public func verify(_ request: SigV4Request, now: SigningDate) throws(SigV4Error) -> VerifiedRequest {
         if let authorization = request.firstValue(of: "authorization") {
             return try verifyHeader(request, authorization: authorization, now: now)
         }
@@ -53,7 +53,7 @@ public struct SigV4Verifier: Sendable {
 
     private func verifyHeader(
         _ request: SigV4Request, authorization: String, now: SigningDate
-    ) throws(SigV4Rejection) -> VerifiedRequest {
+    ) throws(SigV4Error) -> VerifiedRequest {
         let dateValue = request.firstValue(of: "x-amz-date")
         let header = try AuthorizationHeader.parse(authorization, hasDate: dateValue != nil)
         guard let dateValue, let date = SigningDate(amzDate: CanonicalRequest.canonicalHeaderValue(dateValue)) else {
@@ -78,7 +78,7 @@ public struct SigV4Verifier: Sendable {
 
     private func verifyPresigned(
         _ request: SigV4Request, query: [String: String], now: SigningDate
-    ) throws(SigV4Rejection) -> VerifiedRequest {
+    ) throws(SigV4Error) -> VerifiedRequest {
         guard query[SigV4.Query.algorithm] == SigV4.algorithm else {
             throw .malformedAuthorization("unsupported algorithm (only \(SigV4.algorithm))")
         }
@@ -122,7 +122,7 @@ public struct SigV4Verifier: Sendable {
             presigned: true)
     }
 
-    private func checkScope(_ scope: CredentialScope, date: SigningDate) throws(SigV4Rejection) {
+    private func checkScope(_ scope: CredentialScope, date: SigningDate) throws(SigV4Error) {
         guard scope.date == date.scopeDate else { throw .credentialScopeMismatch("the date of X-Amz-Date") }
         if let region {
             if scope.region != region { throw .credentialScopeMismatch("a valid region, '\(region)'") }
@@ -134,7 +134,7 @@ public struct SigV4Verifier: Sendable {
         if let service, scope.service != service { throw .credentialScopeMismatch("correct service: '\(service)'") }
     }
 
-    private func checkSkew(date: SigningDate, now: SigningDate) throws(SigV4Rejection) {
+    private func checkSkew(date: SigningDate, now: SigningDate) throws(SigV4Error) {
         if date < now.adding(seconds: -SigV4.maximumClockSkewSeconds) {
             throw .signatureExpired(signed: date, now: now)
         }
@@ -143,7 +143,7 @@ public struct SigV4Verifier: Sendable {
         }
     }
 
-    private func checkToken(sent: String?, signed: Bool, key: VerificationKey) throws(SigV4Rejection) {
+    private func checkToken(sent: String?, signed: Bool, key: VerificationKey) throws(SigV4Error) {
         switch (key.sessionToken, sent) {
         case (nil, nil):
             return
@@ -158,7 +158,7 @@ public struct SigV4Verifier: Sendable {
         _ sent: String, request: SigV4Request, canonical: CanonicalRequest, date: SigningDate, scope: CredentialScope,
         accessKeyId: String,
         key: VerificationKey
-    ) throws(SigV4Rejection) {
+    ) throws(SigV4Error) {
         let stringToSign = SigningKey.stringToSign(canonicalRequest: canonical, date: date, scope: scope)
         if canonical.payloadHash != SigV4.unsignedPayload,
             canonical.payloadHash.lowercased() != SigV4Encoding.hex(SHA256.hash(data: request.body))

@@ -9,41 +9,44 @@ import TriageServer
     static let unknownMembers: [(String, String)] = [
         (
             Samples.document().replacingFirst(#"{"accounts""#, with: #"{"acounts""#),
-            "acounts: unknown member (did you mean accounts?)"
+            "acounts: is not a member of the config (did you mean accounts?)"
         ),
         (
             Samples.document(credential: #", "polices": []"#),
-            "credentials[1].polices: unknown member (did you mean policies?)"
+            "credentials[1].polices: is not a member of credentials[1] (did you mean policies?)"
         ),
         (
             Samples.document(accounts: #"{"111111111111": {"administator": true}, "222222222222": {}}"#),
-            "accounts.111111111111.administator: unknown member (did you mean administrator?)"
+            "accounts.111111111111.administator: is not a member of accounts.111111111111 (did you mean administrator?)"
         ),
         (
             Samples.document(rest: #", "quotas": {"GetFinding": {"rate": 1, "burst": 1}}"#),
-            "quotas.GetFinding: unknown member (did you mean GetFindings?)"
+            "quotas.GetFinding: is not a member of quotas (did you mean GetFindings?)"
         ),
         (
             Samples.document(rest: #", "quotas": {"GetFindings": {"rate": 1, "burts": 1}}"#),
-            "quotas.GetFindings.burts: unknown member (did you mean burst?)"
+            "quotas.GetFindings.burts: is not a member of quotas.GetFindings (did you mean burst?)"
         ),
-        (Samples.document(rest: #", "faults": {"seeds": 1}"#), "faults.seeds: unknown member (did you mean seed?)"),
+        (
+            Samples.document(rest: #", "faults": {"seeds": 1}"#),
+            "faults.seeds: is not a member of faults (did you mean seed?)"
+        ),
         (
             Samples.document(rest: #", "faults": {"zzz": 1}"#),
-            "faults.zzz: unknown member (expected one of: seed, internalErrorRate, dropConnectionRate, latencyMs, "
+            "faults.zzz: is not a member of faults (expected one of: seed, internalErrorRate, dropConnectionRate, latencyMs, "
                 + "unprocessedRate)"
         ),
         (
             Samples.document(policy: #"{"Version": "2012-10-17", "Statment": []}"#),
-            "credentials[1].policies[0].Statment: unknown member (did you mean Statement?)"
+            "credentials[1].policies[0].Statment: is not a member of credentials[1].policies[0] (did you mean Statement?)"
         ),
         (
             Samples.document(statement: #"{"Efect": "Deny", "Action": "*", "Resource": "*"}"#),
-            "credentials[1].policies[0].Statement[0].Efect: unknown member (did you mean Effect?)"
+            "credentials[1].policies[0].Statement[0].Efect: is not a member of credentials[1].policies[0].Statement[0] (did you mean Effect?)"
         ),
         (
             Samples.document(statement: #"{"Effect": "Deny", "Action": "*", "Resource": "*", "Conditon": {}}"#),
-            "credentials[1].policies[0].Statement[0].Conditon: unknown member (did you mean Condition?)"
+            "credentials[1].policies[0].Statement[0].Conditon: is not a member of credentials[1].policies[0].Statement[0] (did you mean Condition?)"
         ),
         (
             Samples.document(statement: Samples.deny(condition: #"{"StringEqual": {}}"#)),
@@ -86,16 +89,16 @@ import TriageServer
 
     static let refusals: [(String, String)] = [
         // the document
-        ("[]", "expected an object, got array"),
-        (#"{"accounts": {}, "accounts": {}}"#, "accounts: given twice"),
-        (#"{"credentials": []}"#, "accounts: required"),
-        (#"{"accounts": {"111111111111": {}}}"#, "credentials: required"),
+        ("[]", "must be an object, not array"),
+        (#"{"accounts": {}, "accounts": {}}"#, "accounts: is given twice"),
+        (#"{"credentials": []}"#, "accounts: is required"),
+        (#"{"accounts": {"111111111111": {}}}"#, "credentials: is required"),
         (#"{"accounts": {"111111111111": {}}, "credentials": []}"#, "credentials: needs at least one credential"),
         (#"{"accounts": {}, "credentials": []}"#, "accounts: needs at least one account"),
         // accounts
         (
             Samples.document(accounts: #"{"111111111111": {"administrator": "yes"}, "222222222222": {}}"#),
-            "accounts.111111111111.administrator: expected true or false, got string"
+            "accounts.111111111111.administrator: must be a boolean, not string"
         ),
         (Samples.document(accounts: #"{"1111": {}}"#), "accounts.1111: not an account id of 12 digits"),
         (
@@ -120,11 +123,11 @@ import TriageServer
         // credentials
         (
             Samples.document(credential: #", "secretAccessKey": 5"#),
-            "credentials[1].secretAccessKey: given twice"
+            "credentials[1].secretAccessKey: is given twice"
         ),
         (
             Samples.document().replacingFirst(#""s3cr3t-admin""#, with: "5"),
-            "credentials[0].secretAccessKey: expected a string, got number"
+            "credentials[0].secretAccessKey: must be a string, not number"
         ),
         (
             Samples.document().replacingFirst(#""account": "222222222222""#, with: #""account": "2222""#),
@@ -146,7 +149,7 @@ import TriageServer
             Samples.document(credential: #", "expiresAt": "tomorrow""#),
             "credentials[1].expiresAt: must be an RFC 3339 date-time such as 2030-01-01T00:00:00Z"
         ),
-        (Samples.document(policy: "[]"), "credentials[1].policies[0]: expected an object, got array"),
+        (Samples.document(policy: "[]"), "credentials[1].policies[0]: must be an object, not array"),
         // quotas
         (
             Samples.document(rest: #", "quotas": {"GetFindings": {"rate": -1, "burst": 1}}"#),
@@ -160,10 +163,10 @@ import TriageServer
             Samples.document(rest: #", "quotas": {"GetFindings": {"rate": 5, "burst": 0.5}}"#),
             "quotas.GetFindings.burst: must be at least 1 when rate is above 0 (rate 0 disables throttling)"
         ),
-        (Samples.document(rest: #", "quotas": {"GetFindings": {"rate": 5}}"#), "quotas.GetFindings.burst: required"),
+        (Samples.document(rest: #", "quotas": {"GetFindings": {"rate": 5}}"#), "quotas.GetFindings.burst: is required"),
         (
             Samples.document(rest: #", "quotas": {"GetFindings": {"rate": "5", "burst": 1}}"#),
-            "quotas.GetFindings.rate: expected a number, got string"
+            "quotas.GetFindings.rate: must be a number, not string"
         ),
         // faults
         (
@@ -176,7 +179,7 @@ import TriageServer
         ),
         (
             Samples.document(rest: #", "faults": {"unprocessedRate": true}"#),
-            "faults.unprocessedRate: expected a number, got boolean"
+            "faults.unprocessedRate: must be a number, not boolean"
         ),
         (
             Samples.document(rest: #", "faults": {"latencyMs": 1.5}"#),
@@ -197,7 +200,7 @@ import TriageServer
         ),
         (
             Samples.document(policy: #"{"Version": "2012-10-17"}"#),
-            "credentials[1].policies[0].Statement: required"
+            "credentials[1].policies[0].Statement: is required"
         ),
         (
             Samples.document(statement: #"{"Effect": "allow", "Action": "*", "Resource": "*"}"#),
@@ -213,7 +216,7 @@ import TriageServer
         ),
         (
             Samples.document(statement: #"{"Effect": "Allow", "Action": "*"}"#),
-            "credentials[1].policies[0].Statement[0].Resource: required"
+            "credentials[1].policies[0].Statement[0].Resource: is required"
         ),
         (
             Samples.document(
@@ -236,7 +239,7 @@ import TriageServer
         ),
         (
             Samples.document(statement: #"{"Effect": "Deny", "Action": ["*", 3], "Resource": "*"}"#),
-            "credentials[1].policies[0].Statement[0].Action[1]: expected a string, got number"
+            "credentials[1].policies[0].Statement[0].Action[1]: must be a string, not number"
         ),
         (
             Samples.document(statement: #"{"Effect": "Deny", "Action": "BatchUpdateFindings", "Resource": "*"}"#),
@@ -275,7 +278,7 @@ import TriageServer
                 statement: Samples.deny(
                     condition: #"{"StringEquals": {"securityhub:ASFFSyntaxPath/Note.Text": [{"a": 1}]}}"#)),
             "credentials[1].policies[0].Statement[0].Condition.StringEquals.securityhub:ASFFSyntaxPath/Note.Text[0]: "
-                + "expected a string, got object"
+                + "must be a string, not object"
         ),
         (
             Samples.document(
@@ -290,7 +293,7 @@ import TriageServer
         ),
         (
             Samples.document(statement: Samples.deny(condition: #"["StringEquals"]"#)),
-            "credentials[1].policies[0].Statement[0].Condition: expected an object, got array"
+            "credentials[1].policies[0].Statement[0].Condition: must be an object, not array"
         ),
     ]
 
@@ -303,8 +306,8 @@ import TriageServer
         var bytes = Array(Samples.document().utf8)
         bytes[bytes.firstIndex(of: UInt8(ascii: "s"))!] = 0xFF  // inside a string
         let message = try #require(Samples.refusal(bytes: bytes))
-        #expect(message.hasPrefix("not valid JSON: byte ") && message.hasSuffix("invalid UTF-8"), "\(message)")
-        #expect(Samples.refusal("{")?.hasPrefix("not valid JSON: byte 2: ") == true)
-        #expect(Samples.refusal(Samples.document() + ",")?.hasPrefix("not valid JSON: byte ") == true)
+        #expect(message.hasPrefix("is not valid JSON (byte ") && message.hasSuffix("invalid UTF-8)"), "\(message)")
+        #expect(Samples.refusal("{")?.hasPrefix("is not valid JSON (byte 2: ") == true)
+        #expect(Samples.refusal(Samples.document() + ",")?.hasPrefix("is not valid JSON (byte ") == true)
     }
 }

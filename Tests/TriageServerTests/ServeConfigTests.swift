@@ -7,7 +7,7 @@ import TriageServer
 @Suite struct ServeConfigTests {
     typealias Samples = ServeConfigSamples
 
-    private func parse(_ text: String) throws(ServeConfigError) -> ServeConfig {
+    private func parse(_ text: String) throws(ServerError) -> ServeConfig {
         try ServeConfig(json: Array(text.utf8))
     }
 
@@ -111,11 +111,11 @@ import TriageServer
             ]
         #expect(
             Samples.refusal(broken[broken.count - 2])
-                == "credentials[0]: unknown member, not named in case it is a secret (expected one of: accessKeyId, "
+                == "credentials[0]: has an unknown member, not named in case it is a secret (expected one of: accessKeyId, "
                 + "secretAccessKey, account, sessionToken, expiresAt, policies)")
         #expect(
             Samples.refusal(Samples.document().replacingFirst(#""accounts""#, with: #""s3cr3t-admin": 1, "accounts""#))
-                == "<secret>: unknown member (expected one of: accounts, credentials, quotas, faults)")
+                == "<secret>: is not a member of the config (expected one of: accounts, credentials, quotas, faults)")
         for document in broken {
             let message = try #require(Samples.refusal(document), "accepted: \(document)")
             #expect(!message.contains("s3cr3t") && !message.contains("t0ken"), "\(message)")

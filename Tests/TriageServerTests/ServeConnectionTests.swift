@@ -283,7 +283,7 @@ import Glibc
     }
 
     @Test func aLimitThatDoesNotFitTheDescriptorLimitIsAStartUpError() throws {
-        #expect(throws: ConnectionLimitError.self) {
+        #expect(throws: ServerError.self) {
             try ConnectionLimits.maxConnections(requested: 1_000, descriptorLimit: 1_024)
         }
         #expect(try ConnectionLimits.maxConnections(requested: 896, descriptorLimit: 1_024) == 896)
@@ -291,7 +291,7 @@ import Glibc
         #expect(try ConnectionLimits.maxConnections(requested: nil, descriptorLimit: 65_536) == 512)
         #expect(try ConnectionLimits.maxConnections(requested: nil, descriptorLimit: 256) == 128)
         #expect(try ConnectionLimits.maxConnections(requested: nil, descriptorLimit: nil) == 512)
-        #expect(throws: ConnectionLimitError.self) {
+        #expect(throws: ServerError.self) {
             try ConnectionLimits.maxConnections(requested: nil, descriptorLimit: 100)
         }
         guard let descriptors = ConnectionLimits.descriptorLimit(), descriptors < 1_000_000_000 else { return }

@@ -41,26 +41,26 @@ import TriageSigV4
         let verifier = Vectors.verifier(
             token: vector.context.credentials.token, normalizePath: vector.context.normalize)
         if vector.name == Self.tokenAddedAfterSigning {
-            #expect(throws: SigV4Rejection.sessionTokenMismatch) {
+            #expect(throws: SigV4Error.sessionTokenMismatch) {
                 try verifier.verify(signed.request, now: vector.date)
             }
             return
         }
         _ = try verifier.verify(signed.request, now: vector.date)
-        #expect(throws: SigV4Rejection.signatureMismatch) {
+        #expect(throws: SigV4Error.signatureMismatch) {
             try verifier.verify(Vectors.tampered(signed.request), now: vector.date)
         }
         var body = signed.request
         body.body.append(0x20)
         // With a signed `x-amz-content-sha256` the body is checked against it; without, the signature covers it.
-        let expected: SigV4Rejection = vector.context.sign_body ? .payloadHashMismatch : .signatureMismatch
+        let expected: SigV4Error = vector.context.sign_body ? .payloadHashMismatch : .signatureMismatch
         #expect(throws: expected) { try verifier.verify(body, now: vector.date) }
         let wrongSecret = Vectors.verifier(
             secret: "x" + Vectors.secret, token: vector.context.credentials.token,
             normalizePath: vector.context.normalize)
-        #expect(throws: SigV4Rejection.signatureMismatch) { try wrongSecret.verify(signed.request, now: vector.date) }
+        #expect(throws: SigV4Error.signatureMismatch) { try wrongSecret.verify(signed.request, now: vector.date) }
         let later = vector.date.adding(seconds: 360)
-        #expect(throws: SigV4Rejection.signatureExpired(signed: vector.date, now: later)) {
+        #expect(throws: SigV4Error.signatureExpired(signed: vector.date, now: later)) {
             try verifier.verify(signed.request, now: later)
         }
     }
@@ -73,25 +73,25 @@ import TriageSigV4
             token: vector.context.credentials.token, normalizePath: vector.context.normalize)
         if vector.name == Self.tokenAddedAfterSigning {
             // The token is in the query but was appended after signing, so the signature cannot match.
-            #expect(throws: SigV4Rejection.signatureMismatch) { try verifier.verify(signed.request, now: vector.date) }
+            #expect(throws: SigV4Error.signatureMismatch) { try verifier.verify(signed.request, now: vector.date) }
             return
         }
         let verified = try verifier.verify(signed.request, now: vector.date)
         #expect(verified.presigned)
         _ = try verifier.verify(signed.request, now: vector.date.adding(seconds: expires))
-        #expect(throws: SigV4Rejection.signatureMismatch) {
+        #expect(throws: SigV4Error.signatureMismatch) {
             try verifier.verify(Vectors.tampered(signed.request), now: vector.date)
         }
         let wrongSecret = Vectors.verifier(
             secret: "x" + Vectors.secret, token: vector.context.credentials.token,
             normalizePath: vector.context.normalize)
-        #expect(throws: SigV4Rejection.signatureMismatch) { try wrongSecret.verify(signed.request, now: vector.date) }
+        #expect(throws: SigV4Error.signatureMismatch) { try wrongSecret.verify(signed.request, now: vector.date) }
         let earlier = vector.date.adding(seconds: -360)
-        #expect(throws: SigV4Rejection.signatureNotYetCurrent(signed: vector.date, now: earlier)) {
+        #expect(throws: SigV4Error.signatureNotYetCurrent(signed: vector.date, now: earlier)) {
             try verifier.verify(signed.request, now: earlier)
         }
         let expired = vector.date.adding(seconds: expires + 1)
-        #expect(throws: SigV4Rejection.presignedRequestExpired(signed: vector.date, expires: expires, now: expired)) {
+        #expect(throws: SigV4Error.presignedRequestExpired(signed: vector.date, expires: expires, now: expired)) {
             try verifier.verify(signed.request, now: expired)
         }
     }

@@ -51,7 +51,7 @@ import TriageSigV4
         let token = Self.signer(for: vector).credentials.sessionToken
         let verifier = Vectors.verifier(token: token)
         if vector.name == Self.tokenAddedAfterSigning {
-            #expect(throws: SigV4Rejection.sessionTokenMismatch) {
+            #expect(throws: SigV4Error.sessionTokenMismatch) {
                 try verifier.verify(signed.request, now: Vectors.date)
             }
             return
@@ -59,21 +59,21 @@ import TriageSigV4
         let verified = try verifier.verify(signed.request, now: Vectors.date)
         #expect(verified.accessKeyId == Vectors.accessKeyId)
         #expect(verified.presigned == false)
-        #expect(throws: SigV4Rejection.signatureMismatch) {
+        #expect(throws: SigV4Error.signatureMismatch) {
             try verifier.verify(Vectors.tampered(signed.request), now: Vectors.date)
         }
         var body = signed.request
         body.body.append(0x20)
-        #expect(throws: SigV4Rejection.signatureMismatch) { try verifier.verify(body, now: Vectors.date) }
-        #expect(throws: SigV4Rejection.signatureMismatch) {
+        #expect(throws: SigV4Error.signatureMismatch) { try verifier.verify(body, now: Vectors.date) }
+        #expect(throws: SigV4Error.signatureMismatch) {
             try Vectors.verifier(secret: Vectors.secret + "x", token: token).verify(signed.request, now: Vectors.date)
         }
         let later = Vectors.date.adding(seconds: 360)
-        #expect(throws: SigV4Rejection.signatureExpired(signed: Vectors.date, now: later)) {
+        #expect(throws: SigV4Error.signatureExpired(signed: Vectors.date, now: later)) {
             try verifier.verify(signed.request, now: later)
         }
         let earlier = Vectors.date.adding(seconds: -360)
-        #expect(throws: SigV4Rejection.signatureNotYetCurrent(signed: Vectors.date, now: earlier)) {
+        #expect(throws: SigV4Error.signatureNotYetCurrent(signed: Vectors.date, now: earlier)) {
             try verifier.verify(signed.request, now: earlier)
         }
         // Within the window on both sides.

@@ -29,7 +29,7 @@ import TriageSigV4
             region: region, service: service)
     }
 
-    static func rejection(_ request: SigV4Request, now: SigningDate = now) -> SigV4Rejection? {
+    static func rejection(_ request: SigV4Request, now: SigningDate = now) -> SigV4Error? {
         do {
             _ = try verifier.verify(request, now: now)
             return nil
@@ -57,8 +57,8 @@ import TriageSigV4
     @Test func noAuthorizationIsMissingAuthentication() {
         let rejection = Self.rejection(Self.request())
         #expect(rejection == .missingAuthentication)
-        #expect(rejection?.code == "MissingAuthenticationTokenException")
-        #expect(rejection?.httpStatus == 403)
+        #expect(rejection?.requestError.name == "MissingAuthenticationTokenException")
+        #expect(rejection?.requestError.status == 403)
     }
 
     @Test(arguments: [
@@ -82,8 +82,8 @@ import TriageSigV4
         let signed = Self.signer().sign(Self.request(), at: Self.now)
         let rejection = Self.rejection(Self.replacingAuthorization(signed.request, with: authorization))
         #expect(rejection == .incompleteSignature(missing: missing))
-        #expect(rejection?.code == "IncompleteSignatureException")
-        #expect(rejection?.httpStatus == 400)
+        #expect(rejection?.requestError.name == "IncompleteSignatureException")
+        #expect(rejection?.requestError.status == 400)
     }
 
     @Test func noDateIsIncomplete() {
@@ -104,18 +104,18 @@ import TriageSigV4
     func malformedAuthorizationIsIncomplete(_ authorization: String) {
         let signed = Self.signer().sign(Self.request(), at: Self.now)
         let rejection = Self.rejection(Self.replacingAuthorization(signed.request, with: authorization))
-        guard case .malformedAuthorization = rejection else {
+        guard rejection?.code == .malformedAuthorization else {
             Issue.record("expected malformedAuthorization, got \(String(describing: rejection))")
             return
         }
-        #expect(rejection?.code == "IncompleteSignatureException")
+        #expect(rejection?.requestError.name == "IncompleteSignatureException")
     }
 
     @Test func unreadableDateIsMalformed() {
         var request = Self.signer().sign(Self.request(), at: Self.now).request
         let index = request.headers.firstIndex { $0.name == "X-Amz-Date" }!
         request.headers[index].value = "2026-01-02T03:04:05Z"
-        guard case .malformedAuthorization = Self.rejection(request) else {
+        guard Self.rejection(request)?.code == .malformedAuthorization else {
             Issue.record("expected malformedAuthorization")
             return
         }
@@ -125,16 +125,16 @@ import TriageSigV4
         let signed = Self.signer("AKIDNOBODY").sign(Self.request(), at: Self.now)
         let rejection = Self.rejection(signed.request)
         #expect(rejection == .unknownAccessKey)
-        #expect(rejection?.code == "UnrecognizedClientException")
-        #expect(rejection?.httpStatus == 403)
+        #expect(rejection?.requestError.name == "UnrecognizedClientException")
+        #expect(rejection?.requestError.status == 403)
     }
 
     @Test func wrongSecretIsSignatureMismatch() {
         let signed = Self.signer(secret: "not-the-secret").sign(Self.request(), at: Self.now)
         let rejection = Self.rejection(signed.request)
         #expect(rejection == .signatureMismatch)
-        #expect(rejection?.code == "InvalidSignatureException")
-        #expect(rejection?.httpStatus == 403)
+        #expect(rejection?.requestError.name == "InvalidSignatureException")
+        #expect(rejection?.requestError.status == 403)
     }
 
     @Test func scopeMustNameTheRegionServiceAndDate() {
@@ -162,20 +162,20 @@ import TriageSigV4
         }
         for region in ["xx-fake-1", "", "US-EAST-1"] {
             let signed = Self.signer(region: region).sign(Self.request(), at: Self.now)
-            #expect(throws: SigV4Rejection.credentialScopeMismatch("a valid region, not '\(region)'")) {
+            #expect(throws: SigV4Error.credentialScopeMismatch("a valid region, not '\(region)'")) {
                 try verifier.verify(signed.request, now: Self.now)
             }
         }
-        let rejection = SigV4Rejection.credentialScopeMismatch("a valid region, not 'xx-fake-1'")
+        let rejection = SigV4Error.credentialScopeMismatch("a valid region, not 'xx-fake-1'")
         #expect(rejection.description == "Credential should be scoped to a valid region, not 'xx-fake-1'.")
-        #expect(rejection.code == "InvalidSignatureException")
-        #expect(rejection.httpStatus == 403)
+        #expect(rejection.requestError.name == "InvalidSignatureException")
+        #expect(rejection.requestError.status == 403)
         // Without a list any Region but an empty one passes.
         let any = SigV4Verifier(region: nil, service: "securityhub") { Self.keys[$0] }
         let invented = Self.signer(region: "xx-fake-1").sign(Self.request(), at: Self.now)
         #expect(try any.verify(invented.request, now: Self.now).scope.region == "xx-fake-1")
         let empty = Self.signer(region: "").sign(Self.request(), at: Self.now)
-        #expect(throws: SigV4Rejection.credentialScopeMismatch("a valid region, not ''")) {
+        #expect(throws: SigV4Error.credentialScopeMismatch("a valid region, not ''")) {
             try any.verify(empty.request, now: Self.now)
         }
     }
@@ -185,8 +185,8 @@ import TriageSigV4
         let later = Self.now.adding(seconds: 301)
         let expired = Self.rejection(request, now: later)
         #expect(expired == .signatureExpired(signed: Self.now, now: later))
-        #expect(expired?.httpStatus == 400)
-        #expect(expired?.code == "InvalidSignatureException")
+        #expect(expired?.requestError.status == 400)
+        #expect(expired?.requestError.name == "InvalidSignatureException")
         #expect(
             expired?.description
                 == "Signature expired: 20260102T030405Z is now earlier than 20260102T030406Z (20260102T030906Z - 5 min.)"
@@ -225,7 +225,7 @@ import TriageSigV4
         // A token for a key that has none.
         let admin = Self.signer(token: Self.token).sign(Self.request(), at: Self.now).request
         #expect(Self.rejection(admin) == .sessionTokenMismatch)
-        #expect(SigV4Rejection.sessionTokenMismatch.code == "UnrecognizedClientException")
+        #expect(SigV4Error.sessionTokenMismatch.requestError.name == "UnrecognizedClientException")
     }
 
     @Test func declaredPayloadHashIsChecked() throws {
@@ -259,7 +259,7 @@ import TriageSigV4
             .joined(separator: "&")
         #expect(Self.rejection(noSignature) == .incompleteSignature(missing: ["Signature"]))
         let tooLong = Self.signer().presign(Self.request(), at: Self.now, expires: 604_801)
-        guard case .malformedAuthorization = Self.rejection(tooLong.request) else {
+        guard Self.rejection(tooLong.request)?.code == .malformedAuthorization else {
             Issue.record("expected malformedAuthorization for X-Amz-Expires over 7 days")
             return
         }
@@ -270,7 +270,7 @@ import TriageSigV4
             Self.request(), at: Self.now)
         let wrongSecret = Self.signer(secret: "wrong").sign(Self.request(), at: Self.now)
         for (request, signature) in [(member.request, member.signature), (wrongSecret.request, wrongSecret.signature)] {
-            let text = Self.rejection(request).map { "\($0) \($0.code)" } ?? ""
+            let text = Self.rejection(request).map { "\($0) \($0.requestError.name)" } ?? ""
             #expect(!text.isEmpty)
             for secret in ["member-secret", "admin-secret", "wrong", Self.token, "other", signature] {
                 #expect(!text.contains(secret))

@@ -9,7 +9,7 @@ extension AccountDirectory {
     static let accountMembers = ["administrator", "members"]
 
     /// The accounts at `node`.
-    init(config node: ConfigNode) throws(ServeConfigError) {
+    init(config node: ConfigNode) throws(ServerError) {
         let object = try node.object()
         guard !object.members.isEmpty else { throw node.error("needs at least one account") }
         var accounts: [String: Account] = [:]
@@ -17,8 +17,8 @@ extension AccountDirectory {
         for (id, accountNode) in object.entries {
             guard ConfigNode.isAccountId(id) else { throw accountNode.error("not an account id of 12 digits") }
             let entry = try accountNode.object(allowed: Self.accountMembers)
-            var account = Account(administrator: try entry["administrator"]?.bool() ?? false)
-            if let membersNode = entry["members"] {
+            var account = Account(administrator: try entry.member("administrator")?.bool() ?? false)
+            if let membersNode = entry.member("members") {
                 guard account.administrator else {
                     throw membersNode.error("only an account with \"administrator\": true has members")
                 }

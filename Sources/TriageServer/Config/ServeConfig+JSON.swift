@@ -12,44 +12,39 @@ extension ServeConfig {
     static let members = ["accounts", "credentials", "quotas", "faults"]
 
     /// The config in `bytes`, a JSON document.
-    /// - Throws: ``ServeConfigError``, whose message names the offending member and never
-    ///   contains a secret access key or session token.
-    package init(json bytes: [UInt8]) throws(ServeConfigError) {
-        let value: JSONValue
+    /// - Throws: ``ServerError`` (``ServerError/Code/config``), whose message names the offending
+    ///   member and never contains a secret access key or session token.
+    package init(json bytes: [UInt8]) throws(ServerError) {
+        let document = try ConfigNode.config(bytes)
         do {
-            value = try JSONParser.parse(bytes)
-        } catch {
-            throw ServeConfigError("not valid JSON: \(error)")
-        }
-        do {
-            try self.init(document: value)
+            try self.init(document: document)
         } catch {
             // Messages quote member names, and a secret pasted as a name would show: take out
             // every secret and token of the document, whatever the message.
-            throw error.redacting(Self.secrets(in: value))
+            throw error.redacting(Self.secrets(in: document.value))
         }
     }
 
-    /// The config in the parsed document `value`.
-    private init(document value: JSONValue) throws(ServeConfigError) {
-        let root = try ConfigNode(value, at: "").object(allowed: Self.members)
+    /// The config in the parsed document.
+    private init(document: ConfigNode) throws(ServerError) {
+        let root = try document.object(allowed: Self.members)
         let accounts = try AccountDirectory(config: try root.required("accounts"))
         let credentialsNode = try root.required("credentials")
         var credentials: [ServeCredential] = []
         var keyPaths: [String: String] = [:]
         for element in try credentialsNode.array() {
             let credential = try ServeCredential(config: element)
-            let keyPath = ConfigObject.path(element.path, "accessKeyId")
+            let keyPath = JSONProblem.path(element.path, "accessKeyId")
             if let earlier = keyPaths[credential.accessKeyId] {
-                throw ServeConfigError(at: keyPath, "access key id \(credential.accessKeyId) is already \(earlier)")
+                throw ServerError(configAt: keyPath, "access key id \(credential.accessKeyId) is already \(earlier)")
             }
             keyPaths[credential.accessKeyId] = keyPath
             credentials.append(credential)
         }
         guard !credentials.isEmpty else { throw credentialsNode.error("needs at least one credential") }
         self.init(
-            credentials: credentials, accounts: accounts, quotas: try Quota.table(config: root["quotas"]),
-            faults: try FaultConfig(config: root["faults"]), isDefault: false)
+            credentials: credentials, accounts: accounts, quotas: try Quota.table(config: root.member("quotas")),
+            faults: try FaultConfig(config: root.member("faults")), isDefault: false)
     }
 
     /// Every string under a member named `secretAccessKey` or `sessionToken`, at any depth.

@@ -13,7 +13,7 @@ extension ServeCredential {
     static let members = ["accessKeyId", "secretAccessKey", "account", "sessionToken", "expiresAt", "policies"]
 
     /// The credential at `node`.
-    init(config node: ConfigNode) throws(ServeConfigError) {
+    init(config node: ConfigNode) throws(ServerError) {
         let object = try node.object(allowed: Self.members, holdsSecrets: true)
         let keyNode = try object.required("accessKeyId")
         let accessKeyId = try keyNode.nonEmptyString()
@@ -24,16 +24,16 @@ extension ServeCredential {
         else { throw keyNode.error("must be 1 to 128 characters without spaces, control characters, /, , or =") }
         let secretAccessKey = try object.required("secretAccessKey").nonEmptyString()
         let account = try object.required("account").accountId()
-        let sessionToken = try object["sessionToken"]?.nonEmptyString()
+        let sessionToken = try object.member("sessionToken")?.nonEmptyString()
         var expiresAt: Int64?
-        if let expiryNode = object["expiresAt"] {
+        if let expiryNode = object.member("expiresAt") {
             guard let instant = FindingTimestamp(try expiryNode.string()) else {
                 throw expiryNode.error("must be an RFC 3339 date-time such as 2030-01-01T00:00:00Z")
             }
             expiresAt = instant.seconds * 1000 + Int64(instant.nanoseconds / 1_000_000)
         }
         var policies: [AccessPolicy] = []
-        if let policiesNode = object["policies"] {
+        if let policiesNode = object.member("policies") {
             for element in try policiesNode.array() {
                 policies.append(try AccessPolicy(config: element))
             }

@@ -6,20 +6,20 @@ extension FaultConfig {
     static let members = ["seed", "internalErrorRate", "dropConnectionRate", "latencyMs", "unprocessedRate"]
 
     /// The faults at `node`; none when it is nil.
-    init(config node: ConfigNode?) throws(ServeConfigError) {
+    init(config node: ConfigNode?) throws(ServerError) {
         self.init()
         guard let node else { return }
         let object = try node.object(allowed: Self.members)
-        if let seedNode = object["seed"] {
+        if let seedNode = object.member("seed") {
             guard case .number(let number) = seedNode.value else { throw seedNode.typeError("an integer") }
             guard let seed = UInt64(number.literal) else {
                 throw seedNode.error("must be an integer from 0 to 18446744073709551615")
             }
             self.seed = seed
         }
-        internalErrorRate = try object["internalErrorRate"]?.number(in: 0...1) ?? 0
-        dropConnectionRate = try object["dropConnectionRate"]?.number(in: 0...1) ?? 0
-        unprocessedRate = try object["unprocessedRate"]?.number(in: 0...1) ?? 0
-        latencyMs = try object["latencyMs"]?.integer(in: 0...Self.maxLatencyMs) ?? 0
+        internalErrorRate = try object.member("internalErrorRate")?.number(in: 0...1) ?? 0
+        dropConnectionRate = try object.member("dropConnectionRate")?.number(in: 0...1) ?? 0
+        unprocessedRate = try object.member("unprocessedRate")?.number(in: 0...1) ?? 0
+        latencyMs = try object.member("latencyMs")?.integer(in: 0...Self.maxLatencyMs) ?? 0
     }
 }

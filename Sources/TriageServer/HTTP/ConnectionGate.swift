@@ -14,33 +14,36 @@ package final class ConnectionGate: Sendable {
         var table: ConnectionTable<any Channel>
         /// Connections closed for a newer one, and when that was last reported.
         var dropped = 0
-        var droppedReported: ContinuousClock.Instant?
+        var droppedReported: Int64?
         /// New connections refused because every open one was busy, and when that was last reported.
         var refused = 0
-        var refusedReported: ContinuousClock.Instant?
+        var refusedReported: Int64?
     }
 
     /// The most connections open at once.
     package let limit: Int
     private let state: Mutex<State>
-    /// Where closings are reported (at most one line of each kind per ``reportInterval``).
+    /// Where closings are reported (at most one line of each kind per ``reportIntervalMilliseconds``).
     private let report: @Sendable (String) -> Void
+    /// Milliseconds of a monotonic clock (``JobClock/monotonicMilliseconds``), for the reports' pace.
+    private let now: @Sendable () -> Int64
 
-    /// How often each kind of closing is reported at most.
-    static let reportInterval = Duration.seconds(10)
+    /// How often each kind of closing is reported at most: every 10 s.
+    static let reportIntervalMilliseconds: Int64 = 10_000
 
     /// A gate holding `limit` connections, writing one line to `report` when it starts closing
-    /// connections at the limit (and again at most every ten seconds while it goes on).
-    package init(limit: Int, report: @escaping @Sendable (String) -> Void) {
+    /// connections at the limit (and again at most every ten seconds of `now` while it goes on).
+    package init(limit: Int, now: @escaping @Sendable () -> Int64, report: @escaping @Sendable (String) -> Void) {
         self.limit = limit
         self.state = Mutex(State(table: ConnectionTable(limit: limit)))
+        self.now = now
         self.report = report
     }
 
     /// Whether a note last written at `reported` may be written again at `now` (at most one per
-    /// ``reportInterval``); if so, `reported` becomes `now`.
-    private static func isDue(_ reported: inout ContinuousClock.Instant?, now: ContinuousClock.Instant) -> Bool {
-        if let last = reported, last.duration(to: now) < reportInterval { return false }
+    /// ``reportIntervalMilliseconds``); if so, `reported` becomes `now`.
+    private static func isDue(_ reported: inout Int64?, now: Int64) -> Bool {
+        if let last = reported, now - last < reportIntervalMilliseconds { return false }
         reported = now
         return true
     }
@@ -48,7 +51,7 @@ package final class ConnectionGate: Sendable {
     /// Holds the new connection `channel`, closing the longest-idle one at the limit: its number, or nil
     /// when every open connection has a request in progress and the caller closes `channel` at once.
     func connectionOpened(_ channel: any Channel) -> ConnectionTable<any Channel>.ID? {
-        let now = ContinuousClock.now
+        let now = self.now()
         let (admission, line): (ConnectionTable<any Channel>.Admission, String?) = state.withLock { state in
             let admission = state.table.open(channel)
             switch admission {

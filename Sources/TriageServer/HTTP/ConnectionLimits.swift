@@ -24,38 +24,20 @@ package enum ConnectionLimits {
 
     /// The connection limit: `requested`, or ``defaultMaxConnections`` lowered to what
     /// `descriptorLimit` leaves after ``reservedDescriptors``.
-    /// - Throws: ``ConnectionLimitError`` when `requested` (or the smallest default, 1) would not fit.
-    package static func maxConnections(requested: Int?, descriptorLimit: Int?) throws(ConnectionLimitError) -> Int {
+    /// - Throws: ``ServerError`` (``ServerError/Code/connectionLimit``) when `requested` (or the smallest
+    ///   default, 1) would not fit.
+    package static func maxConnections(requested: Int?, descriptorLimit: Int?) throws(ServerError) -> Int {
         let available = descriptorLimit.map { $0 - reservedDescriptors } ?? Int.max
         if let requested {
             guard requested <= available else {
-                throw ConnectionLimitError(requested: requested, descriptorLimit: descriptorLimit ?? 0)
+                throw .connectionLimit(
+                    requested: requested, descriptorLimit: descriptorLimit ?? 0, reserved: reservedDescriptors)
             }
             return requested
         }
         guard available >= 1 else {
-            throw ConnectionLimitError(requested: nil, descriptorLimit: descriptorLimit ?? 0)
+            throw .connectionLimit(requested: nil, descriptorLimit: descriptorLimit ?? 0, reserved: reservedDescriptors)
         }
         return min(defaultMaxConnections, available)
-    }
-}
-
-/// The connection limit does not fit in the process's file descriptors.
-package struct ConnectionLimitError: Error, CustomStringConvertible {
-    /// `--max-connections`, nil for the default.
-    package var requested: Int?
-    /// `ulimit -n`.
-    package var descriptorLimit: Int
-
-    /// E.g. `--max-connections 5000 needs 5128 file descriptors, but ulimit -n is 1024: raise ulimit -n or
-    /// lower --max-connections`.
-    package var description: String {
-        let reserved = ConnectionLimits.reservedDescriptors
-        if let requested {
-            return "--max-connections \(requested) needs \(requested + reserved) file descriptors, but ulimit -n is "
-                + "\(descriptorLimit): raise ulimit -n or lower --max-connections"
-        }
-        return "ulimit -n is \(descriptorLimit), too few file descriptors to serve (at least \(reserved + 1)); "
-            + "raise ulimit -n"
     }
 }

@@ -10,7 +10,7 @@ extension SecurityHubEndpoint {
     /// such an identifier is then the first one applied.
     func batchUpdateFindings(
         _ body: [UInt8], caller: Caller, context: ServeRequestContext, entry: inout RequestLog.Entry
-    ) async throws(WireError) -> [UInt8] {
+    ) async throws(ServerError) -> [UInt8] {
         let request = try BatchUpdateFindingsOperation.decode(body)
         entry.findingsIn = request.identifiers.count
         try authorize(caller, .batchUpdateFindings, update: request.update)
@@ -45,16 +45,12 @@ extension SecurityHubEndpoint {
     /// `GetFindings`: one page of the caller's findings.
     func getFindings(
         _ body: [UInt8], caller: Caller, context: ServeRequestContext, entry: inout RequestLog.Entry
-    ) async throws(WireError) -> [UInt8] {
+    ) async throws(ServerError) -> [UInt8] {
         let query = try GetFindingsOperation.decode(body)
         try authorize(caller, .getFindings, update: nil)
         var cursor: [UInt8]?
         if let token = query.nextToken, !token.isEmpty {
-            do {
-                cursor = try tokens.cursor(from: token, query: query.fingerprint)
-            } catch {
-                throw .invalidInput(error.message)
-            }
+            cursor = try tokens.cursor(from: token, query: query.fingerprint)
         }
         let faults = try injectFaults(findingCount: 0, context: context)
         let store = self.store
@@ -72,7 +68,7 @@ extension SecurityHubEndpoint {
     /// `BatchImportFindings`: 1 to 100 findings in one transaction, §5.
     func batchImportFindings(
         _ body: [UInt8], caller: Caller, context: ServeRequestContext, entry: inout RequestLog.Entry
-    ) async throws(WireError) -> [UInt8] {
+    ) async throws(ServerError) -> [UInt8] {
         let findings = try BatchImportFindingsOperation.decode(body)
         entry.findingsIn = findings.count
         try authorize(caller, .batchImportFindings, update: nil)
@@ -88,7 +84,7 @@ extension SecurityHubEndpoint {
     }
 
     /// `AccessDeniedException` when the key's policies deny the request.
-    private func authorize(_ caller: Caller, _ operation: ServeOperation, update: FindingUpdate?) throws(WireError) {
+    private func authorize(_ caller: Caller, _ operation: ServeOperation, update: FindingUpdate?) throws(ServerError) {
         if case .denied(let message) = PolicyEvaluator.evaluate(
             caller.credential.policies, action: operation, update: update)
         {
@@ -98,7 +94,7 @@ extension SecurityHubEndpoint {
 
     /// Draws the request's faults: an `InternalException` or a drop before applying end the
     /// request here, nothing applied.
-    private func injectFaults(findingCount: Int, context: ServeRequestContext) throws(WireError) -> RequestFaults {
+    private func injectFaults(findingCount: Int, context: ServeRequestContext) throws(ServerError) -> RequestFaults {
         let drawn = faults.next(findingCount: findingCount)
         if drawn.internalError { throw .internalError }
         if drawn.dropConnection == .beforeApplying {
@@ -109,16 +105,10 @@ extension SecurityHubEndpoint {
     }
 
     /// A drop after applying: the write committed, the connection closes without an answer.
-    private func dropAfterApplying(_ faults: RequestFaults, context: ServeRequestContext) throws(WireError) {
+    private func dropAfterApplying(_ faults: RequestFaults, context: ServeRequestContext) throws(ServerError) {
         if faults.dropConnection == .afterApplying {
             context.channel.close(promise: nil)
             throw .dropped
         }
     }
-}
-
-extension WireError {
-    /// Not an answer: the connection was closed by a `dropConnectionRate` fault (logged as
-    /// `dropped`).
-    static let dropped = WireError("ConnectionDropped", status: 0, message: "")
 }

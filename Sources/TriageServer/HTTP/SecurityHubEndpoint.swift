@@ -55,17 +55,19 @@ package final class SecurityHubEndpoint: Sendable {
     /// Answers one request. Every answer carries `x-amzn-RequestId`; errors carry
     /// `x-amzn-ErrorType` and `{"Code", "Message"}`. Logs one line.
     package func respond(to request: Request, context: ServeRequestContext) async -> Response {
+        // Not the injected clock: the log line shows tenths of a millisecond, finer than its readings.
         let started = ContinuousClock.now
         var entry = RequestLog.Entry(arrived: clock(), requestId: Self.requestId())
         var response: Response
         do {
             response = try await answer(request, context: context, entry: &entry)
-        } catch  where error == .dropped {
+        } catch  where error.code == .dropped {
             entry.status = 0
             response = Response(status: .internalServerError)  // never sent: the connection is closed
         } catch {
-            entry.error = error.name
-            response = Self.response(status: error.status, body: ResponseJSON.error(error), entry: &entry, error: error)
+            let answer = Self.errorAnswer(error)
+            entry.error = answer.name
+            response = Self.response(status: answer.status, body: answer.body, entry: &entry, errorName: answer.name)
         }
         let latency = config.faults.latencyMs
         if latency > 0 { try? await Task.sleep(for: .milliseconds(latency)) }
@@ -75,7 +77,7 @@ package final class SecurityHubEndpoint: Sendable {
 
     private func answer(
         _ request: Request, context: ServeRequestContext, entry: inout RequestLog.Entry
-    ) async throws(WireError) -> Response {
+    ) async throws(ServerError) -> Response {
         let target = (request.head.path ?? "/").split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = target[0]
         let query = target.count > 1 ? target[1] : ""
@@ -99,12 +101,12 @@ package final class SecurityHubEndpoint: Sendable {
         case .batchImportFindings:
             answer = try await batchImportFindings(body, caller: caller, context: context, entry: &entry)
         }
-        return Self.response(status: 200, body: answer, entry: &entry, error: nil)
+        return Self.response(status: 200, body: answer, entry: &entry, errorName: nil)
     }
 
     /// The request body, at most 6 MB: a larger `Content-Length` is refused before reading, a
     /// longer chunked body once it passes the limit.
-    private static func body(of request: Request) async throws(WireError) -> [UInt8] {
+    private static func body(of request: Request) async throws(ServerError) -> [UInt8] {
         let limit = ServeLimits.maxRequestBytes
         if let declared = request.headers[.contentLength], exceeds(declared, limit: limit) {
             throw .tooLarge(limit: limit)
@@ -138,7 +140,7 @@ package final class SecurityHubEndpoint: Sendable {
     /// Verifies the signature and the credential: the caller, or the error of `serve.md`'s table.
     func authenticate(
         _ head: HTTPRequest, path: Substring, query: Substring, body: [UInt8]
-    ) throws(WireError) -> Caller {
+    ) throws(ServerError) -> Caller {
         var headers: [SigV4Request.Header] = []
         if let authority = head.authority { headers.append(SigV4Request.Header("host", authority)) }
         for field in head.headerFields where !(head.authority != nil && field.name.canonicalName == "host") {
@@ -152,10 +154,10 @@ package final class SecurityHubEndpoint: Sendable {
         do {
             verified = try verifier.verify(signed, now: SigningDate(secondsSince1970: now / 1000))
         } catch {
-            throw WireError(error)
+            throw ServerError(error)
         }
         guard let credential = config.credential(accessKeyId: verified.accessKeyId) else {
-            throw WireError(SigV4Rejection.unknownAccessKey)
+            throw ServerError(SigV4Error.unknownAccessKey)
         }
         if let expiresAt = credential.expiresAt, now >= expiresAt { throw .expiredToken }
         guard config.accounts.isSubscribed(credential.account) else { throw .notSubscribed(credential.account) }
@@ -164,13 +166,22 @@ package final class SecurityHubEndpoint: Sendable {
             credential: credential, reachableAccounts: config.accounts.reachableAccounts(from: credential.account))
     }
 
-    /// An answer with the headers every answer carries.
-    static func response(status: Int, body: [UInt8], entry: inout RequestLog.Entry, error: WireError?) -> Response {
+    /// What `error` is answered with: the status and name of its row of the ``RequestError`` table
+    /// (`x-amzn-ErrorType`) and the body `{"Code": name, "Message": message}`. Only answers are
+    /// thrown while answering; any other error would be a bug, answered as `InternalException`.
+    static func errorAnswer(_ error: ServerError) -> (status: Int, name: String, body: [UInt8]) {
+        let answer = error.requestError == nil ? ServerError.internalError : error
+        let row = answer.requestError ?? .internalError
+        return (row.status ?? 500, row.name, ResponseJSON.error(name: row.name, message: answer.message))
+    }
+
+    /// An answer with the headers every answer carries (`x-amzn-ErrorType: errorName` for an error).
+    static func response(status: Int, body: [UInt8], entry: inout RequestLog.Entry, errorName: String?) -> Response {
         entry.status = status
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[HTTPField.Name("x-amzn-RequestId")!] = entry.requestId
-        if let error { headers[HTTPField.Name("x-amzn-ErrorType")!] = error.name }
+        if let errorName { headers[HTTPField.Name("x-amzn-ErrorType")!] = errorName }
         return Response(
             status: HTTPResponse.Status(code: status), headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
@@ -188,14 +199,14 @@ package final class SecurityHubEndpoint: Sendable {
     }
 
     /// Runs blocking store work off the event loop; a store failure is an `InternalException`.
-    func storeWork<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws(WireError) -> T {
+    func storeWork<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws(ServerError) -> T {
         do {
             return try await BlockingWork.run(body)
-        } catch let error as WireError {
+        } catch let error as ServerError {
             throw error
         } catch let error as StoreError where error.code == .invalidCursor {
             // Only a token this process signed gets here: its cursor no longer fits the query.
-            throw .invalidInput("NextToken: is not a token this query returned")
+            throw .notThisQuery
         } catch {
             throw .internalError
         }

@@ -3,11 +3,8 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import TriageCore
 import TriageStore
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `triage serve`: binds, says where it listens, serves until SIGINT/SIGTERM, then stops accepting,
 /// finishes the requests in flight and closes the store (`docs/serve.md`).
@@ -31,10 +28,12 @@ package enum SecurityHubServer {
         /// The most connections open at once (past it a new one replaces the longest-idle one); nil for
         /// ``ConnectionLimits/defaultMaxConnections``, lowered to what `ulimit -n` allows.
         package var maxConnections: Int?
-        /// Wall-clock time, epoch milliseconds.
-        package var clock: @Sendable () -> Int64
+        /// The clocks: the wall clock dates signatures, tokens' expiry, quotas and notes; the
+        /// monotonic one paces the connection gate's notes.
+        package var clock: JobClock
 
-        package init(storePath: String, config: ServeConfig, clock: @escaping @Sendable () -> Int64) {
+        /// Options serving the store at `storePath` as `config` says, reading the time from `clock`.
+        package init(storePath: String, config: ServeConfig, clock: JobClock) {
             self.storePath = storePath
             self.config = config
             self.clock = clock
@@ -43,24 +42,25 @@ package enum SecurityHubServer {
 
     /// Serves until a signal stops it; calls `listening` with the bound host and port once it
     /// accepts connections.
-    /// - Throws: ``ConnectionLimitError`` when the connection limit does not fit in `ulimit -n`;
-    ///   ``StoreError`` when the store cannot be opened; ``ListenError`` when it cannot listen on the
-    ///   host and port.
+    /// - Throws: ``ServerError`` when the connection limit does not fit in `ulimit -n`
+    ///   (``ServerError/Code/connectionLimit``) or it cannot listen on the host and port
+    ///   (``ServerError/Code/listen``); ``StoreError`` when the store cannot be opened.
     package static func run(
         _ options: Options, log: RequestLog, listening: @escaping @Sendable (String, Int) -> Void
     ) async throws {
         let gate = ConnectionGate(
             limit: try ConnectionLimits.maxConnections(
                 requested: options.maxConnections, descriptorLimit: ConnectionLimits.descriptorLimit()),
-            report: log.note)
+            now: options.clock.monotonicMilliseconds, report: log.note)
         var storeOptions = StoreOptions()
         storeOptions.access = options.createStore ? .create : .update
         let store = try FindingsStore(path: options.storePath, options: storeOptions)
-        let endpoint = SecurityHubEndpoint(store: store, config: options.config, log: log, clock: options.clock)
+        let endpoint = SecurityHubEndpoint(
+            store: store, config: options.config, log: log, clock: options.clock.wallMilliseconds)
         var logger = Logger(label: "triage.serve")
         logger.logLevel = .critical  // one line per request is ours (RequestLog); no framework chatter
         let host = options.host
-        // Set once it listens: an error before that is the bind's (``ListenError``).
+        // Set once it listens: an error before that is the bind's (``ServerError/listening(_:host:port:)``).
         let started = Flag()
         let application = Application(
             responder: CallbackResponder<ServeRequestContext> { request, context in
@@ -83,7 +83,7 @@ package enum SecurityHubServer {
         do {
             try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch  where !started.isSet {
-            throw ListenError(error, host: host, port: options.port) ?? error
+            throw ServerError.listening(error, host: host, port: options.port) ?? error
         }
         try store.syncCommitted()
     }
@@ -119,71 +119,4 @@ private final class ResultBox: Sendable {
     private let stored = Mutex<(any Error)?>(nil)
     func set(_ error: any Error) { stored.withLock { $0 = error } }
     var error: (any Error)? { stored.withLock { $0 } }
-}
-
-/// The server could not listen on its host and port: one line naming the address and the option
-/// that changes it.
-package struct ListenError: Error, CustomStringConvertible {
-    /// Why the bind failed.
-    package enum Reason: Sendable, Equatable {
-        /// `EADDRINUSE`: another process listens on the port.
-        case portInUse
-        /// `EACCES`: a privileged port (below 1024) without the privilege.
-        case permissionDenied
-        /// `EADDRNOTAVAIL`: the host is not an address of this machine.
-        case addressNotAvailable
-        /// The host name does not resolve.
-        case unknownHost
-        /// Any other failure of the bind, as the system describes it.
-        case other(String)
-    }
-
-    /// The address it was told to listen on.
-    package var host: String
-    package var port: Int
-    package var reason: Reason
-
-    package init(host: String, port: Int, reason: Reason) {
-        self.host = host
-        self.port = port
-        self.reason = reason
-    }
-
-    /// The listen error behind `error` (NIO's `IOError` of the bind, or its
-    /// `SocketAddressError.UnknownHost` of resolving the host); `nil` for any other error.
-    package init?(_ error: any Error, host: String, port: Int) {
-        switch error {
-        case let error as IOError:
-            switch error.errnoCode {
-            case EADDRINUSE: reason = .portInUse
-            case EACCES: reason = .permissionDenied
-            case EADDRNOTAVAIL: reason = .addressNotAvailable
-            default: reason = .other(String(cString: strerror(error.errnoCode)))
-            }
-        case is SocketAddressError.UnknownHost:
-            reason = .unknownHost
-        default:
-            return nil
-        }
-        self.host = host
-        self.port = port
-    }
-
-    /// E.g. `cannot listen on 127.0.0.1:4510: the port is in use; choose another with --port (or
-    /// --port 0 for any free port)`.
-    package var description: String {
-        let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        let what =
-            switch reason {
-            case .portInUse: "the port is in use; choose another with --port (or --port 0 for any free port)"
-            case .permissionDenied:
-                "permission denied (a port below 1024 needs privileges); choose another with --port "
-                    + "(or --port 0 for any free port)"
-            case .addressNotAvailable:
-                "the host is not an address of this machine; choose another with --host (127.0.0.1 by default)"
-            case .unknownHost: "the host name does not resolve; choose another with --host (127.0.0.1 by default)"
-            case .other(let text): text
-            }
-        return "cannot listen on \(address): \(what)"
-    }
 }

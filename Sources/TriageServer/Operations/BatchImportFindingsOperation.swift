@@ -8,7 +8,7 @@ enum BatchImportFindingsOperation {
     /// findings: no tree is built for them).
     /// - Throws: `InvalidInputException` when the body is not JSON, has a member other than
     ///   `Findings`, or `Findings` is not a list of 1 to 100 findings.
-    static func decode(_ body: [UInt8]) throws(WireError) -> [[UInt8]] {
+    static func decode(_ body: [UInt8]) throws(ServerError) -> [[UInt8]] {
         if RequestBody.isBlank(body) { throw .invalidInput("Findings: is required") }
         let scanned = body.withUnsafeBytes {
             buffer -> Result<(keys: [String], findings: Range<Int>?), JSONParseError> in

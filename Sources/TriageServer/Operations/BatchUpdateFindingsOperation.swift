@@ -18,7 +18,7 @@ enum BatchUpdateFindingsOperation {
     /// Decodes and checks a request body.
     /// - Throws: `InvalidInputException` listing every problem (`Field: problem`), for any rule of
     ///   §1 broken: the request is rejected whole, nothing is applied.
-    static func decode(_ body: [UInt8]) throws(WireError) -> Request {
+    static func decode(_ body: [UInt8]) throws(ServerError) -> Request {
         let object = try RequestBody.members(of: body, operation: .batchUpdateFindings)
         try RequestBody.checkMembers(object.map(\.key), allowed: members, shape: "BatchUpdateFindingsRequest")
         guard object.contains(where: { $0.key == "FindingIdentifiers" }) else {

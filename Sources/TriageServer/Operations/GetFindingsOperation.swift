@@ -4,7 +4,7 @@ import TriageCore
 enum GetFindingsOperation {
     /// Decodes a request body.
     /// - Throws: `InvalidInputException` with the query's problem.
-    static func decode(_ body: [UInt8]) throws(WireError) -> FindingsQuery {
+    static func decode(_ body: [UInt8]) throws(ServerError) -> FindingsQuery {
         let object = try RequestBody.members(of: body, operation: .getFindings)
         do {
             return try FindingsQuery(getFindingsRequest: object)

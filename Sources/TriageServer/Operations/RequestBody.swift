@@ -6,7 +6,7 @@ enum RequestBody {
     /// The members of the body's top-level object.
     /// - Throws: `InvalidInputException` naming the byte where the body stops being JSON, or
     ///   saying that it is not an object.
-    static func members(of body: [UInt8], operation: ServeOperation) throws(WireError) -> [JSONMember] {
+    static func members(of body: [UInt8], operation: ServeOperation) throws(ServerError) -> [JSONMember] {
         if isBlank(body) { return [] }
         let value: JSONValue
         do {
@@ -24,38 +24,31 @@ enum RequestBody {
     }
 
     /// The error for a body that is valid JSON but not an object.
-    static func notAnObject(_ value: JSONValue, operation: ServeOperation) -> WireError {
+    static func notAnObject(_ value: JSONValue, operation: ServeOperation) -> ServerError {
         .invalidInput("The request body must be a JSON object (\(operation.rawValue)Request), not \(value.typeName)")
     }
 
     /// The error for a body a scan refused: not JSON at all, or JSON but not an object.
-    static func notAnObject(_ body: [UInt8], operation: ServeOperation, error: JSONParseError) -> WireError {
+    static func notAnObject(_ body: [UInt8], operation: ServeOperation, error: JSONParseError) -> ServerError {
         if let value = try? JSONParser.parse(body) { return notAnObject(value, operation: operation) }
         return .invalidInput("The request body is not valid JSON (\(error))")
     }
 
-    /// `InvalidInputException` for the first of `keys` outside `allowed`, with a
-    /// did-you-mean; and for a member given twice.
-    static func checkMembers(_ keys: [String], allowed: [String], shape: String) throws(WireError) {
-        var seen = Set<String>()
-        for key in keys {
-            guard allowed.contains(key) else {
-                let hint = NameSuggestion.nearest(to: key, among: allowed).map { " (did you mean \($0)?)" } ?? ""
-                throw .invalidInput("\(key): is not a member of \(shape)\(hint)")
-            }
-            guard seen.insert(key).inserted else { throw .invalidInput("\(key): is given twice") }
-        }
+    /// `InvalidInputException` for the first of `keys` outside `allowed` (with a did-you-mean),
+    /// or given twice, in the one wording of ``JSONProblem``.
+    static func checkMembers(_ keys: [String], allowed: [String], shape: String) throws(ServerError) {
+        try JSONObjectReader.checkNames(keys, allowed: allowed, shape: shape) { ServerError.invalidInput($0) }
     }
 }
 
 /// JSON output of the operations' answers.
 enum ResponseJSON {
     /// The error body `{"Code": ..., "Message": ...}`.
-    static func error(_ error: WireError) -> [UInt8] {
+    static func error(name: String, message: String) -> [UInt8] {
         var out = Array(#"{"Code":"#.utf8)
-        JSONText.appendString(error.name, to: &out)
+        JSONText.appendString(name, to: &out)
         out.append(contentsOf: #","Message":"#.utf8)
-        JSONText.appendString(error.message, to: &out)
+        JSONText.appendString(message, to: &out)
         out.append(UInt8(ascii: "}"))
         return out
     }

@@ -7,7 +7,7 @@ import Crypto
 /// HMAC-SHA256 under the server's key over `len(fingerprint) (8 bytes, big-endian) ‖ fingerprint
 /// ‖ cursor`; the fingerprint identifies the query (filters, sort, ...) and is not in the token.
 /// A token from another query, another server process (another key), or one forged, truncated,
-/// extended or not base64url is refused with ``PageTokenError/notThisQuery``. The cursor is
+/// extended or not base64url is refused with ``ServerError/notThisQuery``. The cursor is
 /// readable by whoever holds the token (it is authenticated, not encrypted): cursors hold sort
 /// keys of findings the caller was shown, nothing else.
 package struct PageTokenCodec: Sendable {
@@ -33,8 +33,8 @@ package struct PageTokenCodec: Sendable {
     }
 
     /// The cursor in `token`, if this codec issued it for the query of `fingerprint`.
-    /// - Throws: ``PageTokenError/notThisQuery`` for anything else.
-    package func cursor(from token: String, query fingerprint: [UInt8]) throws(PageTokenError) -> [UInt8] {
+    /// - Throws: ``ServerError/notThisQuery`` (`InvalidInputException`) for anything else.
+    package func cursor(from token: String, query fingerprint: [UInt8]) throws(ServerError) -> [UInt8] {
         guard token.utf8.count <= Self.maxTokenLength, let bytes = Base64URL.decode(token),
             bytes.count >= Self.tagLength
         else { throw .notThisQuery }

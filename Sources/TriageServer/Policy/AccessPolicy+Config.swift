@@ -1,3 +1,5 @@
+import TriageCore
+
 /// Reading policy documents from the config. IAM members accepted: `Version`, `Id`,
 /// `Statement` (one object or a list) and, in a statement, `Sid`, `Effect`, `Action` or
 /// `NotAction`, `Resource` (`*` only) and `Condition`. `Principal`, `NotPrincipal` (not in an
@@ -10,14 +12,14 @@ extension AccessPolicy {
     static let versions = ["2012-10-17", "2008-10-17"]
 
     /// The policy document at `node`.
-    init(config node: ConfigNode) throws(ServeConfigError) {
+    init(config node: ConfigNode) throws(ServerError) {
         let object = try node.object(allowed: Self.members)
         var version: String?
-        if let versionNode = object["Version"] {
+        if let versionNode = object.member("Version") {
             version = try versionNode.string()
             guard Self.versions.contains(version!) else { throw versionNode.error("must be 2012-10-17 or 2008-10-17") }
         }
-        let id = try object["Id"]?.string()
+        let id = try object.member("Id")?.string()
         let statementNode = try object.required("Statement")
         let nodes: [ConfigNode]
         if case .array = statementNode.value {
@@ -32,9 +34,9 @@ extension AccessPolicy {
             let statement = try PolicyStatement(config: statementNode)
             if let sid = statement.sid {
                 if let earlier = sidPaths[sid] {
-                    throw ServeConfigError(at: ConfigObject.path(statementNode.path, "Sid"), "the same as \(earlier)")
+                    throw ServerError(configAt: JSONProblem.path(statementNode.path, "Sid"), "the same as \(earlier)")
                 }
-                sidPaths[sid] = ConfigObject.path(statementNode.path, "Sid")
+                sidPaths[sid] = JSONProblem.path(statementNode.path, "Sid")
             }
             statements.append(statement)
         }
@@ -53,15 +55,15 @@ extension PolicyStatement {
     ]
 
     /// The statement at `node`.
-    init(config node: ConfigNode) throws(ServeConfigError) {
+    init(config node: ConfigNode) throws(ServerError) {
         let object = try node.object(allowed: Self.members, refused: Self.refused)
-        let sid = try object["Sid"]?.string()
+        let sid = try object.member("Sid")?.string()
         let effectNode = try object.required("Effect")
         guard let effect = Effect(rawValue: try effectNode.string()) else {
             throw effectNode.error("must be Allow or Deny (case-sensitive)")
         }
         let actionNode: ConfigNode
-        switch (object["Action"], object["NotAction"]) {
+        switch (object.member("Action"), object.member("NotAction")) {
         case (let action?, nil): actionNode = action
         case (nil, let notAction?): actionNode = notAction
         case (nil, nil): throw node.error("needs Action or NotAction")
@@ -77,11 +79,11 @@ extension PolicyStatement {
             }
         }
         var conditions: [PolicyCondition] = []
-        if let conditionNode = object["Condition"] {
+        if let conditionNode = object.member("Condition") {
             conditions = try PolicyCondition.list(config: conditionNode)
         }
         self.init(
-            sid: sid, effect: effect, actions: actions, isNotAction: object["NotAction"] != nil,
+            sid: sid, effect: effect, actions: actions, isNotAction: object.member("NotAction") != nil,
             conditions: conditions)
     }
 }

@@ -7,7 +7,7 @@ import TriageCore
 /// are accepted and match nothing here, except a service name near `securityhub`.
 extension ActionPattern {
     /// The pattern at `node`.
-    init(config node: ConfigNode) throws(ServeConfigError) {
+    init(config node: ConfigNode) throws(ServerError) {
         let text = try node.string()
         guard text != "*" else {
             self.init(text)

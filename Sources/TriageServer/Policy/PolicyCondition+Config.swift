@@ -5,12 +5,12 @@
 /// nothing here would substitute them.
 extension PolicyCondition {
     /// The conditions of the `Condition` object at `node`, in document order.
-    static func list(config node: ConfigNode) throws(ServeConfigError) -> [PolicyCondition] {
+    static func list(config node: ConfigNode) throws(ServerError) -> [PolicyCondition] {
         var conditions: [PolicyCondition] = []
         for (name, operatorNode) in try node.object().entries {
             guard let conditionOperator = ConditionOperator(name: name) else {
                 throw operatorNode.error(
-                    ConfigObject.unknownProblem("unknown condition operator", name, candidates: ConditionOperator.names)
+                    ConfigNode.unknownProblem("unknown condition operator", name, candidates: ConditionOperator.names)
                 )
             }
             let keys = try operatorNode.object()
@@ -18,7 +18,7 @@ extension PolicyCondition {
             for (keyName, valueNode) in keys.entries {
                 guard let key = ConditionKey(name: keyName) else {
                     throw valueNode.error(
-                        ConfigObject.unknownProblem("unknown condition key", keyName, candidates: ConditionKey.names))
+                        ConfigNode.unknownProblem("unknown condition key", keyName, candidates: ConditionKey.names))
                 }
                 let values = try Self.values(valueNode, for: conditionOperator)
                 conditions.append(PolicyCondition(conditionOperator, key, values))
@@ -30,7 +30,7 @@ extension PolicyCondition {
     /// The values at `node`: one, or a non-empty list.
     private static func values(
         _ node: ConfigNode, for conditionOperator: ConditionOperator
-    ) throws(ServeConfigError) -> [String] {
+    ) throws(ServerError) -> [String] {
         var nodes = [node]
         if case .array = node.value {
             nodes = try node.array()

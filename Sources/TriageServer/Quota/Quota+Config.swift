@@ -4,7 +4,7 @@ extension Quota {
     /// (``securityHubDefault(for:)``) for the operations it leaves out. `rate` and `burst` are
     /// both required, finite and not negative; rate 0 disables throttling (burst is then
     /// ignored); a positive rate needs a burst of at least 1, or no request would ever pass.
-    static func table(config node: ConfigNode?) throws(ServeConfigError) -> [ServeOperation: Quota] {
+    static func table(config node: ConfigNode?) throws(ServerError) -> [ServeOperation: Quota] {
         var table = securityHubDefaults
         guard let node else { return table }
         let object = try node.object(allowed: ServeOperation.allCases.map(\.rawValue))
@@ -16,7 +16,7 @@ extension Quota {
     }
 
     /// One operation's quota at `node`.
-    init(config node: ConfigNode) throws(ServeConfigError) {
+    init(config node: ConfigNode) throws(ServerError) {
         let object = try node.object(allowed: ["rate", "burst"])
         let rateNode = try object.required("rate")
         let burstNode = try object.required("burst")

@@ -97,7 +97,7 @@ struct ServeCommand: ParsableCommand {
                     + "BatchImportFindings 10/s (burst 30), GetFindings 3/s (burst 6); no faults")
         }
         var options = SecurityHubServer.Options(
-            storePath: storePath, config: serveConfig, clock: SystemClock.milliseconds)
+            storePath: storePath, config: serveConfig, clock: .system)
         options.createStore = create
         options.host = host
         options.port = port
@@ -108,7 +108,7 @@ struct ServeCommand: ParsableCommand {
                 // Unbuffered: scripts wait for this line.
                 FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
             }
-        } catch let error as ListenError {
+        } catch let error as ServerError where error.code == .listen {
             StandardError.print("triage serve: \(error)")
             throw ExitCode(ExitStatus.notDone.rawValue)
         } catch let error as StoreError where error.code == .empty && !create {
