@@ -6,40 +6,40 @@ struct BatchUpdateAnswer: Sendable, Equatable {
     var processed: [FindingIdentifier]
     var unprocessed: [AttemptAnswer.Unprocessed]
 
-    /// Why a `200` body is not an answer, in a few words for the record's message.
-    struct Unreadable: Error, Equatable, CustomStringConvertible {
-        var description: String
-    }
-
-    /// The answer in `body`, or why it is none. Both lists must be there as arrays: the service
+    /// The answer in `body`, or why it is none (``SecurityHubError/Code/unreadableAnswer``, its
+    /// message a few words for the record's message). Both lists must be there as arrays: the service
     /// model marks `ProcessedFindings` and `UnprocessedFindings` required and the service always
     /// sends both, so an empty body, `{}` or nulls are not an answer that processed nothing but
     /// an answer that did not arrive whole (the request is tried again). Unknown members are
     /// ignored, as botocore does; an entry without its identifier makes the whole answer
     /// unreadable; an unprocessed entry without `ErrorCode` is `InternalFailure`.
-    static func parse(_ body: [UInt8]) -> Result<BatchUpdateAnswer, Unreadable> {
+    static func parse(_ body: [UInt8]) -> Result<BatchUpdateAnswer, SecurityHubError> {
         let trimmed = body.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        if trimmed.isEmpty { return .failure(Unreadable(description: "an empty body")) }
-        guard let root = try? JSONParser.parse(body) else { return .failure(Unreadable(description: "not JSON")) }
+        if trimmed.isEmpty { return .failure(SecurityHubError(.unreadableAnswer, "an empty body")) }
+        guard let root = try? JSONParser.parse(body) else {
+            return .failure(SecurityHubError(.unreadableAnswer, "not JSON"))
+        }
         guard case .object = root else {
-            return .failure(Unreadable(description: "JSON that is not an object"))
+            return .failure(SecurityHubError(.unreadableAnswer, "JSON that is not an object"))
         }
         var answer = BatchUpdateAnswer(processed: [], unprocessed: [])
         guard case .array(let processed) = root[key: "ProcessedFindings"] else {
-            return .failure(Unreadable(description: "JSON without the ProcessedFindings list"))
+            return .failure(SecurityHubError(.unreadableAnswer, "JSON without the ProcessedFindings list"))
         }
         guard case .array(let unprocessed) = root[key: "UnprocessedFindings"] else {
-            return .failure(Unreadable(description: "JSON without the UnprocessedFindings list"))
+            return .failure(SecurityHubError(.unreadableAnswer, "JSON without the UnprocessedFindings list"))
         }
         for entry in processed {
             guard let identifier = Self.identifier(entry) else {
-                return .failure(Unreadable(description: "a ProcessedFindings entry without Id and ProductArn"))
+                return .failure(
+                    SecurityHubError(.unreadableAnswer, "a ProcessedFindings entry without Id and ProductArn"))
             }
             answer.processed.append(identifier)
         }
         for entry in unprocessed {
             guard let identifier = entry[key: "FindingIdentifier"].flatMap(Self.identifier) else {
-                return .failure(Unreadable(description: "an UnprocessedFindings entry without its FindingIdentifier"))
+                return .failure(
+                    SecurityHubError(.unreadableAnswer, "an UnprocessedFindings entry without its FindingIdentifier"))
             }
             var code = "InternalFailure"
             if case .string(let text) = entry[key: "ErrorCode"], !text.isEmpty { code = text }

@@ -42,12 +42,12 @@ public struct HTTPSettings: Sendable {
 
     /// The proxy as AsyncHTTPClient takes it; nil without one. Throws for a value that is not
     /// `http://host[:port]` (the message names the variable, never a password).
-    func proxy() throws(TargetConfigurationError) -> HTTPClient.Configuration.Proxy? {
+    func proxy() throws(SecurityHubError) -> HTTPClient.Configuration.Proxy? {
         guard let httpsProxy else { return nil }
         var rest = Substring(httpsProxy)
         if let scheme = rest.range(of: "://") {
             guard rest[..<scheme.lowerBound].lowercased() == "http" else {
-                throw TargetConfigurationError("HTTPS_PROXY: only an http:// proxy is supported")
+                throw SecurityHubError(.invalidConfiguration, "HTTPS_PROXY: only an http:// proxy is supported")
             }
             rest = rest[scheme.upperBound...]
         }
@@ -65,17 +65,17 @@ public struct HTTPSettings: Sendable {
         var port = 80
         if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") {
             guard let number = Int(rest[rest.index(after: colon)...]), (1...65535).contains(number) else {
-                throw TargetConfigurationError("HTTPS_PROXY: the port is not a number")
+                throw SecurityHubError(.invalidConfiguration, "HTTPS_PROXY: the port is not a number")
             }
             host = String(rest[..<colon])
             port = number
         }
-        guard !host.isEmpty else { throw TargetConfigurationError("HTTPS_PROXY: no host") }
+        guard !host.isEmpty else { throw SecurityHubError(.invalidConfiguration, "HTTPS_PROXY: no host") }
         return .server(host: host, port: port, authorization: authorization)
     }
 
     /// The client configuration, proxied or not.
-    func configuration(proxied: Bool) throws(TargetConfigurationError) -> HTTPClient.Configuration {
+    func configuration(proxied: Bool) throws(SecurityHubError) -> HTTPClient.Configuration {
         var tls = TLSConfiguration.makeClientConfiguration()
         if let caBundle {
             tls.additionalTrustRoots = [.file(caBundle)]
@@ -95,19 +95,4 @@ public struct HTTPSettings: Sendable {
         configuration.connectionPool.retryConnectionEstablishment = false
         return configuration
     }
-}
-
-/// A securityhub target that cannot be set up (bad proxy, endpoint, CA bundle, credentials):
-/// exit status 2, nothing sent. Never holds a secret.
-public struct TargetConfigurationError: Error, Sendable, CustomStringConvertible {
-    /// One line.
-    public var message: String
-
-    /// Creates an error.
-    public init(_ message: String) {
-        self.message = message
-    }
-
-    /// `message`.
-    public var description: String { message }
 }

@@ -32,35 +32,37 @@ extension SecurityHubTarget {
 
     /// Sets the target up: HTTP clients, then credentials (every source of the chain, in order).
     /// Throws before anything is sent; the message names what is missing, never a secret.
+    /// `clock` is the run's (``JobClock``): it dates signatures and credentials' expiry.
     public static func connect(
-        _ connection: Connection, logger: Logger = Logger(label: "triage.securityhub")
-    ) throws(TargetConfigurationError) -> SecurityHubTarget {
+        _ connection: Connection, clock: JobClock, logger: Logger = Logger(label: "triage.securityhub")
+    ) throws(SecurityHubError) -> SecurityHubTarget {
         let http = connection.settings.http
         if let bundle = http.caBundle, !FileManager.default.isReadableFile(atPath: bundle) {
-            throw TargetConfigurationError("AWS_CA_BUNDLE: cannot read \(bundle)")
+            throw SecurityHubError(.invalidConfiguration, "AWS_CA_BUNDLE: cannot read \(bundle)")
         }
         let direct = HTTPClient(
             eventLoopGroupProvider: .singleton, configuration: try http.configuration(proxied: false))
         var proxied: HTTPClient?
-        do throws(TargetConfigurationError) {
+        do throws(SecurityHubError) {
             if http.httpsProxy != nil {
                 proxied = HTTPClient(
                     eventLoopGroupProvider: .singleton, configuration: try http.configuration(proxied: true))
             }
             let credentials: CredentialProvider
-            do throws(CredentialError) {
+            do throws(SecurityHubError) {
                 credentials = try CredentialProvider.resolve(
                     CredentialEnvironment(
                         variables: connection.environment, profile: connection.profile,
                         homeDirectory: connection.environment["HOME"] ?? NSHomeDirectory(),
-                        now: { Int64(Date().timeIntervalSince1970 * 1000) }, http: direct))
+                        now: clock.wallMilliseconds, http: direct))
             } catch {
-                throw TargetConfigurationError(error.message)
+                throw SecurityHubError(.invalidConfiguration, error.message)
             }
             logger.debug("credentials", metadata: ["source": "\(credentials.sourceName)"])
             return SecurityHubTarget(
                 settings: connection.settings, endpoints: connection.endpoints, credentials: credentials,
-                direct: direct, proxied: proxied, endpointLabel: connection.endpointLabel, logger: logger)
+                direct: direct, proxied: proxied, endpointLabel: connection.endpointLabel, logger: logger,
+                clock: clock)
         } catch {
             try? direct.syncShutdown()
             try? proxied?.syncShutdown()

@@ -38,22 +38,22 @@ package struct ContainerCredentialSource: CredentialSource {
     }
 
     /// The endpoint: the relative URI at `169.254.170.2`, else the full URI if its host is allowed.
-    package static func endpoint(_ environment: CredentialEnvironment) throws(CredentialError) -> CredentialURL {
+    package static func endpoint(_ environment: CredentialEnvironment) throws(SecurityHubError) -> CredentialURL {
         if let relative = environment.variable("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
             guard let url = CredentialURL(relativeBase + (relative.hasPrefix("/") ? "" : "/") + relative) else {
-                throw CredentialError(.invalidConfiguration, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a path")
+                throw SecurityHubError(.invalidConfiguration, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a path")
             }
             return url
         }
         guard let text = environment.variable("AWS_CONTAINER_CREDENTIALS_FULL_URI") else {
-            throw CredentialError(
+            throw SecurityHubError(
                 .invalidConfiguration, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set")
         }
         guard let url = CredentialURL(text) else {
-            throw CredentialError(.invalidConfiguration, "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL")
+            throw SecurityHubError(.invalidConfiguration, "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL")
         }
         guard url.scheme == "https" || isAllowedHTTPHost(url.host) else {
-            throw CredentialError(
+            throw SecurityHubError(
                 .invalidConfiguration,
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI: unsupported host \(url.host) for http (https, a loopback "
                     + "address, 169.254.170.2, 169.254.170.23, fd00:ec2::23 or localhost)")
@@ -73,7 +73,7 @@ package struct ContainerCredentialSource: CredentialSource {
     }
 
     /// The `Authorization` value: the token file's content (re-read now) else the variable; CR and LF refused.
-    package static func authorization(_ environment: CredentialEnvironment) throws(CredentialError) -> String? {
+    package static func authorization(_ environment: CredentialEnvironment) throws(SecurityHubError) -> String? {
         var token: String?
         if let file = environment.variable("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
             token = try CredentialFile.read(file, what: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
@@ -81,13 +81,13 @@ package struct ContainerCredentialSource: CredentialSource {
             token = environment.variable("AWS_CONTAINER_AUTHORIZATION_TOKEN")
         }
         if let token, token.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) {
-            throw CredentialError(.invalidConfiguration, "the container authorization token contains CR or LF")
+            throw SecurityHubError(.invalidConfiguration, "the container authorization token contains CR or LF")
         }
         return token
     }
 
     /// Asks the endpoint (with the token read now), retrying as the type says.
-    package func fetch() throws(CredentialError) -> AWSCredentials {
+    package func fetch() throws(SecurityHubError) -> AWSCredentials {
         let environment = context.environment
         let url = try Self.endpoint(environment)
         var headers = [("Accept", "application/json")]
@@ -107,7 +107,7 @@ package struct ContainerCredentialSource: CredentialSource {
 
     private enum Attempt {
         case success(AWSCredentials)
-        case failure(CredentialError, retryable: Bool)
+        case failure(SecurityHubError, retryable: Bool)
     }
 
     private func attemptOnce(_ url: CredentialURL, headers: [(String, String)]) -> Attempt {
@@ -120,7 +120,7 @@ package struct ContainerCredentialSource: CredentialSource {
             return .failure(error, retryable: true)
         }
         guard response.status == 200 else {
-            let error = CredentialError(
+            let error = SecurityHubError(
                 .retrievalFailed, "the container endpoint \(url.origin) answered HTTP \(response.status)")
             return .failure(error, retryable: response.status >= 500)
         }

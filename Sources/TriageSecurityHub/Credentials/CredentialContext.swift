@@ -4,7 +4,7 @@ package struct CredentialContext: Sendable, CustomStringConvertible {
     /// The injected environment.
     package var environment: CredentialEnvironment
     /// The shared config and credentials files, or why they could not be read.
-    package var files: Result<SharedConfigFiles, CredentialError>
+    package var files: Result<SharedConfigFiles, SecurityHubError>
     /// `--profile`, else `AWS_PROFILE`, else `default`.
     package var profileName: String
     /// Whether the profile was named (`--profile` or `AWS_PROFILE`): then it must exist.
@@ -20,7 +20,7 @@ package struct CredentialContext: Sendable, CustomStringConvertible {
         let credentialsPath = environment.variable("AWS_SHARED_CREDENTIALS_FILE").map {
             Self.expandingTilde($0, home: home)
         }
-        self.files = Result { () throws(CredentialError) -> SharedConfigFiles in
+        self.files = Result { () throws(SecurityHubError) -> SharedConfigFiles in
             try SharedConfigFiles.load(
                 configPath: configPath ?? home + "/.aws/config",
                 credentialsPath: credentialsPath ?? home + "/.aws/credentials")

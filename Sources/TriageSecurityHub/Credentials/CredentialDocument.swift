@@ -1,30 +1,28 @@
 import TriageCore
 
 /// A JSON answer of a credential source (container, IMDS, `credential_process`, SSO portal, SSO token cache),
-/// read with TriageCore's parser. Errors name the member, never a value.
-package struct CredentialDocument: Sendable, CustomStringConvertible {
-    /// The parsed object.
-    package var value: JSONValue
+/// read with TriageCore's checked-object reader (``JSONObjectReader``): its errors are
+/// ``SecurityHubError/Code/retrievalFailed``, `<what>: <member>: <problem>` in the one wording of
+/// ``JSONProblem``, and name the member, never a value (they are credentials). A member whose value is
+/// `null` counts as absent; members not read are ignored.
+package struct CredentialDocument: CustomStringConvertible {
+    /// The object's members.
+    private let object: JSONObjectReader<SecurityHubError>
     /// What the document is, for messages (`the container endpoint's answer`).
-    package var what: String
+    package let what: String
 
-    /// Parses `bytes`, which must be a JSON object.
-    package init(_ bytes: [UInt8], what: String) throws(CredentialError) {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(bytes)
-        } catch {
-            throw CredentialError(.retrievalFailed, "\(what) is not JSON (at byte \(error.offset))")
+    /// Parses `bytes`, which must be a JSON object (a parse error names the byte, not the reason,
+    /// which could quote a character of a secret).
+    package init(_ bytes: [UInt8], what: String) throws(SecurityHubError) {
+        let node = try JSONNode.document(bytes, showingReason: false) { message in
+            SecurityHubError(.retrievalFailed, JSONProblem.at(what, message))
         }
-        guard case .object = value else {
-            throw CredentialError(.retrievalFailed, "\(what) is not a JSON object")
-        }
-        self.init(value: value, what: what)
+        try self.init(node, what: what)
     }
 
-    /// A document around an already parsed value.
-    package init(value: JSONValue, what: String) {
-        self.value = value
+    /// The document around the object at `node`.
+    private init(_ node: JSONNode<SecurityHubError>, what: String) throws(SecurityHubError) {
+        self.object = try node.object(shape: what, nullIsAbsent: true)
         self.what = what
     }
 
@@ -32,48 +30,30 @@ package struct CredentialDocument: Sendable, CustomStringConvertible {
     package var description: String { "CredentialDocument(\(what))" }
 
     /// The string member `key`, or `nil` when absent or null.
-    package func string(_ key: String) throws(CredentialError) -> String? {
-        switch value[key: key] {
-        case nil, .null?: return nil
-        case .string(let text)?: return text
-        case let other?: throw CredentialError(.retrievalFailed, "\(what): \(key) is a \(other.typeName), not a string")
-        }
+    package func string(_ key: String) throws(SecurityHubError) -> String? {
+        try object.string(key, required: false)
     }
 
     /// The string member `key`, which must be present and non-empty.
-    package func requiredString(_ key: String) throws(CredentialError) -> String {
-        guard let text = try string(key), !text.isEmpty else {
-            throw CredentialError(.retrievalFailed, "\(what) has no \(key)")
-        }
-        return text
+    package func requiredString(_ key: String) throws(SecurityHubError) -> String {
+        try object.required(key).nonEmptyString()
     }
 
     /// The integer member `key`, or `nil` when absent or null.
-    package func integer(_ key: String) throws(CredentialError) -> Int64? {
-        switch value[key: key] {
-        case nil, .null?: return nil
-        case .number(let number)?:
-            guard let integer = number.intValue else {
-                throw CredentialError(.retrievalFailed, "\(what): \(key) is not an integer")
-            }
-            return Int64(integer)
-        case let other?: throw CredentialError(.retrievalFailed, "\(what): \(key) is a \(other.typeName), not a number")
-        }
+    package func integer(_ key: String) throws(SecurityHubError) -> Int64? {
+        try object.integer(key, required: false).map(Int64.init)
     }
 
-    /// The object member `key`.
-    package func object(_ key: String) throws(CredentialError) -> CredentialDocument {
-        guard let member = value[key: key], case .object = member else {
-            throw CredentialError(.retrievalFailed, "\(what) has no object \(key)")
-        }
-        return CredentialDocument(value: member, what: what)
+    /// The object member `key`, which must be present.
+    package func object(_ key: String) throws(SecurityHubError) -> CredentialDocument {
+        try CredentialDocument(object.required(key), what: what)
     }
 
     /// The ISO 8601 date-time member `key` in epoch milliseconds, or `nil` when absent.
-    package func time(_ key: String) throws(CredentialError) -> Int64? {
+    package func time(_ key: String) throws(SecurityHubError) -> Int64? {
         guard let text = try string(key) else { return nil }
         guard let milliseconds = Self.epochMilliseconds(iso8601: text) else {
-            throw CredentialError(.retrievalFailed, "\(what): \(key) is not an ISO 8601 date-time")
+            throw object.error(key, "must be an ISO 8601 date-time")
         }
         return milliseconds
     }

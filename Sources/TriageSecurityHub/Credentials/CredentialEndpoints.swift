@@ -11,7 +11,7 @@ package enum CredentialEndpoints {
 
     /// `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, else `https://sts.<region>.amazonaws.com`
     /// (`.amazonaws.com.cn` for `cn-*`), else the global `https://sts.amazonaws.com`.
-    package static func sts(_ context: CredentialContext) throws(CredentialError) -> STS {
+    package static func sts(_ context: CredentialContext) throws(SecurityHubError) -> STS {
         let region = context.region
         let signingRegion = region ?? "us-east-1"
         if let override = try self.override("STS", context) { return STS(url: override, signingRegion: signingRegion) }
@@ -22,13 +22,14 @@ package enum CredentialEndpoints {
     }
 
     /// `AWS_ENDPOINT_URL_SSO`, else `AWS_ENDPOINT_URL`, else `https://portal.sso.<region>.amazonaws.com`.
-    package static func ssoPortal(region: String, _ context: CredentialContext) throws(CredentialError) -> CredentialURL
+    package static func ssoPortal(region: String, _ context: CredentialContext) throws(SecurityHubError)
+        -> CredentialURL
     {
         if let override = try self.override("SSO", context) { return override }
         return try publicURL("portal.sso", region: region)
     }
 
-    private static func override(_ service: String, _ context: CredentialContext) throws(CredentialError)
+    private static func override(_ service: String, _ context: CredentialContext) throws(SecurityHubError)
         -> CredentialURL?
     {
         let environment = context.environment
@@ -36,18 +37,18 @@ package enum CredentialEndpoints {
         for name in ["AWS_ENDPOINT_URL_\(service)", "AWS_ENDPOINT_URL"] {
             guard let text = environment.variable(name) else { continue }
             guard let url = CredentialURL(text) else {
-                throw CredentialError(.invalidConfiguration, "\(name) is not an http(s) URL")
+                throw SecurityHubError(.invalidConfiguration, "\(name) is not an http(s) URL")
             }
             return url
         }
         return nil
     }
 
-    private static func publicURL(_ prefix: String, region: String) throws(CredentialError) -> CredentialURL {
+    private static func publicURL(_ prefix: String, region: String) throws(SecurityHubError) -> CredentialURL {
         let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
         guard region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }),
             let url = CredentialURL("https://\(prefix).\(region).\(suffix)")
-        else { throw CredentialError(.invalidConfiguration, "the Region \(region) is not a Region name") }
+        else { throw SecurityHubError(.invalidConfiguration, "the Region \(region) is not a Region name") }
         return url
     }
 }

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Foundation
 
 /// What the chain needs from the world, injected (tests pass their own).
 public struct CredentialEnvironment: Sendable, CustomStringConvertible {
@@ -24,15 +23,6 @@ public struct CredentialEnvironment: Sendable, CustomStringConvertible {
         self.homeDirectory = homeDirectory
         self.now = now
         self.http = http
-    }
-
-    /// The running process's environment, `HOME` (else the user's home directory) and the system clock.
-    public static func process(profile: String?, http: HTTPClient) -> CredentialEnvironment {
-        let variables = ProcessInfo.processInfo.environment
-        let home = variables["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return CredentialEnvironment(
-            variables: variables, profile: profile, homeDirectory: home,
-            now: { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }, http: http)
     }
 
     /// The profile, the home directory and the number of variables; never a value (they hold secrets).

@@ -3,10 +3,10 @@ import Foundation
 /// Reading the small files the sources use (shared config, token files, the SSO cache).
 package enum CredentialFile {
     /// The UTF-8 text of `path`.
-    /// - Throws: ``CredentialError`` naming `what` and the path (never the content).
-    package static func read(_ path: String, what: String) throws(CredentialError) -> String {
+    /// - Throws: ``SecurityHubError`` naming `what` and the path (never the content).
+    package static func read(_ path: String, what: String) throws(SecurityHubError) -> String {
         guard let text = readIfPresent(path) else {
-            throw CredentialError(.invalidConfiguration, "\(what) \(path) cannot be read")
+            throw SecurityHubError(.invalidConfiguration, "\(what) \(path) cannot be read")
         }
         return text
     }

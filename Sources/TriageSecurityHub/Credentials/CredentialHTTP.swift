@@ -23,24 +23,24 @@ package struct CredentialHTTP: Sendable {
     package var client: HTTPClient
 
     /// Sends `method url` with `headers` and `body`, waiting at most `timeoutMilliseconds` for the whole exchange.
-    /// - Throws: ``CredentialError`` (`unreachable`) saying `what` could not reach the URL's origin.
+    /// - Throws: ``SecurityHubError`` (`unreachable`) saying `what` could not reach the URL's origin.
     package func send(
         _ method: HTTPMethod, _ url: CredentialURL, headers: [(String, String)] = [], body: [UInt8]? = nil,
         timeoutMilliseconds: Int64, what: String
-    ) throws(CredentialError) -> Response {
+    ) throws(SecurityHubError) -> Response {
         let request: HTTPClient.Request
         do {
             request = try HTTPClient.Request(
                 url: url.text, method: method, headers: HTTPHeaders(headers), body: body.map { .bytes($0) })
         } catch {
-            throw CredentialError(.invalidConfiguration, "\(what): \(url.origin) is not a usable URL")
+            throw SecurityHubError(.invalidConfiguration, "\(what): \(url.origin) is not a usable URL")
         }
         let response: HTTPClient.Response
         do {
             response = try client.execute(request: request, deadline: .now() + .milliseconds(timeoutMilliseconds))
                 .wait()
         } catch {
-            throw CredentialError(.unreachable, "\(what): no answer from \(url.origin) (\(Self.reason(error)))")
+            throw SecurityHubError(.unreachable, "\(what): no answer from \(url.origin) (\(Self.reason(error)))")
         }
         let bytes = response.body.map { Array($0.readableBytesView) } ?? []
         return Response(status: Int(response.status.code), body: bytes)

@@ -20,13 +20,13 @@ package struct CredentialProcess: Sendable, Equatable, CustomStringConvertible {
     package var description: String { "CredentialProcess(profile: \(profile))" }
 
     /// Runs the command with `environment`'s variables (and its `PATH` to find the program).
-    package func fetch(environment: CredentialEnvironment) throws(CredentialError) -> AWSCredentials {
+    package func fetch(environment: CredentialEnvironment) throws(SecurityHubError) -> AWSCredentials {
         let arguments = try Self.split(command)
         guard let program = arguments.first else {
-            throw CredentialError(.invalidConfiguration, "profile \(profile): credential_process is empty")
+            throw SecurityHubError(.invalidConfiguration, "profile \(profile): credential_process is empty")
         }
         guard let executable = Self.locate(program, path: environment.variables["PATH"]) else {
-            throw CredentialError(
+            throw SecurityHubError(
                 .invalidConfiguration, "profile \(profile): credential_process program \(program) was not found")
         }
         let process = Process()
@@ -41,7 +41,8 @@ package struct CredentialProcess: Sendable, Equatable, CustomStringConvertible {
         do {
             try process.run()
         } catch {
-            throw CredentialError(.retrievalFailed, "profile \(profile): credential_process \(program) could not start")
+            throw SecurityHubError(
+                .retrievalFailed, "profile \(profile): credential_process \(program) could not start")
         }
         // Read stderr on another thread so that neither pipe can fill up and stall the process.
         let stderrBox = PipeContents()
@@ -62,16 +63,16 @@ package struct CredentialProcess: Sendable, Equatable, CustomStringConvertible {
                 process.terminationReason == .exit
                 ? "exited with status \(process.terminationStatus)"
                 : "was killed by signal \(process.terminationStatus)"
-            throw CredentialError(.retrievalFailed, "\(what) \(status)" + (firstLine.isEmpty ? "" : ": \(firstLine)"))
+            throw SecurityHubError(.retrievalFailed, "\(what) \(status)" + (firstLine.isEmpty ? "" : ": \(firstLine)"))
         }
         return try Self.credentials(Array(stdout), what: "\(what)'s output")
     }
 
     /// The credentials of the process's JSON output.
-    package static func credentials(_ bytes: [UInt8], what: String) throws(CredentialError) -> AWSCredentials {
+    package static func credentials(_ bytes: [UInt8], what: String) throws(SecurityHubError) -> AWSCredentials {
         let document = try CredentialDocument(bytes, what: what)
         guard try document.integer("Version") == 1 else {
-            throw CredentialError(.retrievalFailed, "\(what): Version is not 1")
+            throw SecurityHubError(.retrievalFailed, "\(what): Version is not 1")
         }
         return AWSCredentials(
             accessKeyId: try document.requiredString("AccessKeyId"),
@@ -83,13 +84,13 @@ package struct CredentialProcess: Sendable, Equatable, CustomStringConvertible {
     /// `shlex.split` in POSIX mode: whitespace separates words; `'…'` is literal; in `"…"` a backslash escapes
     /// `\`, `"`, `$`, `` ` `` and newline; elsewhere it escapes any character; `#` does not start a comment
     /// (botocore turns comments off).
-    package static func split(_ command: String) throws(CredentialError) -> [String] {
+    package static func split(_ command: String) throws(SecurityHubError) -> [String] {
         var words: [String] = []
         var word = ""
         var inWord = false
         var iterator = Array(command).makeIterator()
-        func unterminated() -> CredentialError {
-            CredentialError(.invalidConfiguration, "credential_process has an unterminated quote or escape")
+        func unterminated() -> SecurityHubError {
+            SecurityHubError(.invalidConfiguration, "credential_process has an unterminated quote or escape")
         }
         while let character = iterator.next() {
             switch character {

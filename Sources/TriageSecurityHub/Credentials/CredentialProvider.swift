@@ -31,7 +31,7 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
     private struct State {
         var credentials: AWSCredentials
         var policy: CredentialRefreshPolicy
-        var lastFailure: (at: Int64, error: CredentialError)?
+        var lastFailure: (at: Int64, error: SecurityHubError)?
     }
 
     /// The winning source's name, e.g. "environment", "web-identity", "profile default (assume-role)", "container",
@@ -65,8 +65,8 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
     }
 
     /// Tries each source in the SDKs' order; the first that is configured and yields credentials wins.
-    /// Throws `CredentialError` (exit status 2 upstream) naming every source tried and why each was skipped or failed.
-    public static func resolve(_ environment: CredentialEnvironment) throws(CredentialError) -> CredentialProvider {
+    /// Throws `SecurityHubError` (exit status 2 upstream) naming every source tried and why each was skipped or failed.
+    public static func resolve(_ environment: CredentialEnvironment) throws(SecurityHubError) -> CredentialProvider {
         let context = CredentialContext(environment: environment)
         return try resolve(sources: CredentialChain.sources(context), now: environment.now)
     }
@@ -74,7 +74,7 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
     /// Resolves over `sources` in order (the chain's, or a test's).
     package static func resolve(
         sources: [any CredentialSource], now: @escaping @Sendable () -> Int64
-    ) throws(CredentialError) -> CredentialProvider {
+    ) throws(SecurityHubError) -> CredentialProvider {
         var skipped: [String] = []
         for source in sources {
             if let reason = source.skipReason {
@@ -82,26 +82,26 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
                 continue
             }
             let fetchedAt = now()
-            do throws(CredentialError) {
+            do throws(SecurityHubError) {
                 let credentials = try source.fetch()
                 if let expiration = credentials.expiration, expiration <= now() {
-                    throw CredentialError(.expired, "the credentials it returned are already expired")
+                    throw SecurityHubError(.expired, "the credentials it returned are already expired")
                 }
                 return CredentialProvider(source: source, credentials: credentials, fetchedAt: fetchedAt, now: now)
             } catch  where error.code == .unreachable && source.isAbsentWhenUnreachable {
                 skipped.append("\(source.name) (\(error.message))")
             } catch {
                 let before = skipped.isEmpty ? "" : "; skipped before it: " + skipped.joined(separator: ", ")
-                throw CredentialError(error.code, "AWS credentials from \(source.name): \(error.message)\(before)")
+                throw SecurityHubError(error.code, "AWS credentials from \(source.name): \(error.message)\(before)")
             }
         }
-        throw CredentialError(
+        throw SecurityHubError(
             .noCredentials, "no AWS credentials found; tried " + skipped.joined(separator: ", "))
     }
 
     /// Credentials valid now, refreshed as botocore does; thread-safe, may block the calling thread while
     /// fetching (callers are Dispatch worker threads, never an event loop).
-    public func current() throws(CredentialError) -> AWSCredentials {
+    public func current() throws(SecurityHubError) -> AWSCredentials {
         let (credentials, action, failure) = state.withLock { state in
             (
                 state.credentials, state.policy.action(now: now(), lastFailure: state.lastFailure?.at),
@@ -113,21 +113,21 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
             return credentials
         case .refreshAdvisory:
             let attempt = refreshing.withLockIfAvailable { _ in
-                Result { () throws(CredentialError) -> AWSCredentials in try refresh() }
+                Result { () throws(SecurityHubError) -> AWSCredentials in try refresh() }
             }
             guard let attempt else { return credentials }  // another caller is refreshing
             return try attempt.get()
         case .refreshMandatory:
-            return try refreshing.withLock { _ throws(CredentialError) in try refresh() }
+            return try refreshing.withLock { _ throws(SecurityHubError) in try refresh() }
         case .failRemembered:
             throw expired(credentials, failure)
         }
     }
 
     /// The error of expired `credentials` that could not be refreshed (`failure`: why).
-    private func expired(_ credentials: AWSCredentials, _ failure: CredentialError?) -> CredentialError {
+    private func expired(_ credentials: AWSCredentials, _ failure: SecurityHubError?) -> SecurityHubError {
         let when = credentials.expiration.map { " at " + Timestamp.rfc3339(milliseconds: $0) } ?? ""
-        return CredentialError(
+        return SecurityHubError(
             .expired,
             "the credentials from \(sourceName) expired\(when) and could not be refreshed"
                 + (failure.map { ": " + $0.message } ?? ""))
@@ -136,7 +136,7 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
     /// Refreshes if still needed (another caller may have done it while this one waited); called with the refresh
     /// lock held. A failure throws only when the current credentials have expired by the time it is known;
     /// otherwise it returns them.
-    private func refresh() throws(CredentialError) -> AWSCredentials {
+    private func refresh() throws(SecurityHubError) -> AWSCredentials {
         let started = now()
         let (credentials, policy, failure) = state.withLock { ($0.credentials, $0.policy, $0.lastFailure) }
         switch policy.action(now: started, lastFailure: failure?.at) {
@@ -147,10 +147,10 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
         case .refreshAdvisory, .refreshMandatory:
             break
         }
-        do throws(CredentialError) {
+        do throws(SecurityHubError) {
             let fresh = try source.fetch()
             if let expiration = fresh.expiration, expiration <= now() {
-                throw CredentialError(.expired, "the refreshed credentials are already expired")
+                throw SecurityHubError(.expired, "the refreshed credentials are already expired")
             }
             state.withLock { state in
                 state.credentials = fresh

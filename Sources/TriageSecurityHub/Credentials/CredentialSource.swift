@@ -4,12 +4,12 @@ package protocol CredentialSource: Sendable, CustomStringConvertible {
     var name: String { get }
     /// Why the source is not configured (for the "no credentials" message), or `nil` when it is.
     var skipReason: String? { get }
-    /// Whether the chain counts a source that does not answer when it resolves (``CredentialError/Code/unreachable``)
+    /// Whether the chain counts a source that does not answer when it resolves (``SecurityHubError/Code/unreachable``)
     /// as not configured, as botocore does for instance metadata off EC2.
     var isAbsentWhenUnreachable: Bool { get }
     /// Fetches credentials; called once when the chain resolves and again at each refresh.
-    /// - Throws: ``CredentialError`` naming what failed, never a secret.
-    func fetch() throws(CredentialError) -> AWSCredentials
+    /// - Throws: ``SecurityHubError`` naming what failed, never a secret.
+    func fetch() throws(SecurityHubError) -> AWSCredentials
 }
 
 extension CredentialSource {

@@ -22,17 +22,17 @@ package struct EnvironmentCredentialSource: CredentialSource {
     }
 
     /// Reads the variables; a key id without a secret, or an unreadable expiration, is an error.
-    package func fetch() throws(CredentialError) -> AWSCredentials {
+    package func fetch() throws(SecurityHubError) -> AWSCredentials {
         guard let accessKeyId = environment.variable("AWS_ACCESS_KEY_ID") else {
-            throw CredentialError(.invalidConfiguration, "AWS_ACCESS_KEY_ID is not set")
+            throw SecurityHubError(.invalidConfiguration, "AWS_ACCESS_KEY_ID is not set")
         }
         guard let secret = environment.variable("AWS_SECRET_ACCESS_KEY") else {
-            throw CredentialError(.invalidConfiguration, "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not")
+            throw SecurityHubError(.invalidConfiguration, "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not")
         }
         var expiration: Int64?
         if let text = environment.variable("AWS_CREDENTIAL_EXPIRATION") {
             guard let milliseconds = CredentialDocument.epochMilliseconds(iso8601: text) else {
-                throw CredentialError(.invalidConfiguration, "AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 date-time")
+                throw SecurityHubError(.invalidConfiguration, "AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 date-time")
             }
             expiration = milliseconds
         }

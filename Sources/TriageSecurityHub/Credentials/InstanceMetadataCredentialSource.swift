@@ -29,10 +29,10 @@ package struct InstanceMetadataCredentialSource: CredentialSource {
     }
 
     /// The IMDS base URL.
-    package static func endpoint(_ environment: CredentialEnvironment) throws(CredentialError) -> CredentialURL {
+    package static func endpoint(_ environment: CredentialEnvironment) throws(SecurityHubError) -> CredentialURL {
         if let text = environment.variable("AWS_EC2_METADATA_SERVICE_ENDPOINT") {
             guard let url = CredentialURL(text) else {
-                throw CredentialError(.invalidConfiguration, "AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http(s) URL")
+                throw SecurityHubError(.invalidConfiguration, "AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http(s) URL")
             }
             return url
         }
@@ -43,26 +43,26 @@ package struct InstanceMetadataCredentialSource: CredentialSource {
     }
 
     /// Token, role name, role credentials; a service that does not answer throws `unreachable`.
-    package func fetch() throws(CredentialError) -> AWSCredentials {
+    package func fetch() throws(SecurityHubError) -> AWSCredentials {
         let environment = context.environment
         let base = try Self.endpoint(environment)
         var timeout: Int64 = 1_000
         if let text = environment.variable("AWS_METADATA_SERVICE_TIMEOUT") {
             guard let seconds = Double(text), seconds > 0, seconds < 3600 else {
-                throw CredentialError(.invalidConfiguration, "AWS_METADATA_SERVICE_TIMEOUT is not a number of seconds")
+                throw SecurityHubError(.invalidConfiguration, "AWS_METADATA_SERVICE_TIMEOUT is not a number of seconds")
             }
             timeout = Int64(seconds * 1000)
         }
         var attempts = 1
         if let text = environment.variable("AWS_METADATA_SERVICE_NUM_ATTEMPTS") {
             guard let number = Int(text), (1...10).contains(number) else {
-                throw CredentialError(.invalidConfiguration, "AWS_METADATA_SERVICE_NUM_ATTEMPTS is not 1…10")
+                throw SecurityHubError(.invalidConfiguration, "AWS_METADATA_SERVICE_NUM_ATTEMPTS is not 1…10")
             }
             attempts = number
         }
         var prefix = base.target
         while prefix.hasSuffix("/") { prefix.removeLast() }
-        func send(_ method: HTTPMethod, _ path: String, _ headers: [(String, String)]) throws(CredentialError)
+        func send(_ method: HTTPMethod, _ path: String, _ headers: [(String, String)]) throws(SecurityHubError)
             -> CredentialHTTP.Response
         {
             let url = CredentialURL(base.with(target: prefix + path))!
@@ -87,29 +87,29 @@ package struct InstanceMetadataCredentialSource: CredentialSource {
         if tokenResponse.status == 200 {
             tokenHeaders = [("x-aws-ec2-metadata-token", tokenResponse.text.trimmingWhitespace)]
         } else if !(mayUseV1 && [403, 404, 405].contains(tokenResponse.status)) {
-            throw CredentialError(
+            throw SecurityHubError(
                 .retrievalFailed, "instance metadata: the token request was answered HTTP \(tokenResponse.status)")
         }
         let roles = try send(.GET, "/latest/meta-data/iam/security-credentials/", tokenHeaders)
         guard roles.status == 200 else {
-            throw CredentialError(
+            throw SecurityHubError(
                 .retrievalFailed,
                 "instance metadata: no instance role (security-credentials answered HTTP \(roles.status))")
         }
         guard
             let role = roles.text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).first
                 .map({ String($0).trimmingWhitespace }), !role.isEmpty
-        else { throw CredentialError(.retrievalFailed, "instance metadata: no instance role is attached") }
+        else { throw SecurityHubError(.retrievalFailed, "instance metadata: no instance role is attached") }
         let answer = try send(
             .GET, "/latest/meta-data/iam/security-credentials/" + SigV4Encoding.encode(role), tokenHeaders)
         guard answer.status == 200 else {
-            throw CredentialError(
+            throw SecurityHubError(
                 .retrievalFailed, "instance metadata: the role's credentials were answered HTTP \(answer.status)")
         }
         let document = try CredentialDocument(answer.body, what: "the instance role's credentials")
         guard try document.string("AccessKeyId") != nil else {
             let code = (try? document.string("Code")) ?? nil
-            throw CredentialError(
+            throw SecurityHubError(
                 .retrievalFailed, "instance metadata: the role has no credentials (Code \(code ?? "missing"))")
         }
         return AWSCredentials(

@@ -61,18 +61,18 @@ package indirect enum ProfileCredentialPlan: Sendable, Equatable, CustomStringCo
     }
 
     /// The plan of profile `name`, or `nil` when it has no credential settings.
-    /// - Throws: ``CredentialError`` for a `source_profile` cycle, a missing source profile, `mfa_serial`, a bad
+    /// - Throws: ``SecurityHubError`` for a `source_profile` cycle, a missing source profile, `mfa_serial`, a bad
     ///   `credential_source` or an incomplete setting.
     package static func resolve(
         _ name: String, in files: SharedConfigFiles, home: String
-    ) throws(CredentialError) -> ProfileCredentialPlan? {
+    ) throws(SecurityHubError) -> ProfileCredentialPlan? {
         guard let profile = files.profile(name) else { return nil }
         return try resolve(profile, in: files, home: home, chain: [])
     }
 
     private static func resolve(
         _ profile: SharedConfigFiles.Profile, in files: SharedConfigFiles, home: String, chain: [String]
-    ) throws(CredentialError) -> ProfileCredentialPlan? {
+    ) throws(SecurityHubError) -> ProfileCredentialPlan? {
         let name = profile.name
         let chain = chain + [name]
         if let roleArn = profile["role_arn"], profile["source_profile"] != nil || profile["credential_source"] != nil {
@@ -95,7 +95,7 @@ package indirect enum ProfileCredentialPlan: Sendable, Equatable, CustomStringCo
         }
         if let keys = try staticKeys(profile, profile.config) { return .staticKeys(keys) }
         if profile["role_arn"] != nil {
-            throw CredentialError(
+            throw SecurityHubError(
                 .invalidConfiguration,
                 "profile \(name) sets role_arn without source_profile, credential_source or web_identity_token_file")
         }
@@ -105,10 +105,10 @@ package indirect enum ProfileCredentialPlan: Sendable, Equatable, CustomStringCo
     private static func assumeRole(
         _ profile: SharedConfigFiles.Profile, roleArn: String, in files: SharedConfigFiles, home: String,
         chain: [String]
-    ) throws(CredentialError) -> ProfileCredentialPlan {
+    ) throws(SecurityHubError) -> ProfileCredentialPlan {
         let name = profile.name
         if profile["mfa_serial"] != nil {
-            throw CredentialError(
+            throw SecurityHubError(
                 .invalidConfiguration,
                 "profile \(name) sets mfa_serial: a batch job cannot prompt for an MFA code; use a role without MFA "
                     + "or run with credentials from `aws sts assume-role` in the environment")
@@ -116,7 +116,7 @@ package indirect enum ProfileCredentialPlan: Sendable, Equatable, CustomStringCo
         var durationSeconds: Int?
         if let text = profile["duration_seconds"] {
             guard let seconds = Int(text), seconds > 0 else {
-                throw CredentialError(
+                throw SecurityHubError(
                     .invalidConfiguration, "profile \(name): duration_seconds is not a number of seconds")
             }
             durationSeconds = seconds
@@ -126,11 +126,11 @@ package indirect enum ProfileCredentialPlan: Sendable, Equatable, CustomStringCo
             durationSeconds: durationSeconds)
         switch (profile["source_profile"], profile["credential_source"]) {
         case (_?, _?):
-            throw CredentialError(
+            throw SecurityHubError(
                 .invalidConfiguration, "profile \(name) sets both source_profile and credential_source")
         case (nil, let source?):
             guard let kind = CredentialSourceKind(rawValue: source) else {
-                throw CredentialError(
+                throw SecurityHubError(
                     .invalidConfiguration,
                     "profile \(name): credential_source \(source) is not Environment, EcsContainer or Ec2InstanceMetadata"
                 )
@@ -148,11 +148,11 @@ package indirect enum ProfileCredentialPlan: Sendable, Equatable, CustomStringCo
             }
             if chain.contains(sourceName) { throw cycle(chain + [sourceName]) }
             guard let source = files.profile(sourceName) else {
-                throw CredentialError(
+                throw SecurityHubError(
                     .invalidConfiguration, "profile \(name): source_profile \(sourceName) is in neither shared file")
             }
             guard let plan = try resolve(source, in: files, home: home, chain: chain) else {
-                throw CredentialError(
+                throw SecurityHubError(
                     .invalidConfiguration, "profile \(name): source_profile \(sourceName) has no credentials")
             }
             return .assumeRole(role, source: plan)
@@ -161,18 +161,18 @@ package indirect enum ProfileCredentialPlan: Sendable, Equatable, CustomStringCo
         }
     }
 
-    private static func cycle(_ names: [String]) -> CredentialError {
-        CredentialError(
+    private static func cycle(_ names: [String]) -> SecurityHubError {
+        SecurityHubError(
             .invalidConfiguration, "source_profile cycle: " + names.joined(separator: " -> "))
     }
 
     private static func staticKeys(
         _ profile: SharedConfigFiles.Profile, _ settings: [String: String]
-    ) throws(CredentialError) -> AWSCredentials? {
+    ) throws(SecurityHubError) -> AWSCredentials? {
         func setting(_ key: String) -> String? { settings[key].flatMap { $0.isEmpty ? nil : $0 } }
         guard let keyId = setting("aws_access_key_id") else { return nil }
         guard let secret = setting("aws_secret_access_key") else {
-            throw CredentialError(
+            throw SecurityHubError(
                 .invalidConfiguration, "profile \(profile.name) has aws_access_key_id but no aws_secret_access_key")
         }
         return AWSCredentials(

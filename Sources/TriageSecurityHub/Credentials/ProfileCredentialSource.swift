@@ -3,7 +3,7 @@
 /// profile without credential settings is skipped.
 package struct ProfileCredentialSource: CredentialSource {
     private let context: CredentialContext
-    private let plan: Result<ProfileCredentialPlan?, CredentialError>
+    private let plan: Result<ProfileCredentialPlan?, SecurityHubError>
 
     /// The source of `context`'s profile; the plan is resolved here (no request is made).
     package init(context: CredentialContext) {
@@ -11,11 +11,11 @@ package struct ProfileCredentialSource: CredentialSource {
         let name = context.profileName
         let named = context.profileNamed
         let home = context.environment.homeDirectory
-        plan = Result { () throws(CredentialError) -> ProfileCredentialPlan? in
+        plan = Result { () throws(SecurityHubError) -> ProfileCredentialPlan? in
             let files = try context.files.get()
             guard files.profile(name) != nil else {
                 guard !named else {
-                    throw CredentialError(
+                    throw SecurityHubError(
                         .invalidConfiguration,
                         "the profile \(name) is in neither \(files.configPath) nor \(files.credentialsPath)")
                 }
@@ -42,13 +42,13 @@ package struct ProfileCredentialSource: CredentialSource {
     }
 
     /// Fetches the plan, or throws why it could not be made (missing named profile, cycle, `mfa_serial`, ...).
-    package func fetch() throws(CredentialError) -> AWSCredentials {
-        guard let plan = try plan.get() else { throw CredentialError(.invalidConfiguration, skipReason ?? "") }
+    package func fetch() throws(SecurityHubError) -> AWSCredentials {
+        guard let plan = try plan.get() else { throw SecurityHubError(.invalidConfiguration, skipReason ?? "") }
         return try Self.fetch(plan, context: context)
     }
 
     /// Fetches `plan`'s credentials: the source credentials first for an assume-role step.
-    package static func fetch(_ plan: ProfileCredentialPlan, context: CredentialContext) throws(CredentialError)
+    package static func fetch(_ plan: ProfileCredentialPlan, context: CredentialContext) throws(SecurityHubError)
         -> AWSCredentials
     {
         switch plan {
@@ -64,7 +64,7 @@ package struct ProfileCredentialSource: CredentialSource {
                 case .instanceMetadata: InstanceMetadataCredentialSource(context: context)
                 }
             if let reason = source.skipReason {
-                throw CredentialError(.invalidConfiguration, "credential_source \(kind.rawValue): \(reason)")
+                throw SecurityHubError(.invalidConfiguration, "credential_source \(kind.rawValue): \(reason)")
             }
             let credentials: AWSCredentials
             do {
@@ -84,7 +84,7 @@ package struct ProfileCredentialSource: CredentialSource {
 
     private static func assumeRole(
         _ role: ProfileCredentialPlan.AssumeRole, with credentials: AWSCredentials, context: CredentialContext
-    ) throws(CredentialError) -> AWSCredentials {
+    ) throws(SecurityHubError) -> AWSCredentials {
         try STSClient(context: context).assumeRole(
             roleArn: role.roleArn, sessionName: role.sessionName ?? context.defaultSessionName(),
             externalId: role.externalId, durationSeconds: role.durationSeconds, credentials: credentials)

@@ -20,22 +20,22 @@ package enum SSOCredentialFetcher {
         package var roleName: String
 
         /// The settings of `profile` (and its `[sso-session NAME]` section).
-        /// - Throws: ``CredentialError`` naming the missing setting or section.
-        package init(profile: SharedConfigFiles.Profile, files: SharedConfigFiles) throws(CredentialError) {
+        /// - Throws: ``SecurityHubError`` naming the missing setting or section.
+        package init(profile: SharedConfigFiles.Profile, files: SharedConfigFiles) throws(SecurityHubError) {
             let name = profile.name
             func required(_ key: String, _ settings: [String: String]? = nil, in place: String? = nil)
-                throws(CredentialError) -> String
+                throws(SecurityHubError) -> String
             {
                 let value = settings.map { $0[key].flatMap { $0.isEmpty ? nil : $0 } } ?? profile[key]
                 guard let value else {
-                    throw CredentialError(.invalidConfiguration, "\(place ?? "profile \(name)") has no \(key)")
+                    throw SecurityHubError(.invalidConfiguration, "\(place ?? "profile \(name)") has no \(key)")
                 }
                 return value
             }
             self.profile = name
             if let session = profile["sso_session"] {
                 guard let settings = files.ssoSessions[session] else {
-                    throw CredentialError(
+                    throw SecurityHubError(
                         .invalidConfiguration,
                         "profile \(name): sso_session \(session) has no [sso-session \(session)] section in "
                             + files.configPath)
@@ -59,7 +59,7 @@ package enum SSOCredentialFetcher {
     }
 
     /// Reads the cached token and asks the portal for the role's credentials.
-    package static func fetch(_ parameters: Parameters, context: CredentialContext) throws(CredentialError)
+    package static func fetch(_ parameters: Parameters, context: CredentialContext) throws(SecurityHubError)
         -> AWSCredentials
     {
         let what = "profile \(parameters.profile) (sso)"
@@ -75,7 +75,7 @@ package enum SSOCredentialFetcher {
             timeoutMilliseconds: STSClient.timeoutMilliseconds, what: "\(what) GetRoleCredentials")
         guard response.status == 200 else {
             let hint = response.status == 401 || response.status == 403 ? "; run `aws sso login`" : ""
-            throw CredentialError(
+            throw SecurityHubError(
                 .retrievalFailed, "\(what): the SSO portal answered HTTP \(response.status)\(hint)")
         }
         let role = try CredentialDocument(response.body, what: "the SSO portal's answer").object("roleCredentials")
@@ -86,22 +86,22 @@ package enum SSOCredentialFetcher {
             accountId: parameters.accountId)
     }
 
-    private static func cachedToken(_ parameters: Parameters, context: CredentialContext) throws(CredentialError)
+    private static func cachedToken(_ parameters: Parameters, context: CredentialContext) throws(SecurityHubError)
         -> String
     {
         let path = context.environment.homeDirectory + "/.aws/sso/cache/" + cacheFileName(parameters.cacheKey)
         let login = "run `aws sso login --profile \(parameters.profile)`"
         guard let text = CredentialFile.readIfPresent(path) else {
-            throw CredentialError(
+            throw SecurityHubError(
                 .invalidConfiguration, "profile \(parameters.profile): no SSO token in \(path); \(login)")
         }
         let cache = try CredentialDocument(Array(text.utf8), what: "the SSO token cache \(path)")
         let token = try cache.requiredString("accessToken")
         guard let expiresAt = try cache.time("expiresAt") else {
-            throw CredentialError(.invalidConfiguration, "the SSO token cache \(path) has no expiresAt")
+            throw SecurityHubError(.invalidConfiguration, "the SSO token cache \(path) has no expiresAt")
         }
         guard expiresAt > context.environment.now() else {
-            throw CredentialError(
+            throw SecurityHubError(
                 .expired,
                 "profile \(parameters.profile): the SSO token expired at \(Timestamp.rfc3339(milliseconds: expiresAt)); "
                     + login)

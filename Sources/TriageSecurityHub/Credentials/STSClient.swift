@@ -19,7 +19,7 @@ package struct STSClient: Sendable, CustomStringConvertible {
     package func assumeRole(
         roleArn: String, sessionName: String, externalId: String?, durationSeconds: Int?,
         credentials: AWSCredentials
-    ) throws(CredentialError) -> AWSCredentials {
+    ) throws(SecurityHubError) -> AWSCredentials {
         var parameters = [
             ("Action", "AssumeRole"), ("Version", "2011-06-15"), ("RoleArn", roleArn), ("RoleSessionName", sessionName),
         ]
@@ -31,7 +31,7 @@ package struct STSClient: Sendable, CustomStringConvertible {
     /// `AssumeRoleWithWebIdentity` with the OIDC `token` (no `Authorization` header).
     package func assumeRoleWithWebIdentity(
         roleArn: String, sessionName: String, token: String
-    ) throws(CredentialError) -> AWSCredentials {
+    ) throws(SecurityHubError) -> AWSCredentials {
         let parameters = [
             ("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", roleArn),
             ("RoleSessionName", sessionName), ("WebIdentityToken", token),
@@ -46,7 +46,7 @@ package struct STSClient: Sendable, CustomStringConvertible {
 
     private func send(
         _ action: String, _ parameters: [(String, String)], signedWith credentials: AWSCredentials?
-    ) throws(CredentialError) -> AWSCredentials {
+    ) throws(SecurityHubError) -> AWSCredentials {
         let endpoint = try CredentialEndpoints.sts(context)
         let body = Array(Self.formBody(parameters).utf8)
         var request = SigV4Request(
@@ -65,7 +65,7 @@ package struct STSClient: Sendable, CustomStringConvertible {
             timeoutMilliseconds: Self.timeoutMilliseconds, what: "STS \(action)")
         guard response.status == 200 else {
             let detail = STSResponse.errorDetail(response.body)
-            throw CredentialError(.retrievalFailed, "STS \(action) failed: HTTP \(response.status)\(detail)")
+            throw SecurityHubError(.retrievalFailed, "STS \(action) failed: HTTP \(response.status)\(detail)")
         }
         return try STSResponse.credentials(response.body, action: action)
     }

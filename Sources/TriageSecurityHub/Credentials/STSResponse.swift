@@ -20,22 +20,22 @@ package enum STSResponse {
     }
 
     /// The credentials of a successful `action` answer; the account is read from `AssumedRoleUser/Arn`.
-    package static func credentials(_ body: [UInt8], action: String) throws(CredentialError) -> AWSCredentials {
+    package static func credentials(_ body: [UInt8], action: String) throws(SecurityHubError) -> AWSCredentials {
         guard let root = parse(body) else {
-            throw CredentialError(.retrievalFailed, "STS \(action) answered with something that is not XML")
+            throw SecurityHubError(.retrievalFailed, "STS \(action) answered with something that is not XML")
         }
         guard let result = root.child("\(action)Result"), let credentials = result.child("Credentials") else {
-            throw CredentialError(.retrievalFailed, "STS \(action) answer has no \(action)Result/Credentials")
+            throw SecurityHubError(.retrievalFailed, "STS \(action) answer has no \(action)Result/Credentials")
         }
-        func value(_ name: String) throws(CredentialError) -> String {
+        func value(_ name: String) throws(SecurityHubError) -> String {
             guard let text = credentials.child(name)?.text.trimmingWhitespace, !text.isEmpty else {
-                throw CredentialError(.retrievalFailed, "STS \(action) answer has no Credentials/\(name)")
+                throw SecurityHubError(.retrievalFailed, "STS \(action) answer has no Credentials/\(name)")
             }
             return text
         }
         let expirationText = try value("Expiration")
         guard let expiration = CredentialDocument.epochMilliseconds(iso8601: expirationText) else {
-            throw CredentialError(.retrievalFailed, "STS \(action) answer: Expiration is not an ISO 8601 date-time")
+            throw SecurityHubError(.retrievalFailed, "STS \(action) answer: Expiration is not an ISO 8601 date-time")
         }
         let arn = result.child("AssumedRoleUser")?.child("Arn")?.text.trimmingWhitespace
         return AWSCredentials(

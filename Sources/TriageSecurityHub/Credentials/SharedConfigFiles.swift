@@ -41,8 +41,9 @@ package struct SharedConfigFiles: Sendable, CustomStringConvertible {
     }
 
     /// Reads both files; a missing file counts as empty.
-    /// - Throws: ``CredentialError`` for a line that is not a section, a setting or a comment.
-    package static func load(configPath: String, credentialsPath: String) throws(CredentialError) -> SharedConfigFiles {
+    /// - Throws: ``SecurityHubError`` for a line that is not a section, a setting or a comment.
+    package static func load(configPath: String, credentialsPath: String) throws(SecurityHubError) -> SharedConfigFiles
+    {
         let config = try sections(CredentialFile.readIfPresent(configPath) ?? "", path: configPath)
         let credentials = try sections(CredentialFile.readIfPresent(credentialsPath) ?? "", path: credentialsPath)
         var profiles: [String: [String: String]] = [:]
@@ -73,7 +74,7 @@ package struct SharedConfigFiles: Sendable, CustomStringConvertible {
     }
 
     /// The sections of an INI text by name (trimmed); a repeated section adds to the first.
-    package static func sections(_ text: String, path: String) throws(CredentialError) -> [String: [String: String]] {
+    package static func sections(_ text: String, path: String) throws(SecurityHubError) -> [String: [String: String]] {
         var result: [String: [String: String]] = [:]
         var section: String?
         var lastKey: String?
@@ -92,7 +93,7 @@ package struct SharedConfigFiles: Sendable, CustomStringConvertible {
             }
             if trimmed.hasPrefix("[") {
                 guard trimmed.hasSuffix("]") else {
-                    throw CredentialError(
+                    throw SecurityHubError(
                         .invalidConfiguration, "\(path) line \(index + 1): a section header without ]")
                 }
                 let name = String(trimmed.dropFirst().dropLast()).trimmingWhitespace
@@ -103,11 +104,11 @@ package struct SharedConfigFiles: Sendable, CustomStringConvertible {
                 continue
             }
             guard let current = section else {
-                throw CredentialError(
+                throw SecurityHubError(
                     .invalidConfiguration, "\(path) line \(index + 1): a setting before any [section]")
             }
             guard let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
-                throw CredentialError(
+                throw SecurityHubError(
                     .invalidConfiguration, "\(path) line \(index + 1): neither a [section] nor key = value")
             }
             let key = String(trimmed[..<separator]).trimmingWhitespace.lowercased()

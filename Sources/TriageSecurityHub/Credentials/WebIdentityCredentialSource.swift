@@ -33,11 +33,11 @@ package struct WebIdentityCredentialSource: CredentialSource {
     }
 
     /// Reads the token file now and calls `AssumeRoleWithWebIdentity`.
-    package func fetch() throws(CredentialError) -> AWSCredentials {
+    package func fetch() throws(SecurityHubError) -> AWSCredentials {
         let environment = context.environment
         guard let tokenFile = environment.variable("AWS_WEB_IDENTITY_TOKEN_FILE"),
             let roleArn = environment.variable("AWS_ROLE_ARN")
-        else { throw CredentialError(.invalidConfiguration, skipReason ?? "not configured") }
+        else { throw SecurityHubError(.invalidConfiguration, skipReason ?? "not configured") }
         let parameters = Parameters(
             roleArn: roleArn, tokenFile: CredentialContext.expandingTilde(tokenFile, home: environment.homeDirectory),
             sessionName: environment.variable("AWS_ROLE_SESSION_NAME"))
@@ -45,13 +45,14 @@ package struct WebIdentityCredentialSource: CredentialSource {
     }
 
     /// Reads the token file and calls `AssumeRoleWithWebIdentity` at the context's STS endpoint.
-    package static func fetch(_ parameters: Parameters, context: CredentialContext) throws(CredentialError)
+    package static func fetch(_ parameters: Parameters, context: CredentialContext) throws(SecurityHubError)
         -> AWSCredentials
     {
         let token = try CredentialFile.read(parameters.tokenFile, what: "the web identity token file")
             .trimmingWhitespace
         guard !token.isEmpty else {
-            throw CredentialError(.invalidConfiguration, "the web identity token file \(parameters.tokenFile) is empty")
+            throw SecurityHubError(
+                .invalidConfiguration, "the web identity token file \(parameters.tokenFile) is empty")
         }
         return try STSClient(context: context).assumeRoleWithWebIdentity(
             roleArn: parameters.roleArn, sessionName: parameters.sessionName ?? context.defaultSessionName(),

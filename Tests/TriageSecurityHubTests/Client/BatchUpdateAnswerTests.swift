@@ -33,7 +33,7 @@ import TriageCore
             ),
         ] as [(String, String)])
     func refusesWhatIsNotAnAnswer(_ text: String, why: String) {
-        #expect(BatchUpdateAnswer.parse(Array(text.utf8)) == .failure(.init(description: why)))
+        #expect(BatchUpdateAnswer.parse(Array(text.utf8)) == .failure(SecurityHubError(.unreadableAnswer, why)))
     }
 
     @Test func bothListsEmptyIsAnAnswer() throws {

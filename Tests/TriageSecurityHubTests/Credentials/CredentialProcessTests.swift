@@ -8,7 +8,7 @@ import Testing
         #expect(try CredentialProcess.split("'/tmp/my dir/x' --flag=\"a b\"") == ["/tmp/my dir/x", "--flag=a b"])
         #expect(try CredentialProcess.split(#"a\ b "c\"d" "e\f" ''"#) == ["a b", "c\"d", "e\\f", ""])
         #expect(try CredentialProcess.split("x # not a comment") == ["x", "#", "not", "a", "comment"])
-        #expect(throws: CredentialError.self) { try CredentialProcess.split("'open") }
+        #expect(throws: SecurityHubError.self) { try CredentialProcess.split("'open") }
     }
 
     @Test func theProcessOutputIsTheCredentials() async throws {

@@ -113,7 +113,7 @@ import TriageStandIn
         try await withProvider(lifetime: 60) { (provider, endpoint, clock) async throws in
             endpoint.failing.withLock { $0 = true }
             clock.advance(seconds: 61)
-            let error = await #expect(throws: CredentialError.self) { try await current(provider) }
+            let error = await #expect(throws: SecurityHubError.self) { try await current(provider) }
             #expect(error?.message.contains("refreshing AWS credentials from container") == true)
             #expect(!(error?.message.contains("secret-1") ?? true))
         }
@@ -218,7 +218,7 @@ import TriageStandIn
             world.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", standIn.url + "/creds")
             let provider = try await world.resolve()
             world.clock.advance(seconds: 46)
-            let error = await #expect(throws: CredentialError.self) { try await current(provider) }
+            let error = await #expect(throws: SecurityHubError.self) { try await current(provider) }
             #expect(error?.code == .expired)
             #expect(error?.message.contains("expired at") == true)
         }

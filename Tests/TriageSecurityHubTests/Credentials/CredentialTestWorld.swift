@@ -72,20 +72,20 @@ final class CredentialTestWorld: Sendable {
     /// Resolves the chain on a thread of its own (it blocks on HTTP; the stand-ins run on Swift concurrency).
     func resolve(profile: String? = nil) async throws -> CredentialProvider {
         let environment = environment(profile: profile)
-        return try await offloaded { () throws(CredentialError) -> CredentialProvider in
+        return try await offloaded { () throws(SecurityHubError) -> CredentialProvider in
             try CredentialProvider.resolve(environment)
         }
     }
 
     /// The error resolving fails with (nil when it succeeds).
-    func resolveError(profile: String? = nil) async -> CredentialError? {
+    func resolveError(profile: String? = nil) async -> SecurityHubError? {
         do {
             _ = try await resolve(profile: profile)
             return nil
-        } catch let error as CredentialError {
+        } catch let error as SecurityHubError {
             return error
         } catch {
-            return CredentialError(.retrievalFailed, "unexpected \(error)")
+            return SecurityHubError(.retrievalFailed, "unexpected \(error)")
         }
     }
 }
@@ -99,7 +99,7 @@ func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async th
 
 /// `current()` of `provider` off the concurrency threads.
 func current(_ provider: CredentialProvider) async throws -> AWSCredentials {
-    try await offloaded { () throws(CredentialError) -> AWSCredentials in try provider.current() }
+    try await offloaded { () throws(SecurityHubError) -> AWSCredentials in try provider.current() }
 }
 
 /// An STS `AssumeRole*Response` with the given credentials.

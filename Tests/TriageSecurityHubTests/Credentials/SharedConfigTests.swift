@@ -130,8 +130,8 @@ import TriageStandIn
         #expect(try plan("env") == .assumeRoleFrom(role, credentialSource: .environment))
         #expect(try plan("ecs") == .assumeRoleFrom(role, credentialSource: .container))
         #expect(try plan("ec2") == .assumeRoleFrom(role, credentialSource: .instanceMetadata))
-        #expect(throws: CredentialError.self) { try plan("bad") }
-        #expect(throws: CredentialError.self) { try plan("both") }
+        #expect(throws: SecurityHubError.self) { try plan("bad") }
+        #expect(throws: SecurityHubError.self) { try plan("both") }
     }
 
     @Test func credentialSourceEnvironmentAssumesTheRoleWithTheVariables() async throws {
