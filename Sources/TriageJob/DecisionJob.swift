@@ -34,7 +34,7 @@ public final class DecisionJob: Sendable {
         defer { setup.spool?.remove() }
         let progress = ProgressLine(
             mode: ProgressLine.Mode(rawValue: configuration.progress) ?? .auto,
-            verb: configuration.dryRun ? "validate" : "apply")
+            verb: configuration.dryRun ? "validate" : "apply", clock: configuration.clock)
         defer { progress.finish() }
         // One scheduler for every target: lanes per Region, paced by the target's pacers.
         let dispatcher = configuration.target.map { target in

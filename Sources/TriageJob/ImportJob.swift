@@ -25,12 +25,17 @@ public final class ImportJob {
     private let storePath: String
     private let chunkSize: Int
     private let pageSize: Int?
+    /// Times the import (its `seconds`).
+    private let clock: JobClock
 
     /// Imports `files` (`-` is stdin) into the store at `storePath` (created if missing, with
     /// SQLite pages of `pageSize` bytes when given). *Choice*: a 0-byte file, or an SQLite
     /// database without any schema, is initialised as a new store (`touch x.sqlite` then
     /// `import`); another application's database is refused before anything is written to it.
-    public init(files: [String], storePath: String, chunkSize: Int = 500, pageSize: Int? = nil) {
+    public init(
+        files: [String], storePath: String, chunkSize: Int = 500, pageSize: Int? = nil, clock: JobClock = .system
+    ) {
+        self.clock = clock
         self.files = files
         self.storePath = storePath
         self.chunkSize = chunkSize
@@ -40,7 +45,7 @@ public final class ImportJob {
     /// Runs the import. Throws when the store cannot be opened or an input path cannot be read
     /// (exit status 2, nothing imported).
     public func run() throws(JobError) -> Result {
-        let started = SystemClock.nowMilliseconds()
+        let started = clock.monotonicMilliseconds()
         var sources: [(String, ByteSource)] = []
         for file in files {
             do {
@@ -66,7 +71,7 @@ public final class ImportJob {
         } catch {
             throw JobError(.target, "store \(storePath): \(error)")
         }
-        result.seconds = Double(SystemClock.nowMilliseconds() - started) / 1000
+        result.seconds = Double(clock.monotonicMilliseconds() - started) / 1000
         return result
     }
 

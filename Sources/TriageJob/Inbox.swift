@@ -1,4 +1,5 @@
 import Foundation
+import TriageCore
 import TriageIO
 
 #if canImport(Glibc)
@@ -196,10 +197,10 @@ public final class Inbox {
     }
 
     /// Removes files of `done/` that went there, and reports written, more than `keepDays` days
-    /// before `now` (0: keep everything). Returns how many it removed.
-    public func prune(keepDays: Int, now: Date = Date()) -> Int {
+    /// before `now`'s wall time (0: keep everything). Returns how many it removed.
+    public func prune(keepDays: Int, now: JobClock) -> Int {
         guard keepDays > 0 else { return 0 }
-        let limit = now.timeIntervalSince1970 - Double(keepDays) * 86_400
+        let limit = Double(now.wallMilliseconds()) / 1000 - Double(keepDays) * 86_400
         var removed = 0
         // A file moved to done/ is stamped then (``moveToDone(_:)``): its age is its time there.
         for folder in [done, reports] {

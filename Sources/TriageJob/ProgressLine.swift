@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import TriageCore
 import TriageIO
 
 #if canImport(Glibc)
@@ -24,13 +25,17 @@ final class ProgressLine: @unchecked Sendable {
     let recordsRead = Atomic<Int>(0)
     let batchesSent = Atomic<Int>(0)
     let batchesDone = Atomic<Int>(0)
-    private let started = SystemClock.nowMilliseconds()
+    private let clock: JobClock
+    private let started: Int64
     private let timer: DispatchSourceTimer?
     private let verb: String
     private let inPlace: Bool
 
-    init(mode: Mode, verb: String) {
+    /// A progress line for `verb`, its rates timed on `clock`'s monotonic readings.
+    init(mode: Mode, verb: String, clock: JobClock) {
         self.verb = verb
+        self.clock = clock
+        started = clock.monotonicMilliseconds()
         let terminal = isatty(2) == 1
         inPlace = terminal
         let show = mode == .always || (mode == .auto && terminal)
@@ -48,7 +53,7 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     private func draw(final: Bool) {
-        let seconds = max(0.001, Double(SystemClock.nowMilliseconds() - started) / 1000)
+        let seconds = max(0.001, Double(clock.monotonicMilliseconds() - started) / 1000)
         let read = recordsRead.load(ordering: .relaxed)
         var line = "triage \(verb): \(read) records read (\(Int(Double(read) / seconds))/s)"
         let sent = batchesSent.load(ordering: .relaxed)

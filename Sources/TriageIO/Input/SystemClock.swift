@@ -32,7 +32,7 @@ package enum SystemClock {
 
 extension JobClock {
     /// The system's clocks (``SystemClock``).
-    package static let system = JobClock(
+    public static let system = JobClock(
         monotonicMilliseconds: { SystemClock.monotonicMilliseconds() },
         wallMilliseconds: { SystemClock.nowMilliseconds() })
 }

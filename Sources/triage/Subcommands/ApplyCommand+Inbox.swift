@@ -28,10 +28,11 @@ extension ApplyCommand {
         let verb = "apply --inbox"
         let inbox = try Inbox(root: root)
         let plan = try inbox.prepare(
-            stamp: Self.stamp(Date()), destination: destination(environment: ProcessInfo.processInfo.environment))
+            stamp: Self.stamp(now: JobClock.system),
+            destination: destination(environment: ProcessInfo.processInfo.environment))
         for note in plan.notes { StandardError.print("triage \(verb): \(note)") }
         guard !plan.inputs.isEmpty else {
-            let pruned = inbox.prune(keepDays: keep)
+            let pruned = inbox.prune(keepDays: keep, now: JobClock.system)
             StandardError.print("triage \(verb): inbox \(root): nothing to apply" + Self.prunedNote(pruned))
             // A night with nothing to do is a success: the metrics say so.
             let nothing = RunResult(
@@ -49,14 +50,15 @@ extension ApplyCommand {
         let result = try apply(configuration)
         RunSummaryLine.print(result, verb: verb, quiet: options.quiet, inbox: true)
         let settled = try inbox.settle(plan, result)
-        let pruned = inbox.prune(keepDays: keep)
+        let pruned = inbox.prune(keepDays: keep, now: JobClock.system)
         StandardError.print(
             "triage \(verb): inbox \(root): \(plan.taken) new file(s) taken; \(settled)" + Self.prunedNote(pruned))
         throw RunEnd.exitCode(for: result, metricsPath: options.metrics)
     }
 
     /// `20261207T020000Z`: the run's start, UTC, as reports are named.
-    static func stamp(_ date: Date) -> String {
+    static func stamp(now clock: JobClock) -> String {
+        let date = Date(timeIntervalSince1970: Double(clock.wallMilliseconds()) / 1000)
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

@@ -147,7 +147,8 @@ struct ApplyCommand: ParsableCommand {
         if target == .securityhub { return try applySecurityHub(configuration) }
         // A dry run against the store is a rehearsal: every batch applied as in a real run, in a
         // transaction that is rolled back, so the outcomes are a real run's and nothing is written.
-        let store = try StoreTarget(path: storeOption.path, rehearsal: dryRun, clock: SystemClock.milliseconds)
+        let store = try StoreTarget(
+            path: storeOption.path, rehearsal: dryRun, clock: configuration.clock.wallMilliseconds)
         configuration.target = store
         configuration.concurrency = concurrency
         let result = try DecisionJob(configuration: configuration).run()
