@@ -49,19 +49,29 @@ import TriageCore
         #expect(QuotaSimulation.figures(requests, in: 0..<120_000).throttledShare > 0.1)
     }
 
-    /// One line of figures for the README (`swift test --filter QuotaSimulation`).
+    /// The figures of docs/performance.md's rate-control table (`swift test --filter
+    /// QuotaSimulationTests/printsTheFigures` prints them), and what the table says of them: both
+    /// limiters use the quota alone and after the other client stops; beside it, the controller is
+    /// throttled under 1 % and the plain bucket over 10 %.
     @Test func printsTheFigures() {
         let alone = QuotaSimulation(inFlight: 32, durationMilliseconds: 120_000)
         let shared = QuotaSimulation(inFlight: 32, durationMilliseconds: 240_000, otherClient: 0..<120_000)
         let plain = { PlainBucketLimiter(bucket: TokenBucket(rate: 10, burst: 30, now: 0)) }
         let ours = (alone.run(Self.controller()), shared.run(Self.controller()))
         let baseline = (alone.run(plain()), shared.run(plain()))
+        var sharedShares: [String: Double] = [:]
         for (name, runs) in [("controller", ours), ("plain 10/30 bucket", baseline)] {
+            let aloneFigures = QuotaSimulation.figures(runs.0, in: 5_000..<120_000)
+            let sharedFigures = QuotaSimulation.figures(runs.1, in: 0..<120_000)
+            let afterFigures = QuotaSimulation.figures(runs.1, in: 180_000..<240_000)
             print(
-                "QuotaSimulation \(name), 32 in flight: alone 5-120 s "
-                    + "\(QuotaSimulation.figures(runs.0, in: 5_000..<120_000)); "
-                    + "shared 0-120 s \(QuotaSimulation.figures(runs.1, in: 0..<120_000)); "
-                    + "after 180-240 s \(QuotaSimulation.figures(runs.1, in: 180_000..<240_000))")
+                "QuotaSimulation \(name), 32 in flight: alone 5-120 s \(aloneFigures); "
+                    + "shared 0-120 s \(sharedFigures); after 180-240 s \(afterFigures)")
+            #expect(aloneFigures.successfulPerSecond >= 9.5, "\(name) alone: \(aloneFigures)")
+            #expect(afterFigures.successfulPerSecond >= 9.5, "\(name) after: \(afterFigures)")
+            sharedShares[name] = sharedFigures.throttledShare
         }
+        #expect(sharedShares["controller"] ?? 1 < 0.01, "\(sharedShares)")
+        #expect(sharedShares["plain 10/30 bucket"] ?? 0 > 0.1, "\(sharedShares)")
     }
 }
