@@ -134,28 +134,39 @@ import TriageTestSupport
             setup = try CommandRun.triage(["import", "f.ndjson.gz", "--store", store], directory: directory)
             #expect(setup.status == 0, "\(setup.stderr)")
         }
+        // The reference keeps a .gz journal too: its size is the measure of a whole run's progress.
         let reference = try CommandRun.triage(
-            ["apply", "d.ndjson.gz", "--store", "b.sqlite", "--report", "rb.json", "--batch-size", "20"],
+            [
+                "apply", "d.ndjson.gz", "--store", "b.sqlite", "--report", "rb.json", "--batch-size", "20",
+                "--journal", "b.journal.gz",
+            ],
             directory: directory)
         #expect(reference.status == 1, "\(reference.stderr)")
+        let whole = ProcessProbe.size(directory.appendingPathComponent("b.journal.gz").path)
+        try #require(whole > 10_000, "the reference journal holds \(whole) bytes")
 
+        let journal = directory.appendingPathComponent("a.journal.gz").path
         let arguments = [
             "apply", "d.ndjson.gz", "--store", "a.sqlite", "--journal", "a.journal.gz", "--resume", "--report",
             "ra.json", "--batch-size", "20",
         ]
+        // Three kills, each once the journal grew by 5-25 % of a whole run's (see ResumeTests).
         var generator = SystemRandomNumberGenerator()
         var kills = 0
         var finished = false
-        for _ in 0..<12 where kills < 3 && !finished {
+        for _ in 0..<3 where !finished {
+            let from = ProcessProbe.size(journal)
             let process = try ResumeTests.start(arguments, in: directory)
-            usleep(UInt32.random(in: 150_000...900_000, using: &generator))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
+            let share = Double.random(in: 0.05...0.25, using: &generator)
+            if try ResumeTests.signal(
+                SIGKILL, process, whenJournal: journal, from: from, hasGrownBy: Int(share * Double(whole)))
+            {
                 kills += 1
             }
             process.waitUntilExit()
             finished = process.terminationReason == .exit
         }
+        #expect(kills == 3, "the runs finished before they could be killed")
         let last = try CommandRun.triage(arguments, directory: directory)
         #expect([0, 1].contains(last.status), "\(last.stderr)")
         #expect(

@@ -9,12 +9,14 @@ import Glibc
 /// Two runs never write one journal: the second exits 2 at once naming the holder's PID; a lock
 /// left by a killed run never blocks the next. `--resume` without a journal says it starts afresh.
 @Suite(.serialized) struct JournalLockTests {
+    /// The first run is stopped (SIGSTOP) once it holds the lock, so that it holds it as long as
+    /// the test needs whatever the machine's speed; SIGKILL then ends it as a crash would.
     @Test func aSecondRunOnOneJournalIsRefusedNamingTheHolder() throws {
         let directory = TestPaths.temporaryDirectory("journal-lock")
         defer { try? FileManager.default.removeItem(at: directory) }
         let decisions = directory.appendingPathComponent("d.ndjson.gz").path
         let generated = try CommandRun.triage([
-            "generate", "--findings", "500", "--findings-output", "/dev/null", "--decisions", "200000",
+            "generate", "--findings", "500", "--findings-output", "/dev/null", "--decisions", "20000",
             "--decisions-output", decisions, "--gzip-level", "1",
         ])
         try #require(generated.status == 0, "\(generated.stderr)")
@@ -30,12 +32,13 @@ import Glibc
             kill(first.processIdentifier, SIGKILL)
             _ = first.waitForExit(seconds: 30)
         }
-        let deadline = Date().addingTimeInterval(60)
-        while !FileManager.default.fileExists(atPath: journal + ".lock") || !first.isRunning {
-            try #require(Date() < deadline && first.isRunning, "the first run did not start")
-            usleep(20_000)
+        // The lock is held once the lock file names its holder (written after flock succeeded).
+        let holder = "\(first.processIdentifier)\n"
+        let locked = ProcessProbe.waitUntil(seconds: 60) {
+            (try? String(contentsOfFile: journal + ".lock", encoding: .utf8)) == holder || !first.isRunning
         }
-        usleep(200_000)
+        try #require(locked && first.isRunning, "the first run did not take the lock")
+        kill(first.processIdentifier, SIGSTOP)
         let second = try CommandRun.triage(["apply", decisions, "--store", store, "--journal", journal, "--resume"])
         #expect(second.status == 2, "\(second.stderr)")
         #expect(

@@ -149,8 +149,9 @@ struct PrometheusFile {
         #expect(first.status == 1, "\(first.stderr)")
         let success = try #require(try PrometheusFile(path: path).value("triage_last_success_timestamp_seconds"))
 
-        // Applied, but the report cannot be written: exit status 4, not a success.
-        usleep(20_000)
+        // Applied, but the report cannot be written: exit status 4, not a success. It starts once
+        // the clock has passed the first run's success time, so that its own start time is later.
+        #expect(ProcessProbe.waitUntil { Date().timeIntervalSince1970 > success })
         let second = try CommandRun.triage(
             ["apply"] + Self.samples + [
                 "--store", "s.sqlite", "--metrics", "m.prom", "--report", "/dev/full", "--quiet",
@@ -230,18 +231,16 @@ struct PrometheusFile {
                 + "\n"
         }
         try writer.write(contentsOf: Data(lines.utf8))
+        // The file as the run rewrites it, until it shows the decided batches (a hang: 120 s).
         var live: PrometheusFile?
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            usleep(50_000)
-            guard FileManager.default.fileExists(atPath: metricsPath) else { continue }
+        _ = try ProcessProbe.waitUntil(interval: 0.05) {
+            guard FileManager.default.fileExists(atPath: metricsPath) else { return false }
             let file = try PrometheusFile(path: metricsPath)
-            if let failed = file.value("triage_records_total", ["outcome": "failed", "code": "FindingNotFound"]),
+            guard let failed = file.value("triage_records_total", ["outcome": "failed", "code": "FindingNotFound"]),
                 failed >= 1000
-            {
-                live = file
-                break
-            }
+            else { return false }
+            live = file
+            return true
         }
         let seen = (try? String(contentsOfFile: metricsPath, encoding: .utf8)) ?? "no file"
         let during = try #require(live, "the file never showed the decided batches during the run: \(seen)")

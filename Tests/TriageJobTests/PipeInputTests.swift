@@ -98,7 +98,8 @@ import Glibc
         let fifo = directory.appendingPathComponent("nobody-writes.fifo").path
         #expect(mkfifo(fifo, 0o600) == 0)
         let run = try BackgroundTriage(["validate", fifo], in: directory)
-        usleep(500_000)  // let it reach open(2)
+        let waiting = ProcessProbe.waitUntil { ProcessProbe.isOpeningFIFO(run.processIdentifier) }
+        try #require(waiting, "the run never waited in open(2) for a writer: \(run.stderr)")
         kill(run.processIdentifier, SIGTERM)
         let status = run.wait(seconds: 20)
         #expect(status == 128 + SIGTERM, "status \(status.map(String.init) ?? "none: hung and killed")")
@@ -118,7 +119,16 @@ import Glibc
             ["-c", #"exec > "$0"; cat d.ndjson; exec sleep 60"#, fifo], in: directory,
             executable: URL(fileURLWithPath: "/bin/sh"))
         defer { _ = writer.wait(seconds: 0) }
-        usleep(1_500_000)  // the records are read; the run now waits for more
+        // The records are read and the run waits for more: the writer has written them all (it
+        // runs `sleep` now) and the FIFO holds no byte. A descriptor of this process on the FIFO
+        // only asks how many bytes wait in it (non-blocking, never read).
+        let probe = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        try #require(probe >= 0)
+        defer { close(probe) }
+        let drained = ProcessProbe.waitUntil {
+            ProcessProbe.command(writer.processIdentifier) == "sleep" && ProcessProbe.unreadBytes(probe) == 0
+        }
+        try #require(drained, "the run never read what was written: \(run.stderr)")
         kill(run.processIdentifier, SIGTERM)
         let status = run.wait(seconds: 15)
         #expect(status == 3, "status \(status.map(String.init) ?? "none: hung and killed"); \(run.stderr)")

@@ -7,9 +7,13 @@ import TriageTestSupport
 import Glibc
 #endif
 
-/// A run of 200,000 records killed (SIGKILL) at random points and resumed each time, then
+/// A run of 60,000 records killed (SIGKILL) at random points and resumed each time, then
 /// stopped once with SIGTERM and resumed to the end, leaves the same store and the same report as
 /// an uninterrupted run; its journal shows no record applied twice.
+///
+/// The points are chosen by progress, not by time: each run is stopped once its journal has grown
+/// by a random share of an uninterrupted run's journal, so that the stops fall across the whole
+/// run on any machine and the run cannot end before the last planned stop.
 @Suite(.serialized) struct ResumeTests {
     static func triage(_ arguments: [String], in directory: URL) throws -> CommandRun {
         try CommandRun.triage(arguments, directory: directory)
@@ -44,6 +48,20 @@ import Glibc
         return result
     }
 
+    /// Sends `signal` to `process` once the journal at `path` has grown by `bytes` since `from`
+    /// (its size when the process started); true when the process was still running then.
+    static func signal(
+        _ signal: Int32, _ process: Process, whenJournal path: String, from: Int, hasGrownBy bytes: Int
+    ) throws -> Bool {
+        let grown = ProcessProbe.waitUntil(seconds: 300) {
+            ProcessProbe.size(path) >= from + bytes || !process.isRunning
+        }
+        try #require(grown, "the journal did not grow by \(bytes) bytes in 300 s")
+        guard process.isRunning else { return false }
+        kill(process.processIdentifier, signal)
+        return true
+    }
+
     static func exported(_ store: String, in directory: URL) throws -> String {
         let run = try triage(["export", "--store", store], in: directory)
         #expect(run.status == 0, "\(run.stderr)")
@@ -56,7 +74,7 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: directory) }
         var setup = try Self.triage(
             [
-                "generate", "--findings", "20000", "--findings-output", "f.ndjson.gz", "--decisions", "200000",
+                "generate", "--findings", "6000", "--findings-output", "f.ndjson.gz", "--decisions", "60000",
                 "--decisions-output", "d.ndjson.gz", "--repeat-per-mille", "50", "--missing-per-mille", "5",
                 "--invalid-per-mille", "2", "--seed", "7",
             ], in: directory)
@@ -66,22 +84,31 @@ import Glibc
         try FileManager.default.copyItem(
             at: directory.appendingPathComponent("a.sqlite"), to: directory.appendingPathComponent("b.sqlite"))
 
+        // The reference keeps a journal too: its size is the measure of a whole run's progress.
         let reference = try Self.triage(
-            ["apply", "d.ndjson.gz", "--store", "b.sqlite", "--report", "rb.json"], in: directory)
+            ["apply", "d.ndjson.gz", "--store", "b.sqlite", "--report", "rb.json", "--journal", "b.journal"],
+            in: directory)
         #expect(reference.status == 1, "\(reference.stderr)")
+        let whole = ProcessProbe.size(directory.appendingPathComponent("b.journal").path)
+        try #require(whole > 100_000, "the reference journal holds \(whole) bytes")
 
+        let journal = directory.appendingPathComponent("a.journal").path
         let arguments = [
             "apply", "d.ndjson.gz", "--store", "a.sqlite", "--journal", "a.journal", "--resume", "--report", "ra.json",
         ]
         var generator = SystemRandomNumberGenerator()
         var kills = 0
-        // A run that ends on its own finishes the journal: a later --resume would start afresh.
+        // Five kills, each after 4-14 % of a whole run's journal: at most 70 % in all, so the
+        // runs never end on their own first (a run that did would finish the journal, and a later
+        // --resume would start afresh).
         var finished = false
-        for _ in 0..<15 where kills < 5 && !finished {
+        for _ in 0..<5 where !finished {
+            let from = ProcessProbe.size(journal)
             let process = try Self.start(arguments, in: directory)
-            usleep(UInt32.random(in: 300_000...2_500_000, using: &generator))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
+            let share = Double.random(in: 0.04...0.14, using: &generator)
+            if try Self.signal(
+                SIGKILL, process, whenJournal: journal, from: from, hasGrownBy: Int(share * Double(whole)))
+            {
                 kills += 1
             } else {
                 finished = true
@@ -92,10 +119,12 @@ import Glibc
 
         if !finished {
             // A graceful stop: batches in flight finish, the journal is closed, exit status 3.
+            let from = ProcessProbe.size(journal)
             let stopped = try Self.start(arguments, in: directory)
-            usleep(1_000_000)
-            if stopped.isRunning {
-                kill(stopped.processIdentifier, SIGTERM)
+            let share = Double.random(in: 0.02...0.1, using: &generator)
+            if try Self.signal(
+                SIGTERM, stopped, whenJournal: journal, from: from, hasGrownBy: Int(share * Double(whole)))
+            {
                 stopped.waitUntilExit()
                 #expect(stopped.terminationStatus == 3)
             } else {

@@ -68,6 +68,8 @@ package final class MisbehavingServer: Sendable {
     private struct State {
         var behaviour: @Sendable (Request, Int) -> Answer
         var requests: [Request] = []
+        /// Body bytes of `.trickle` answers sent so far, over all connections.
+        var trickled = 0
         var connections: Set<Int32> = []
         var stopped = false
     }
@@ -108,6 +110,11 @@ package final class MisbehavingServer: Sendable {
     /// Every request read so far, in arrival order.
     package func requests() -> [Request] {
         state.withLock { $0.requests }
+    }
+
+    /// Body bytes of trickled answers sent so far (a test waits for a trickle to be under way).
+    package func trickledBytes() -> Int {
+        state.withLock { $0.trickled }
     }
 
     /// Stops listening and closes every connection (a trickle in progress ends). Idempotent.
@@ -182,6 +189,7 @@ package final class MisbehavingServer: Sendable {
             for _ in 0..<bytes {
                 usleep(UInt32(interval * 1_000_000))
                 if isStopped || !Self.send(connection, piece) { return false }
+                state.withLock { $0.trickled += 1 }
             }
             return chunked ? Self.send(connection, Array("0\r\n\r\n".utf8)) : true
         case .stream(let bytes):

@@ -123,9 +123,12 @@ final class StoppingTarget: ImmediateBatchTarget {
             try #require(written > 0)
             offset += written
         }
-        // Stopped once the run has read every byte written (the FIFO holds none).
-        let drained = ProcessProbe.waitUntil { ProcessProbe.unreadBytes(writer) == 0 }
-        try #require(drained, "the run never read what was written: \(run.stderr)")
+        // Stopped once the run has read every byte written (the FIFO holds none) and taken in what
+        // it read: it has nothing to do but wait for more.
+        let waiting = ProcessProbe.waitUntil {
+            ProcessProbe.unreadBytes(writer) == 0 && ProcessProbe.isIdle(run.processIdentifier)
+        }
+        try #require(waiting, "the run never read what was written: \(run.stderr)")
         kill(run.processIdentifier, SIGTERM)
         let status = run.wait(seconds: 60)
         #expect(status == 3, "\(run.stderr)")

@@ -118,8 +118,10 @@ import Glibc
             ["apply", "d.ndjson", "--store", "s.sqlite", "--report", "r.json", "--junit", "r.xml"], directory: directory
         )
         #expect(run.status == 1, "\(run.stderr)")
-        // Rendered later, so that the clock would show.
-        Thread.sleep(forTimeInterval: 1.1)
+        // Rendered in a later second than the run ended in (the reports' coarsest stamps are whole
+        // seconds), so that a stamp taken from the clock instead of the journal would show.
+        let ended = Date().timeIntervalSince1970.rounded(.down)
+        #expect(ProcessProbe.waitUntil { Date().timeIntervalSince1970.rounded(.down) > ended })
         let rendered = try CommandRun.triage(
             ["report", "r.json.journal", "--report", "again.json", "--junit", "again.xml"], directory: directory)
         #expect(rendered.status == 1, "\(rendered.stderr)")
