@@ -1,4 +1,9 @@
-/// A record that goes into a batch: its sequence number in the run and its finding.
+/// A record that goes into a batch: a valid decision's ``RecordReference`` with the finding's
+/// identity parsed (the planner and the applier key on it).
+///
+/// It holds the reference's fields rather than a reference: it is kept per decision while a
+/// batch is open, queued or in flight, and the `Id` and `ProductArn` once, in ``identifier``,
+/// keep it at 56 bytes. ``reference`` names the record as the journal and the reports do.
 public struct BatchMember: Hashable, Sendable {
     /// 0-based position of the record in the run (across all inputs).
     public var sequence: Int
@@ -14,6 +19,11 @@ public struct BatchMember: Hashable, Sendable {
         self.sequence = sequence
         self.identifier = identifier
         self.source = source
+    }
+
+    /// The record as the journal, the failure sample and the reports name it.
+    public var reference: RecordReference {
+        RecordReference(sequence: sequence, source: source, identifier: identifier)
     }
 }
 
