@@ -6,18 +6,18 @@ import TriageTestSupport
 
 /// Temporary credentials from the container endpoint that expire in the middle of a run.
 @Suite struct CredentialExpiryTests {
-    /// A session token that expires 60 s into a run of about 70 s (400 requests, 4 Regions at
-    /// 1.4 requests/s each); the container stand-in serves a fresh
-    /// one on the next fetch. `serve` refuses an expired token (403, never retried), so the run
+    /// A session token that expires 30 s into a run of about 41 s (240 requests, 4 Regions at
+    /// 1.4 requests/s each; its refresh windows are then 7.5 s and 5 s before the expiry); the
+    /// container stand-in serves a fresh one on the next fetch. `serve` refuses an expired token (403, never retried), so the run
     /// ends without failures only if triage refreshed in time and signed each request with the
     /// credentials current when it was sent.
     ///
     /// Synchronous on purpose: an async test waits on the cooperative pool, which the suite's
     /// blocking tests can keep busy for longer than the credentials live.
     @Test func aRunOutlivesItsCredentials() throws {
-        let fixture = try WireFixture(findings: 400, decisions: 400, label: "triage-expiry")
+        let fixture = try WireFixture(findings: 240, decisions: 240, label: "triage-expiry")
         let startedAt = Date()
-        let first = TemporaryKey(name: "FIRST", expires: startedAt.addingTimeInterval(60))
+        let first = TemporaryKey(name: "FIRST", expires: startedAt.addingTimeInterval(30))
         let second = TemporaryKey(name: "SECOND", expires: startedAt.addingTimeInterval(3_600))
         let server = try ServeProcess(
             config: ServeProcess.wireConfig(extraCredentials: [first.serveEntry, second.serveEntry]),
@@ -42,8 +42,8 @@ import TriageTestSupport
             ])
         #expect(run.status == 0, "\(run.stderr)")
         let summary = try WireFixture.summary(report)
-        #expect(summary["processed"] as? Int == 400)
-        #expect(Date().timeIntervalSince(startedAt) > 65, "the run must outlive the first credentials")
+        #expect(summary["processed"] as? Int == 240)
+        #expect(Date().timeIntervalSince(startedAt) > 35, "the run must outlive the first credentials")
         let times = fetches.withLock { $0 }
         #expect(times.count >= 2, "the credentials were never refreshed")
         if times.count >= 2 {

@@ -12,9 +12,11 @@ import Glibc
 /// serve received 2,423). Each request is journaled (`sent`) before it leaves.
 ///
 /// `triage serve` answers each request 2 s after committing it, and the client sends 8 at a time:
-/// requests leave in waves, one wave every 2 s. Each run is killed 0.7 s after a wave left (its
-/// batches on the wire, committed by serve, never journaled as done), when no request is about to
-/// leave; the last `--resume` runs to the end. The runs under test use ``TriageUnderTest/binary``.
+/// requests leave in waves, one wave every 2 s. Each run is killed once a wave has left (its
+/// batches on the wire, committed by serve, never journaled as done): its 8 requests are journaled
+/// `sent` and the client has written them (it sits idle, waiting for the answers), when no request
+/// is about to leave; the last `--resume` runs to the end. The runs under test use
+/// ``TriageUnderTest/binary``.
 @Suite struct KilledRunRequestCountTests {
     @Test func requestsCountWhatKilledRunsSent() throws {
         let fixture = try WireFixture(findings: 2_000, decisions: 2_000, label: "killed-requests")
@@ -43,9 +45,19 @@ import Glibc
                 usleep(10_000)
             }
             try #require(process.isRunning, "run \(round) ended before it could be killed")
-            // The next wave left as the last answers came back; well within serve's 2 s latency
-            // it is on the wire, and the one after leaves only when its answers come back.
-            usleep(700_000)
+            // The next wave left as the last answers came back: its requests are journaled `sent`
+            // before they leave, then written; serve answers them only 2 s after, and the wave
+            // after leaves only when those answers come back.
+            // Sent before it: two waves of each earlier run, this run's first. 20 batches in all
+            // (500 decisions in each of 4 Regions): the wave is 8 of those not journaled done.
+            let wave = min(8, 20 - 8 * round)
+            let sent = 16 * (round - 1) + 8 + wave
+            let onTheWire = ProcessProbe.waitUntil(seconds: 60) {
+                !process.isRunning
+                    || (ResumeJournalFile.count("sent", in: journal) >= sent
+                        && ProcessProbe.isIdle(process.processIdentifier, over: 0.05))
+            }
+            try #require(onTheWire && process.isRunning, "run \(round): the next wave never left")
             kill(process.processIdentifier, SIGKILL)
             #expect(process.waitForExit(seconds: 10) == 128 + SIGKILL)
         }

@@ -15,7 +15,8 @@ import Glibc
     /// secret), fails no record, and `--resume` with the right secret gives the outcomes and the
     /// store of a clean run.
     @Test func aWrongSecretIsExitFiveAndResumesOnceFixed() throws {
-        let fixture = try WireFixture(findings: 3_000, decisions: 20_000)
+        // 60 requests: more than the 16 that may be on the wire when the first refusal comes back.
+        let fixture = try WireFixture(findings: 3_000, decisions: 6_000)
         let wireStore = try fixture.copyOfStore("wire")
         let server = try ServeProcess(config: ServeProcess.wireConfig(), store: wireStore)
         defer { server.stop() }
@@ -68,12 +69,13 @@ import Glibc
         #expect(summary["remaining"] as? Int == 2_000)
     }
 
-    /// SIGTERM at many moments of a quota-paced run (the burst, lanes waiting for tokens, backing
-    /// off after 429s — the client asks for twice the server's quota — retries of 500s and
-    /// per-finding resends): the run ends with exit status 3 once the requests on the wire are
-    /// answered, with its report; `--resume` then ends with every record decided.
-    @Test(arguments: [300, 1_200, 2_500, 4_000])
-    func aStopEndsAPacedRun(afterMilliseconds delay: Int) throws {
+    /// SIGTERM at many moments of a quota-paced run (the burst on the wire, lanes paced by their
+    /// tokens, retries of 500s backing off, per-finding resends), each moment told by serve's log
+    /// (the requests it answered so far), not by a time: the run ends with exit status 3 once the
+    /// requests on the wire are answered, with its report; `--resume` then ends with every record
+    /// decided. The whole run answers about 270 requests, 10 % of them 500s.
+    @Test(arguments: [StopPoint.answered(1), .firstError, .answered(100), .answered(200)])
+    func aStopEndsAPacedRun(at point: StopPoint) throws {
         let fixture = try WireFixture(findings: 2_000, decisions: 6_000)
         let wireStore = try fixture.copyOfStore("wire")
         let faults = #"{"seed": 5, "internalErrorRate": 0.1, "unprocessedRate": 0.05}"#
@@ -89,8 +91,8 @@ import Glibc
         let out = fixture.directory.appendingPathComponent("run.out")
         let err = fixture.directory.appendingPathComponent("run.err")
         let process = try Process.start(arguments, stdout: out, stderr: err, environment: fixture.environment())
-        usleep(UInt32(delay) * 1_000)
-        try #require(process.isRunning, "the run ended before the stop")
+        let reached = ProcessProbe.waitUntil { point.isReached(server.requests()) || !process.isRunning }
+        try #require(reached && process.isRunning, "the run ended before the stop (\(point))")
         kill(process.processIdentifier, SIGTERM)
         // The requests on the wire are answered within the server's latency: far below this.
         let status = process.waitForExit(seconds: 60)
@@ -104,6 +106,28 @@ import Glibc
         let summary = try WireFixture.summary(report)
         #expect(summary["remaining"] as? Int == 0)
         #expect(summary["records"] as? Int == 6_000)
+    }
+
+    /// A moment of a run, as serve's log shows it.
+    enum StopPoint: CustomTestStringConvertible, Sendable {
+        /// `count` requests answered.
+        case answered(Int)
+        /// The first request answered with an error (a try to be retried after a backoff).
+        case firstError
+
+        func isReached(_ requests: [(time: Int64, region: String, status: String, latency: Double)]) -> Bool {
+            switch self {
+            case .answered(let count): requests.count >= count
+            case .firstError: requests.contains { $0.status != "200" }
+            }
+        }
+
+        var testDescription: String {
+            switch self {
+            case .answered(let count): "after \(count) answers"
+            case .firstError: "after the first error"
+            }
+        }
     }
 
     /// A port nothing listens on (bound, then closed).
