@@ -65,7 +65,7 @@ struct RunSetup {
         var syncTarget: (@Sendable () throws(JobError) -> Void)?
         if let target = configuration.target {
             syncTarget = { () throws(JobError) in
-                do throws(TargetError) {
+                do throws(CoreError) {
                     try target.syncApplied()
                 } catch {
                     throw JobError(.target, error.message)

@@ -26,18 +26,24 @@ extension FindingsStore {
         let access = importableAccounts.map(ImportAccess.init)
         return try findings.map { bytes in
             let provider: ProviderFinding
-            do {
+            do throws(CoreError) {
                 provider = try ProviderFinding(bytes: bytes)
-            } catch let failure as ImportFailure {
-                return .failed(id: failure.id, code: failure.code, message: failure.message)
+            } catch {
+                return try refused(error)
             }
             if let refusal = access?.refusal(of: provider) { return refusal }
             do {
                 return try Self.import(provider, with: statements, access: access)
-            } catch let failure as ImportFailure {
-                return .failed(id: failure.id, code: failure.code, message: failure.message)
+            } catch let error as CoreError {
+                return try refused(error)
             }
         }
+    }
+
+    /// The outcome of a finding that import refused; any other error is the transaction's.
+    private static func refused(_ error: CoreError) throws -> ImportOutcome {
+        guard case .findingRefused(let id, let code) = error.code else { throw error }
+        return .failed(id: id, code: code, message: error.message)
     }
 
     /// Stores one checked finding: new, a later version of a stored one, or ignored; refused
@@ -104,7 +110,7 @@ extension FindingsStore {
 extension FindingsStore {
     /// The derived columns of a finding about to be stored (``IndexedValues``); the provider's
     /// layout serves when the stored document is the imported one (nothing spliced in).
-    fileprivate static func indexedValues(_ stored: StoredFinding, of provider: ProviderFinding) throws(ImportFailure)
+    fileprivate static func indexedValues(_ stored: StoredFinding, of provider: ProviderFinding) throws(CoreError)
         -> IndexedValues
     {
         let id = provider.identifier.id
@@ -112,7 +118,8 @@ extension FindingsStore {
             let layout = stored.document == provider.bytes ? provider.layout : nil
             return try IndexedValues(document: stored.document, layout: layout, state: stored.state)
         } catch {
-            throw ImportFailure(id: id, code: .invalidInput, message: "not a JSON object: \(error)")
+            throw .findingRefused(
+                id: id, code: .invalidInput, message: "not a JSON object: \(error)", underlying: error)
         }
     }
 }

@@ -22,7 +22,7 @@ struct IndexedValues {
     /// The values of the finding stored as `document` (the provider document) and `state`;
     /// `layout` is the document's when already scanned.
     init(document: UnsafeRawBufferPointer, layout: JSONObjectLayout? = nil, state: CustomerState)
-        throws(JSONParseError)
+        throws(CoreError)
     {
         let scanned: JSONObjectLayout
         if let layout { scanned = layout } else { scanned = try JSONObjectLayout.scan(document) }
@@ -37,9 +37,9 @@ struct IndexedValues {
     }
 
     /// The values of a finding held in an array.
-    init(document: [UInt8], layout: JSONObjectLayout? = nil, state: CustomerState) throws(JSONParseError) {
+    init(document: [UInt8], layout: JSONObjectLayout? = nil, state: CustomerState) throws(CoreError) {
         let result = document.withUnsafeBytes { buffer in
-            Result { () throws(JSONParseError) -> IndexedValues in
+            Result { () throws(CoreError) -> IndexedValues in
                 try IndexedValues(document: buffer, layout: layout, state: state)
             }
         }

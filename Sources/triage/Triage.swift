@@ -57,7 +57,7 @@ enum TriageMain {
         } catch let error as JobError {
             StandardError.print("triage: error: \(error.message)")
             exit(ExitStatus.notDone.rawValue)
-        } catch let error as TargetError {
+        } catch let error as CoreError where error.code == .targetUnavailable {
             StandardError.print("triage: error: \(error.message)")
             exit(ExitStatus.notDone.rawValue)
         } catch {

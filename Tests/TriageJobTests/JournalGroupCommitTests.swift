@@ -26,7 +26,7 @@ import TriageTestSupport
             return batch.members.map { _ in .processed }
         }
 
-        func syncApplied() throws(TargetError) {
+        func syncApplied() throws(CoreError) {
             log.withLock { $0.syncs.append($0.applied) }
         }
     }

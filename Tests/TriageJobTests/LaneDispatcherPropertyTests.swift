@@ -168,7 +168,7 @@ private struct LaneWorld {
 
 /// Three Regions, by the bytes of the finding's `ProductArn` (as the real Region comes from it).
 private struct RegionByHash: BatchRouting {
-    func region(of identifier: FindingIdentifier) -> Result<String, RoutingFailure> {
+    func region(of identifier: FindingIdentifier) -> Result<String, CoreError> {
         let sum = identifier.productArn.utf8.reduce(0) { $0 + Int($1) }
         return .success(["r-a", "r-b", "r-c"][sum % 3])
     }
@@ -215,7 +215,7 @@ private final class FlakyRemoteTarget: BatchTarget, @unchecked Sendable {
         random.withLock { Double($0.next() % 10_000) / 10_000 }
     }
 
-    func syncApplied() throws(TargetError) { try store.syncApplied() }
+    func syncApplied() throws(CoreError) { try store.syncApplied() }
 
     /// Whole requests tried again after 1–3 ms (the real backoff is seconds).
     var retryPolicy: RetryPolicy { RetryPolicy(maxAttempts: 5, backoffBase: 1, backoffCap: 3) }

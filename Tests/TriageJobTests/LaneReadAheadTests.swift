@@ -191,9 +191,9 @@ import TriageTestSupport
 
 /// The Region field of the `ProductArn` (`arn:aws:securityhub:REGION::product/...`).
 struct RegionOfProductArn: BatchRouting {
-    func region(of identifier: FindingIdentifier) -> Result<String, RoutingFailure> {
+    func region(of identifier: FindingIdentifier) -> Result<String, CoreError> {
         let fields = identifier.productArn.split(separator: ":", omittingEmptySubsequences: false)
-        return fields.count > 3 ? .success(String(fields[3])) : .failure(RoutingFailure("no Region"))
+        return fields.count > 3 ? .success(String(fields[3])) : .failure(.unroutable("no Region"))
     }
 }
 
@@ -253,7 +253,7 @@ final class HeldRegionTarget: BatchTarget, @unchecked Sendable {
         hold == .rate ? HeldPacer(target: self, region: region) : nil
     }
 
-    func syncApplied() throws(TargetError) {}
+    func syncApplied() throws(CoreError) {}
 
     func attempt(_ work: BatchAttempt, completion: @escaping @Sendable (AttemptAnswer) -> Void) {
         let region = work.batch.region

@@ -231,10 +231,10 @@ import TriageTestSupport
         let junk = directory.appendingPathComponent("junk.sqlite").path
         try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: junk))
         for path in [directory.appendingPathComponent("missing.sqlite").path, empty, junk, directory.path] {
-            let real = #expect(throws: TargetError.self) {
+            let real = #expect(throws: CoreError.self) {
                 try StoreTarget(path: path, clock: SystemClock.milliseconds)
             }
-            let rehearsal = #expect(throws: TargetError.self) {
+            let rehearsal = #expect(throws: CoreError.self) {
                 try StoreTarget(path: path, rehearsal: true, clock: SystemClock.milliseconds)
             }
             #expect(real != nil)

@@ -73,7 +73,7 @@ enum QueryTestData {
     /// The query of a GetFindings body.
     static func query(_ json: String) throws -> FindingsQuery {
         guard case .object(let members) = try JSONParser.parse(Array(json.utf8)) else {
-            throw QueryError("not an object")
+            throw CoreError.invalidQuery("not an object")
         }
         return try FindingsQuery(getFindingsRequest: members)
     }

@@ -26,15 +26,15 @@ package struct CustomerState: Sendable {
 
     /// Decodes ``encoded`` bytes as kept by the store (values are taken as written).
     ///
-    /// - Throws: ``JSONParseError`` if the bytes are not a JSON object; members other than the
+    /// - Throws: ``CoreError`` if the bytes are not a JSON object; members other than the
     ///   nine customer fields are an error too (the store never writes them).
-    package init(encoded: UnsafeRawBufferPointer, owned: OwnedFields) throws(JSONParseError) {
+    package init(encoded: UnsafeRawBufferPointer, owned: OwnedFields) throws(CoreError) {
         let layout = try JSONObjectLayout.scan(encoded)
         storage = Array(encoded)
         self.owned = owned
         for member in layout.members {
             guard let field = CustomerField(keyBytes: UnsafeRawBufferPointer(rebasing: encoded[member.key])) else {
-                throw JSONParseError(offset: member.key.lowerBound, reason: "not a customer field")
+                throw .invalidJSON(offset: member.key.lowerBound, reason: "not a customer field")
             }
             starts[field.rawValue] = Int32(member.value.lowerBound)
             ends[field.rawValue] = Int32(member.value.upperBound)
@@ -42,9 +42,9 @@ package struct CustomerState: Sendable {
     }
 
     /// Decodes ``encoded`` bytes held in an array; see ``init(encoded:owned:)-(UnsafeRawBufferPointer,_)``.
-    package init(encoded: [UInt8], owned: OwnedFields) throws(JSONParseError) {
+    package init(encoded: [UInt8], owned: OwnedFields) throws(CoreError) {
         let result = encoded.withUnsafeBytes { buffer in
-            Result { () throws(JSONParseError) -> CustomerState in try CustomerState(encoded: buffer, owned: owned) }
+            Result { () throws(CoreError) -> CustomerState in try CustomerState(encoded: buffer, owned: owned) }
         }
         self = try result.get()
     }

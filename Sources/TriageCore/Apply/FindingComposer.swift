@@ -8,18 +8,18 @@
 package enum FindingComposer {
     /// Appends the composed finding to `out`.
     ///
-    /// - Throws: ``JSONParseError`` if `provider` is not a JSON object.
+    /// - Throws: ``CoreError`` if `provider` is not a JSON object.
     package static func compose(
         provider: UnsafeRawBufferPointer, state: CustomerState, into out: inout [UInt8]
-    ) throws(JSONParseError) {
+    ) throws(CoreError) {
         let layout = try JSONObjectLayout.scan(provider)
         compose(provider: provider, layout: layout, state: state, into: &out)
     }
 
     /// The composed finding as bytes; see ``compose(provider:state:into:)``.
-    package static func compose(provider: [UInt8], state: CustomerState) throws(JSONParseError) -> [UInt8] {
+    package static func compose(provider: [UInt8], state: CustomerState) throws(CoreError) -> [UInt8] {
         let result = provider.withUnsafeBytes { buffer in
-            Result { () throws(JSONParseError) -> [UInt8] in
+            Result { () throws(CoreError) -> [UInt8] in
                 var out: [UInt8] = []
                 out.reserveCapacity(buffer.count + state.membersByteCount + 16)
                 try compose(provider: buffer, state: state, into: &out)

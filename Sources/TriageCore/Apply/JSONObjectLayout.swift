@@ -21,23 +21,23 @@ package struct JSONObjectLayout: Sendable {
 
     /// Scans the object that makes up the whole of `bytes` (whitespace may surround it).
     ///
-    /// - Throws: ``JSONParseError`` if `bytes` is not exactly one valid JSON object.
-    package static func scan(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONObjectLayout {
+    /// - Throws: ``CoreError`` if `bytes` is not exactly one valid JSON object.
+    package static func scan(_ bytes: UnsafeRawBufferPointer) throws(CoreError) -> JSONObjectLayout {
         var position = skipWhitespace(bytes, from: 0)
         let layout = try scan(bytes, objectAt: position)
         position = skipWhitespace(bytes, from: layout.closingBrace + 1)
         guard position == bytes.count else {
-            throw JSONParseError(offset: position, reason: "unexpected data after the object")
+            throw .invalidJSON(offset: position, reason: "unexpected data after the object")
         }
         return layout
     }
 
     /// Scans the object value whose `{` is at `start` (nothing is checked after its `}`).
-    package static func scan(_ bytes: UnsafeRawBufferPointer, objectAt start: Int) throws(JSONParseError)
+    package static func scan(_ bytes: UnsafeRawBufferPointer, objectAt start: Int) throws(CoreError)
         -> JSONObjectLayout
     {
         guard start < bytes.count, bytes[start] == UInt8(ascii: "{") else {
-            throw JSONParseError(offset: start, reason: "expected a JSON object")
+            throw .invalidJSON(offset: start, reason: "expected a JSON object")
         }
         var members: [Member] = []
         members.reserveCapacity(32)
@@ -47,24 +47,24 @@ package struct JSONObjectLayout: Sendable {
         }
         while true {
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-                throw JSONParseError(offset: position, reason: "expected a member name")
+                throw .invalidJSON(offset: position, reason: "expected a member name")
             }
             let keyEnd = try JSONParser.valueEnd(in: bytes, from: position)
             let key = (position + 1)..<(keyEnd - 1)
             position = skipWhitespace(bytes, from: keyEnd)
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-                throw JSONParseError(offset: position, reason: "expected ':' after a member name")
+                throw .invalidJSON(offset: position, reason: "expected ':' after a member name")
             }
             let valueStart = skipWhitespace(bytes, from: position + 1)
             let valueEnd = try JSONParser.valueEnd(in: bytes, from: valueStart)
             members.append(Member(key: key, value: valueStart..<valueEnd))
             position = skipWhitespace(bytes, from: valueEnd)
             guard position < bytes.count else {
-                throw JSONParseError(offset: position, reason: "unterminated object")
+                throw .invalidJSON(offset: position, reason: "unterminated object")
             }
             if bytes[position] == UInt8(ascii: "}") { break }
             guard bytes[position] == UInt8(ascii: ",") else {
-                throw JSONParseError(offset: position, reason: "expected ',' or '}' in an object")
+                throw .invalidJSON(offset: position, reason: "expected ',' or '}' in an object")
             }
             position = skipWhitespace(bytes, from: position + 1)
         }

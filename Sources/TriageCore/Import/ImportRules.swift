@@ -17,7 +17,7 @@ package enum ImportRules {
     /// A finding imported for the first time. *Choice*: stored as given (top-level and
     /// `FindingProviderFields` alike), plus the defaults `Workflow.Status` NEW, `VerificationState`
     /// UNKNOWN and `RecordState` ACTIVE, then the automatic workflow rules.
-    package static func newFinding(_ provider: ProviderFinding) throws(ImportFailure) -> StoredFinding {
+    package static func newFinding(_ provider: ProviderFinding) throws(CoreError) -> StoredFinding {
         var state = CustomerState()
         for field in CustomerField.allCases {
             state[json: field] = provider.compactMember(field.name)
@@ -43,7 +43,7 @@ package enum ImportRules {
     package static func reimport(
         _ provider: ProviderFinding, over stored: CustomerState, recordState previousRecordState: String,
         complianceStatus previousCompliance: String?
-    ) throws(ImportFailure) -> StoredFinding {
+    ) throws(CoreError) -> StoredFinding {
         var state = stored
         let providerFields = provider.member("FindingProviderFields")
         var providerFieldMembers: [JSONMember]
@@ -102,14 +102,14 @@ package enum ImportRules {
     }
 
     /// Rejects provider values of `Workflow` and `VerificationState` the store could not update.
-    private static func checkCustomerMembers(_ state: CustomerState, id: String) throws(ImportFailure) {
+    private static func checkCustomerMembers(_ state: CustomerState, id: String) throws(CoreError) {
         if let workflow = state[.workflow] {
             guard case .object = workflow else {
-                throw ImportFailure(id: id, code: .invalidInput, message: "Workflow: must be an object")
+                throw .findingRefused(id: id, code: .invalidInput, message: "Workflow: must be an object")
             }
             if let status = workflow[key: "Status"] {
                 guard case .string(let text) = status, WorkflowStatus(rawValue: text) != nil else {
-                    throw ImportFailure(
+                    throw .findingRefused(
                         id: id, code: .invalidInput,
                         message: "Workflow.Status: must be one of NEW, NOTIFIED, RESOLVED, SUPPRESSED")
                 }
@@ -117,7 +117,7 @@ package enum ImportRules {
         }
         if let verification = state[.verificationState] {
             guard case .string(let text) = verification, VerificationState(rawValue: text) != nil else {
-                throw ImportFailure(
+                throw .findingRefused(
                     id: id, code: .invalidInput,
                     message: "VerificationState: must be one of UNKNOWN, TRUE_POSITIVE, FALSE_POSITIVE, BENIGN_POSITIVE"
                 )
@@ -128,14 +128,14 @@ package enum ImportRules {
     /// The stored form: `edits` spliced into the document, sizes computed, the 240 KB limit checked.
     private static func stored(
         _ provider: ProviderFinding, edits: [(String, [UInt8])], state: CustomerState, recordState: String
-    ) throws(ImportFailure) -> StoredFinding {
+    ) throws(CoreError) -> StoredFinding {
         let document = edits.isEmpty ? provider.bytes : splice(edits, into: provider)
         let providerBytes = document.withUnsafeBytes { buffer in
             let layout = edits.isEmpty ? provider.layout : (try? JSONObjectLayout.scan(buffer)) ?? provider.layout
             return FindingComposer.residualByteCount(of: buffer, layout: layout)
         }
         guard state.composedByteCount(providerBytes: providerBytes) <= Limits.maxFindingBytes else {
-            throw ImportFailure(
+            throw .findingRefused(
                 id: provider.identifier.id, code: .findingSizeExceeded,
                 message: ErrorCode.findingSizeExceeded.defaultMessage)
         }

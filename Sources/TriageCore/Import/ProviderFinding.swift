@@ -30,19 +30,20 @@ package struct ProviderFinding {
     ]
 
     /// Checks and indexes `bytes`; a failure names the `Id` when the document had one.
-    package init(bytes: [UInt8]) throws(ImportFailure) {
+    package init(bytes: [UInt8]) throws(CoreError) {
         self.bytes = bytes
         let scanned = bytes.withUnsafeBytes { buffer in
-            Result { () throws(JSONParseError) -> JSONObjectLayout in try JSONObjectLayout.scan(buffer) }
+            Result { () throws(CoreError) -> JSONObjectLayout in try JSONObjectLayout.scan(buffer) }
         }
         switch scanned {
         case .success(let layout): self.layout = layout
         case .failure(let error):
-            throw ImportFailure(id: nil, code: .invalidInput, message: "not a JSON object: \(error)")
+            throw .findingRefused(
+                id: nil, code: .invalidInput, message: "not a JSON object: \(error)", underlying: error)
         }
         let id = Self.string(named: "Id", bytes: bytes, layout: layout)
-        func fail(_ message: String) -> ImportFailure {
-            ImportFailure(id: id, code: .invalidInput, message: message)
+        func fail(_ message: String) -> CoreError {
+            .findingRefused(id: id, code: .invalidInput, message: message)
         }
         for name in Self.requiredMembers where Self.member(name, bytes: bytes, layout: layout) == nil {
             throw fail("\(name): required member is missing")
@@ -124,22 +125,5 @@ package struct ProviderFinding {
     private static func string(named name: String, bytes: [UInt8], layout: JSONObjectLayout) -> String? {
         if case .string(let value)? = member(name, bytes: bytes, layout: layout) { return value }
         return nil
-    }
-}
-
-/// Why one imported finding was rejected: a per-finding code and a message naming the member.
-package struct ImportFailure: Error {
-    /// The finding's `Id` when it had one.
-    package var id: String?
-    /// `InvalidInput` or `FindingSizeExceeded`.
-    package var code: ErrorCode
-    /// E.g. `AwsAccountId: required member is missing`.
-    package var message: String
-
-    /// A failure of the finding `id` with `code` and `message`.
-    package init(id: String?, code: ErrorCode, message: String) {
-        self.id = id
-        self.code = code
-        self.message = message
     }
 }

@@ -3,13 +3,13 @@
 package enum JSONArrayLayout {
     /// The byte ranges of the elements of the array whose `[` is at `start`, without surrounding
     /// whitespace, in order.
-    /// - Throws: ``JSONParseError`` when the bytes there are not a valid array.
-    package static func elements(in bytes: UnsafeRawBufferPointer, arrayAt start: Int) throws(JSONParseError)
+    /// - Throws: ``CoreError`` when the bytes there are not a valid array.
+    package static func elements(in bytes: UnsafeRawBufferPointer, arrayAt start: Int) throws(CoreError)
         -> [Range<Int>]
     {
         var index = JSONObjectLayout.skipWhitespace(bytes, from: start)
         guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else {
-            throw JSONParseError(offset: index, reason: "expected an array")
+            throw .invalidJSON(offset: index, reason: "expected an array")
         }
         index = JSONObjectLayout.skipWhitespace(bytes, from: index + 1)
         var ranges: [Range<Int>] = []
@@ -21,10 +21,10 @@ package enum JSONArrayLayout {
             guard index < bytes.count else { break }
             if bytes[index] == UInt8(ascii: "]") { return ranges }
             guard bytes[index] == UInt8(ascii: ",") else {
-                throw JSONParseError(offset: index, reason: "expected , or ] in an array")
+                throw .invalidJSON(offset: index, reason: "expected , or ] in an array")
             }
             index = JSONObjectLayout.skipWhitespace(bytes, from: index + 1)
         }
-        throw JSONParseError(offset: bytes.count, reason: "unterminated array")
+        throw .invalidJSON(offset: bytes.count, reason: "unterminated array")
     }
 }

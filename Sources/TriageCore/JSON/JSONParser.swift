@@ -13,13 +13,13 @@
 package enum JSONParser {
     /// Parses exactly one JSON text: whitespace may surround the value, nothing else may follow it.
     ///
-    /// - Throws: ``JSONParseError`` at the first byte that breaks the grammar.
+    /// - Throws: ``CoreError`` at the first byte that breaks the grammar.
     package static func parse(
         _ bytes: UnsafeRawBufferPointer, maxDepth: Int = 512
-    ) throws(JSONParseError) -> JSONValue {
+    ) throws(CoreError) -> JSONValue {
         var scanner = JSONScanner(bytes: bytes, maxDepth: maxDepth)
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
-            throw JSONParseError(offset: 0, reason: "byte order mark not allowed")
+            throw .invalidJSON(offset: 0, reason: "byte order mark not allowed")
         }
         let value = try scanner.readValue()
         scanner.skipWhitespace()
@@ -30,9 +30,9 @@ package enum JSONParser {
     }
 
     /// Parses exactly one JSON text held in an array; see ``parse(_:maxDepth:)-(UnsafeRawBufferPointer,_)``.
-    package static func parse(_ bytes: [UInt8], maxDepth: Int = 512) throws(JSONParseError) -> JSONValue {
-        let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBytes { buffer in
-            Result { () throws(JSONParseError) -> JSONValue in try parse(buffer, maxDepth: maxDepth) }
+    package static func parse(_ bytes: [UInt8], maxDepth: Int = 512) throws(CoreError) -> JSONValue {
+        let result: Result<JSONValue, CoreError> = bytes.withUnsafeBytes { buffer in
+            Result { () throws(CoreError) -> JSONValue in try parse(buffer, maxDepth: maxDepth) }
         }
         return try result.get()
     }
@@ -44,10 +44,10 @@ package enum JSONParser {
     /// A number ends at the first byte that cannot continue it or at the end of `bytes`, so a
     /// number cut off by the end of a partial buffer looks complete: keep numbers away from the end.
     /// - Precondition: `0 <= start <= bytes.count`.
-    /// - Throws: ``JSONParseError`` (offsets relative to `bytes`, not to `start`).
+    /// - Throws: ``CoreError`` (offsets relative to `bytes`, not to `start`).
     package static func valueEnd(
         in bytes: UnsafeRawBufferPointer, from start: Int, maxDepth: Int = 512
-    ) throws(JSONParseError) -> Int {
+    ) throws(CoreError) -> Int {
         precondition(start >= 0 && start <= bytes.count, "start outside the buffer")
         var scanner = JSONScanner(bytes: bytes, position: start, maxDepth: maxDepth)
         try scanner.skipValue()

@@ -53,8 +53,8 @@ package enum JSONProblem {
 
     /// A document that does not parse; `showingReason: false` gives the byte alone (a document
     /// that may hold a secret: the reason may quote one character of it).
-    package static func notJSON(_ error: JSONParseError, showingReason: Bool = true) -> String {
-        showingReason ? "is not valid JSON (\(error))" : "is not valid JSON (byte \(error.offset + 1))"
+    package static func notJSON(_ error: CoreError, showingReason: Bool = true) -> String {
+        showingReason ? "is not valid JSON (\(error))" : "is not valid JSON (byte \((error.jsonOffset ?? 0) + 1))"
     }
 
     /// A number that is not an integer literal: `10.0 is not an integer`.

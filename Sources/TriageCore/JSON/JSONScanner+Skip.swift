@@ -2,7 +2,7 @@
 /// same grammar as ``readValue()``, with an explicit stack of open container kinds.
 extension JSONScanner {
     /// Validates one value at `position` (leading whitespace allowed); leaves `position` after it.
-    mutating func skipValue() throws(JSONParseError) {
+    mutating func skipValue() throws(CoreError) {
         var openObjects: [Bool] = []  // per open container: true for an object, false for an array
         nextValue: while true {
             skipWhitespace()
@@ -38,7 +38,7 @@ extension JSONScanner {
     }
 
     /// Validates `"key"` and the `:` after it, starting at `position`.
-    private mutating func skipKey() throws(JSONParseError) {
+    private mutating func skipKey() throws(CoreError) {
         guard current == JSONByte.quote else { throw unexpected(at: position, expecting: "a string key") }
         try skipString()
         skipWhitespace()
@@ -47,7 +47,7 @@ extension JSONScanner {
     }
 
     /// Validates a string, number, `true`, `false` or `null` at `position`.
-    private mutating func skipScalar() throws(JSONParseError) {
+    private mutating func skipScalar() throws(CoreError) {
         switch bytes[position] {
         case JSONByte.quote: try skipString()
         case JSONByte.minus, UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber()

@@ -4,23 +4,23 @@
 /// are decoded into `scratch` first.
 extension JSONScanner {
     /// Reads the string whose opening quote is at `position`; leaves `position` after the closing quote.
-    mutating func readString() throws(JSONParseError) -> String {
+    mutating func readString() throws(CoreError) -> String {
         try scanString(building: true)
     }
 
     /// Validates the string whose opening quote is at `position` without building it.
-    mutating func skipString() throws(JSONParseError) {
+    mutating func skipString() throws(CoreError) {
         _ = try scanString(building: false)
     }
 
     @inline(__always)
-    private mutating func scanString(building: Bool) throws(JSONParseError) -> String {
+    private mutating func scanString(building: Bool) throws(CoreError) -> String {
         let opening = position
         let start = opening &+ 1
         var index = start
         while true {
             index = skipPlainASCII(from: index)
-            guard index < bytes.count else { throw JSONParseError(offset: opening, reason: "unterminated string") }
+            guard index < bytes.count else { throw .invalidJSON(offset: opening, reason: "unterminated string") }
             let byte = bytes[index]
             if byte == JSONByte.quote {
                 position = index &+ 1
@@ -38,7 +38,7 @@ extension JSONScanner {
     /// The rest of a string from its first backslash on; decodes into `scratch` when building.
     private mutating func scanEscapedString(
         opening: Int, firstEscape: Int, building: Bool
-    ) throws(JSONParseError) -> String {
+    ) throws(CoreError) -> String {
         if building {
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[(opening &+ 1)..<firstEscape]))
@@ -47,7 +47,7 @@ extension JSONScanner {
         var runStart = firstEscape  // first input byte not yet copied to `scratch`
         while true {
             index = skipPlainASCII(from: index)
-            guard index < bytes.count else { throw JSONParseError(offset: opening, reason: "unterminated string") }
+            guard index < bytes.count else { throw .invalidJSON(offset: opening, reason: "unterminated string") }
             let byte = bytes[index]
             if byte == JSONByte.quote || byte == JSONByte.backslash {
                 if building {
@@ -112,8 +112,8 @@ extension JSONScanner {
     /// The offset after the escape whose backslash is at `index`; appends its UTF-8 to `scratch`
     /// when building. A `\uXXXX` high surrogate must be followed by a `\uXXXX` low surrogate; a lone
     /// or reversed surrogate is an error (no Swift `String` can hold it).
-    private mutating func decodeEscape(at index: Int, opening: Int, building: Bool) throws(JSONParseError) -> Int {
-        guard index &+ 1 < bytes.count else { throw JSONParseError(offset: opening, reason: "unterminated string") }
+    private mutating func decodeEscape(at index: Int, opening: Int, building: Bool) throws(CoreError) -> Int {
+        guard index &+ 1 < bytes.count else { throw .invalidJSON(offset: opening, reason: "unterminated string") }
         let decoded: UInt8
         switch bytes[index &+ 1] {
         case JSONByte.quote: decoded = JSONByte.quote
@@ -130,42 +130,42 @@ extension JSONScanner {
             if (0xD800...0xDBFF).contains(scalar) {
                 guard next &+ 1 < bytes.count, bytes[next] == JSONByte.backslash, bytes[next &+ 1] == UInt8(ascii: "u")
                 else {
-                    throw JSONParseError(offset: index, reason: "unpaired surrogate escape")
+                    throw .invalidJSON(offset: index, reason: "unpaired surrogate escape")
                 }
                 let low = try hexQuad(escapeAt: next)
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw JSONParseError(offset: index, reason: "unpaired surrogate escape")
+                    throw .invalidJSON(offset: index, reason: "unpaired surrogate escape")
                 }
                 scalar = 0x10000 &+ ((scalar &- 0xD800) << 10) &+ (low &- 0xDC00)
                 next &+= 6
             } else if (0xDC00...0xDFFF).contains(scalar) {
-                throw JSONParseError(offset: index, reason: "unpaired surrogate escape")
+                throw .invalidJSON(offset: index, reason: "unpaired surrogate escape")
             }
             if building { appendUTF8(scalar) }
             return next
         default:
             let byte = bytes[index &+ 1]
             let shown = (0x21...0x7E).contains(byte) ? " '\\\(Character(Unicode.Scalar(byte)))'" : ""
-            throw JSONParseError(offset: index, reason: "invalid escape\(shown)")
+            throw .invalidJSON(offset: index, reason: "invalid escape\(shown)")
         }
         if building { scratch.append(decoded) }
         return index &+ 2
     }
 
     /// The code unit of the `\uXXXX` escape whose backslash is at `index` (case-insensitive hex).
-    private func hexQuad(escapeAt index: Int) throws(JSONParseError) -> UInt32 {
+    private func hexQuad(escapeAt index: Int) throws(CoreError) -> UInt32 {
         var value: UInt32 = 0
         var offset = index &+ 2
         let end = index &+ 6
         while offset < end {
-            guard offset < bytes.count else { throw JSONParseError(offset: index, reason: "invalid \\u escape") }
+            guard offset < bytes.count else { throw .invalidJSON(offset: index, reason: "invalid \\u escape") }
             let byte = bytes[offset]
             let digit: UInt8
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte &- UInt8(ascii: "a") &+ 10
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte &- UInt8(ascii: "A") &+ 10
-            default: throw JSONParseError(offset: index, reason: "invalid \\u escape")
+            default: throw .invalidJSON(offset: index, reason: "invalid \\u escape")
             }
             value = value << 4 | UInt32(digit)
             offset &+= 1
@@ -196,7 +196,7 @@ extension JSONScanner {
     /// The offset after the well-formed UTF-8 sequence whose lead byte (≥ 0x80) is at `index`
     /// (Unicode Table 3-7: no overlongs, no encoded surrogates, nothing above U+10FFFF, no
     /// truncation); an "invalid UTF-8" error at `index` otherwise.
-    private func endOfUTF8Sequence(at index: Int) throws(JSONParseError) -> Int {
+    private func endOfUTF8Sequence(at index: Int) throws(CoreError) -> Int {
         @inline(__always) func continuation(_ distance: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
             let offset = index &+ distance
             return offset < bytes.count && bytes[offset] >= low && bytes[offset] <= high
@@ -213,13 +213,13 @@ extension JSONScanner {
         case 0xF4: (valid, length) = (continuation(1, 0x80, 0x8F) && continuation(2) && continuation(3), 4)
         default: (valid, length) = (false, 0)
         }
-        guard valid else { throw JSONParseError(offset: index, reason: "invalid UTF-8") }
+        guard valid else { throw .invalidJSON(offset: index, reason: "invalid UTF-8") }
         return index &+ length
     }
 
     /// The error for a raw control character (below 0x20) inside a string.
-    private func controlCharacter(at index: Int) -> JSONParseError {
-        JSONParseError(
+    private func controlCharacter(at index: Int) -> CoreError {
+        CoreError.invalidJSON(
             offset: index, reason: "control character 0x\(Self.hex(bytes[index])) in string (must be escaped)")
     }
 }

@@ -3,13 +3,13 @@
 /// when they are copied out into one exactly-sized array (one allocation per container).
 extension JSONScanner {
     /// Reads one value at `position` (leading whitespace allowed); leaves `position` after it.
-    mutating func readValue() throws(JSONParseError) -> JSONValue {
+    mutating func readValue() throws(CoreError) -> JSONValue {
         // Small stacks live in temporary (stack) memory; deeper or wider documents spill to the heap.
-        try withUnsafeTemporaryAllocation(of: Int.self, capacity: 16) { frameStorage throws(JSONParseError) in
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: 16) { frameStorage throws(CoreError) in
             try withUnsafeTemporaryAllocation(of: JSONMember.self, capacity: 16) {
-                memberStorage throws(JSONParseError) in
+                memberStorage throws(CoreError) in
                 try withUnsafeTemporaryAllocation(of: JSONValue.self, capacity: 16) {
-                    elementStorage throws(JSONParseError) in
+                    elementStorage throws(CoreError) in
                     var frames = JSONPendingStack(initialStorage: frameStorage)
                     var members = JSONPendingStack(initialStorage: memberStorage)
                     var elements = JSONPendingStack(initialStorage: elementStorage)
@@ -26,7 +26,7 @@ extension JSONScanner {
         frames: inout JSONPendingStack<Int>,
         members: inout JSONPendingStack<JSONMember>,
         elements: inout JSONPendingStack<JSONValue>
-    ) throws(JSONParseError) -> JSONValue {
+    ) throws(CoreError) -> JSONValue {
         nextValue: while true {
             skipWhitespace()
             guard position < bytes.count else { throw unexpected(at: position, expecting: "a value") }
@@ -95,7 +95,7 @@ extension JSONScanner {
     }
 
     /// Reads `"key"` and the `:` after it (whitespace allowed between), starting at `position`.
-    private mutating func readKey() throws(JSONParseError) -> String {
+    private mutating func readKey() throws(CoreError) -> String {
         guard current == JSONByte.quote else { throw unexpected(at: position, expecting: "a string key") }
         let key = try readString()
         skipWhitespace()
@@ -105,7 +105,7 @@ extension JSONScanner {
     }
 
     /// Reads a string, number, `true`, `false` or `null` at `position`.
-    private mutating func readScalar() throws(JSONParseError) -> JSONValue {
+    private mutating func readScalar() throws(CoreError) -> JSONValue {
         switch bytes[position] {
         case JSONByte.quote:
             return .string(try readString())

@@ -42,7 +42,7 @@ extension JSONScanner {
     /// After a value inside an array or object: consumes `,` (true: another value follows) or the
     /// closing bracket (false), skipping whitespace before it.
     @inline(__always)
-    mutating func consumeSeparator(inObject isObject: Bool) throws(JSONParseError) -> Bool {
+    mutating func consumeSeparator(inObject isObject: Bool) throws(CoreError) -> Bool {
         skipWhitespace()
         guard let byte = current else {
             throw unexpected(at: position, expecting: isObject ? "',' or '}'" : "',' or ']'")
@@ -58,7 +58,7 @@ extension JSONScanner {
         return false
     }
 
-    func unexpected(at offset: Int, expecting: String) -> JSONParseError {
+    func unexpected(at offset: Int, expecting: String) -> CoreError {
         let found: String
         if offset >= bytes.count {
             found = "unexpected end of input"
@@ -70,14 +70,14 @@ extension JSONScanner {
             default: found = "unexpected byte 0x\(Self.hex(byte))"
             }
         }
-        return JSONParseError(offset: offset, reason: "\(found) (expected \(expecting))")
+        return CoreError.invalidJSON(offset: offset, reason: "\(found) (expected \(expecting))")
     }
 
     /// The error for opening one container too many at `position`, if `openCount` is at the limit.
     @inline(__always)
-    func checkDepth(_ openCount: Int) throws(JSONParseError) {
+    func checkDepth(_ openCount: Int) throws(CoreError) {
         if openCount >= maxDepth {
-            throw JSONParseError(offset: position, reason: "nesting deeper than \(maxDepth)")
+            throw .invalidJSON(offset: position, reason: "nesting deeper than \(maxDepth)")
         }
     }
 
@@ -88,7 +88,7 @@ extension JSONScanner {
     }
 
     /// Consumes `word` (`true`, `false` or `null`) at `position`.
-    mutating func consumeLiteral(_ word: StaticString) throws(JSONParseError) {
+    mutating func consumeLiteral(_ word: StaticString) throws(CoreError) {
         let text = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
         for (index, expected) in text.enumerated() {
             let offset = position &+ index
@@ -102,7 +102,7 @@ extension JSONScanner {
     /// Consumes one number at `position` (which holds `-` or a digit), checking the RFC 8259
     /// grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`. The number ends at the
     /// first byte that cannot continue it (or the end of input); the caller checks what follows.
-    mutating func scanNumber() throws(JSONParseError) {
+    mutating func scanNumber() throws(CoreError) {
         let count = bytes.count
         var index = position
         @inline(__always) func isDigit(_ offset: Int) -> Bool {
@@ -112,7 +112,7 @@ extension JSONScanner {
         guard isDigit(index) else { throw unexpected(at: index, expecting: "a digit") }
         if bytes[index] == JSONByte.zero {
             index &+= 1
-            if isDigit(index) { throw JSONParseError(offset: index, reason: "leading zeros are not allowed") }
+            if isDigit(index) { throw .invalidJSON(offset: index, reason: "leading zeros are not allowed") }
         } else {
             repeat { index &+= 1 } while isDigit(index)
         }

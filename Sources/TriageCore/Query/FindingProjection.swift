@@ -35,14 +35,14 @@ package struct FindingProjection: Sendable {
     }
 
     /// The members as an object (provider members in document order, then the state's).
-    /// - Throws: ``JSONParseError`` when `provider` is not a JSON object.
-    package func members(provider: UnsafeRawBufferPointer, state: CustomerState) throws(JSONParseError) -> JSONValue {
+    /// - Throws: ``CoreError`` when `provider` is not a JSON object.
+    package func members(provider: UnsafeRawBufferPointer, state: CustomerState) throws(CoreError) -> JSONValue {
         try members(provider: provider, layout: try JSONObjectLayout.scan(provider), state: state)
     }
 
     /// The members, with the provider's layout already scanned.
     package func members(provider: UnsafeRawBufferPointer, layout: JSONObjectLayout, state: CustomerState)
-        throws(JSONParseError) -> JSONValue
+        throws(CoreError) -> JSONValue
     {
         var out: [JSONMember] = []
         var taken: [[UInt8]] = []

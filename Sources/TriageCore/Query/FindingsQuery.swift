@@ -2,7 +2,7 @@
 /// its page size and its `NextToken`.
 ///
 /// Built from the request body's members by ``init(getFindingsRequest:)``, which refuses
-/// anything the contract does not allow with a ``QueryError`` naming the member. Pure: the
+/// anything the contract does not allow with a ``CoreError`` naming the member. Pure: the
 /// store runs the query (`FindingsStore.findings(_:visibleAccounts:after:now:)`), and
 /// ``matches(_:now:)`` says what a match is.
 package struct FindingsQuery: Sendable, Hashable {
@@ -39,24 +39,24 @@ package struct FindingsQuery: Sendable, Hashable {
     /// Parses and checks the members of a GetFindings request body (`Filters`, `SortCriteria`,
     /// `MaxResults`, `NextToken`; all optional).
     ///
-    /// - Throws: ``QueryError`` for an unknown or duplicate member, a wrong type, a value
+    /// - Throws: ``CoreError`` for an unknown or duplicate member, a wrong type, a value
     ///   outside its range or enum, a forbidden combination of comparisons on one field, a bad
     ///   date or CIDR, a `DateRange` unit other than `DAYS`, a sort on a field that is not
     ///   scalar, more than ``maxFilteredFields`` fields or ``maxFiltersPerField`` filters.
-    package init(getFindingsRequest members: [JSONMember]) throws(QueryError) {
+    package init(getFindingsRequest members: [JSONMember]) throws(CoreError) {
         let request = try RequestObject(
             members: members, path: "", allowed: ["Filters", "SortCriteria", "MaxResults", "NextToken"])
-        filters = try request["Filters"].map { value throws(QueryError) in try Self.decodeFilters(value) } ?? []
+        filters = try request["Filters"].map { value throws(CoreError) in try Self.decodeFilters(value) } ?? []
         let sort = try Self.decodeSortCriteria(request.list("SortCriteria") ?? [])
         sortCriteria = sort.isEmpty ? SortCriterion.defaultOrder : sort
         let size = try request.integer("MaxResults", required: false) ?? Self.maxPageSize
         guard (1...Self.maxPageSize).contains(size) else {
-            throw QueryError("MaxResults: \(size) is outside 1..\(Self.maxPageSize)")
+            throw .invalidQuery("MaxResults: \(size) is outside 1..\(Self.maxPageSize)")
         }
         maxResults = size
         if let token = request["NextToken"] {
             guard case .string(let text) = token else {
-                throw QueryError(JSONProblem.at("NextToken", JSONProblem.mustBe("a string", not: token)))
+                throw .invalidQuery(JSONProblem.at("NextToken", JSONProblem.mustBe("a string", not: token)))
             }
             nextToken = text.isEmpty ? nil : text
         } else {

@@ -29,7 +29,7 @@ public protocol BatchTarget: AnyObject, Sendable {
     func pacer(forRegion region: String, now: Int64) -> (any LanePacer)?
     /// Makes every batch applied so far durable. Called before journal entries are synced, so a
     /// durable entry never records a batch the target could still lose.
-    func syncApplied() throws(TargetError)
+    func syncApplied() throws(CoreError)
     /// Sends one try of the members of `work` that have no outcome yet (``BatchAttempt/pending``)
     /// and returns without waiting for its answer; `completion` is called exactly once, with what
     /// came back (or why nothing did), on any thread (an event loop's, possibly the caller's),
@@ -46,7 +46,7 @@ public protocol BatchTarget: AnyObject, Sendable {
 
 extension BatchTarget {
     /// Nothing to do: the target's answer is durable when it comes.
-    public func syncApplied() throws(TargetError) {}
+    public func syncApplied() throws(CoreError) {}
 
     /// Input order: a remote service gains nothing from key order.
     public var defaultKeyOrderWindow: Int { 0 }

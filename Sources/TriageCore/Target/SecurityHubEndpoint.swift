@@ -32,22 +32,3 @@ public struct SecurityHubEndpoint: Sendable, Equatable {
         return "\(host):\(port)"
     }
 }
-
-/// Why no endpoint could be made.
-public enum EndpointError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The Region is not a DNS label of lower-case letters, digits and inner hyphens (1-63).
-    case invalidRegion(String)
-    /// The override (from `source`: `--endpoint-url` or the environment variable) is not
-    /// `http(s)://host[:port][/path]`.
-    case invalidEndpointURL(source: String, url: String)
-
-    /// One line; the URL is the user's own setting, never a secret.
-    public var description: String {
-        switch self {
-        case .invalidRegion(let region):
-            "invalid Region \"\(region)\": expected lower-case letters, digits and hyphens"
-        case .invalidEndpointURL(let source, let url):
-            "invalid endpoint URL \"\(url)\" from \(source): expected http(s)://host[:port][/path]"
-        }
-    }
-}

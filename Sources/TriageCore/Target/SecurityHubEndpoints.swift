@@ -61,7 +61,7 @@ public struct SecurityHubEndpointRules: Sendable {
     }
 
     /// The endpoint of `region`: the override's URL, or the partition's host.
-    public func endpoint(forRegion region: String) throws(EndpointError) -> SecurityHubEndpoint {
+    public func endpoint(forRegion region: String) throws(CoreError) -> SecurityHubEndpoint {
         guard Self.isValidRegion(region) else { throw .invalidRegion(region) }
         if let override {
             return try Self.parse(override.url, source: override.source, signingRegion: region)
@@ -96,10 +96,10 @@ extension SecurityHubEndpointRules {
     }
 
     /// Parses `http(s)://host[:port][/path]`; no user info, query or fragment.
-    static func parse(_ url: String, source: String, signingRegion: String) throws(EndpointError)
+    static func parse(_ url: String, source: String, signingRegion: String) throws(CoreError)
         -> SecurityHubEndpoint
     {
-        let invalid = EndpointError.invalidEndpointURL(source: source, url: url)
+        let invalid = CoreError.invalidEndpointURL(source: source, url: url)
         let scheme: String
         if url.lowercased().hasPrefix("https://") {
             scheme = "https"

@@ -94,7 +94,7 @@ package final class ASFFReader {
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            throw ReadError(message: "byte \(offset + error.offset + 1): \(error.reason)")
+            throw ReadError(message: error.shifted(by: offset).message)
         }
         if case .array = value { return try elements(of: bytes, offset: offset) }
         guard case .object(let members) = value else { return [] }
@@ -127,8 +127,8 @@ package final class ASFFReader {
     /// Raw bytes of the elements of the array at `path` inside `bytes` (an object or array).
     private static func elements(of bytes: [UInt8], at path: [String] = [], offset: Int) throws(ReadError) -> [[UInt8]]
     {
-        do throws(JSONParseError) {
-            return try bytes.withUnsafeBufferPointer { (typed) throws(JSONParseError) -> [[UInt8]] in
+        do throws(CoreError) {
+            return try bytes.withUnsafeBufferPointer { (typed) throws(CoreError) -> [[UInt8]] in
                 let buffer = UnsafeRawBufferPointer(typed)
                 var index = 0
                 for key in path {
@@ -139,14 +139,14 @@ package final class ASFFReader {
                 return try JSONArrayLayout.elements(in: buffer, arrayAt: index).map { Array(buffer[$0]) }
             }
         } catch {
-            throw ReadError(message: "byte \(offset + error.offset + 1): \(error.reason)")
+            throw ReadError(message: error.shifted(by: offset).message)
         }
     }
 
     /// Offset of the value of member `key` of the object starting at `start`.
     private static func memberValueStart(
         _ buffer: UnsafeRawBufferPointer, objectAt start: Int, key: String
-    ) throws(JSONParseError) -> Int {
+    ) throws(CoreError) -> Int {
         var index = skip(buffer, start) + 1
         let wanted = Array(key.utf8)
         while index < buffer.count {
@@ -157,7 +157,7 @@ package final class ASFFReader {
             if name == wanted { return skip(buffer, index) }
             index = skip(buffer, try JSONParser.valueEnd(in: buffer, from: index)) + 1  // past ',' or '}'
         }
-        throw JSONParseError(offset: start, reason: "member \(key) not found")
+        throw .invalidJSON(offset: start, reason: "member \(key) not found")
     }
 
     private static func skip(_ buffer: UnsafeRawBufferPointer, _ index: Int) -> Int {
@@ -238,8 +238,8 @@ package final class ASFFReader {
     /// One whole JSON value from the current position, read in as far as needed.
     private func completeValue() throws(ReadError) -> [UInt8] {
         while true {
-            let result: Result<Int, JSONParseError> = buffer.withUnsafeBytes { bytes in
-                do throws(JSONParseError) {
+            let result: Result<Int, CoreError> = buffer.withUnsafeBytes { bytes in
+                do throws(CoreError) {
                     return .success(try JSONParser.valueEnd(in: bytes, from: position))
                 } catch {
                     return .failure(error)
@@ -251,8 +251,8 @@ package final class ASFFReader {
                 position = end
                 return value
             case .failure(let error):
-                if error.offset >= buffer.count - 1 || error.reason.contains("end of input")
-                    || error.reason.contains("unterminated"), !atEnd
+                let (at, reason) = (error.jsonOffset ?? 0, error.jsonReason ?? "")
+                if at >= buffer.count - 1 || reason.contains("end of input") || reason.contains("unterminated"), !atEnd
                 {
                     guard buffer.count - position < maxDocumentBytes else {
                         throw ReadError(message: "byte \(offset + 1): a value longer than \(maxDocumentBytes) bytes")
@@ -260,7 +260,7 @@ package final class ASFFReader {
                     try fill()
                     continue
                 }
-                throw ReadError(message: "byte \(consumedBefore + error.offset + 1): \(error.reason)")
+                throw ReadError(message: error.shifted(by: consumedBefore).message)
             }
         }
     }

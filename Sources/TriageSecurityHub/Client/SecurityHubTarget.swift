@@ -174,7 +174,7 @@ public final class SecurityHubTarget: BatchTarget {
 
     // MARK: The wire
 
-    private func endpoint(for region: String) throws(EndpointError) -> SecurityHubEndpoint {
+    private func endpoint(for region: String) throws(CoreError) -> SecurityHubEndpoint {
         if let known = resolved.withLock({ $0[region] }) { return known }
         let endpoint = try endpoints.endpoint(forRegion: region)
         resolved.withLock { $0[region] = endpoint }

@@ -11,8 +11,8 @@ enum BatchImportFindingsOperation {
     static func decode(_ body: [UInt8]) throws(ServerError) -> [[UInt8]] {
         if RequestBody.isBlank(body) { throw .invalidInput("Findings: is required") }
         let scanned = body.withUnsafeBytes {
-            buffer -> Result<(keys: [String], findings: Range<Int>?), JSONParseError> in
-            Result { () throws(JSONParseError) in
+            buffer -> Result<(keys: [String], findings: Range<Int>?), CoreError> in
+            Result { () throws(CoreError) in
                 let layout = try JSONObjectLayout.scan(buffer)
                 return (
                     layout.members.map { JSONObjectLayout.key(of: $0, in: buffer) },
@@ -35,7 +35,7 @@ enum BatchImportFindingsOperation {
         }
         let ranges: [Range<Int>]
         do {
-            ranges = try body.withUnsafeBytes { (buffer) throws(JSONParseError) -> [Range<Int>] in
+            ranges = try body.withUnsafeBytes { (buffer) throws(CoreError) -> [Range<Int>] in
                 try JSONArrayLayout.elements(in: buffer, arrayAt: findings.lowerBound)
             }
         } catch {

@@ -29,7 +29,7 @@ enum RequestBody {
     }
 
     /// The error for a body a scan refused: not JSON at all, or JSON but not an object.
-    static func notAnObject(_ body: [UInt8], operation: ServeOperation, error: JSONParseError) -> ServerError {
+    static func notAnObject(_ body: [UInt8], operation: ServeOperation, error: CoreError) -> ServerError {
         if let value = try? JSONParser.parse(body) { return notAnObject(value, operation: operation) }
         return .invalidInput("The request body is not valid JSON (\(error))")
     }

@@ -28,18 +28,18 @@ public final class StoreTarget: ImmediateBatchTarget {
     /// transaction is rolled back by ``finishRehearsal()`` (or when the target goes away):
     /// nothing reaches the file or its WAL. It holds the store's write lock until then, and the
     /// pages it changes stay in memory.
-    /// - Throws: ``TargetError`` (exit status 2): no file, an empty one, another
+    /// - Throws: ``CoreError`` (``CoreError/Code/targetUnavailable``, exit status 2): no file, an empty one, another
     ///   application's database, a read-only store, or one that cannot be opened; the same for a
     ///   rehearsal as for a real run.
     /// `clock` gives the time in milliseconds since 1970 that stamps notes (`Note.UpdatedAt`);
     /// injected so that tests need no masking.
     public init(
         path: String, rehearsal: Bool = false, clock: @escaping @Sendable () -> Int64
-    ) throws(TargetError) {
+    ) throws(CoreError) {
         self.clock = clock
         try Self.requireExisting(path)
         if access(path, W_OK) != 0 || access(Self.directory(of: path), W_OK) != 0 {
-            throw TargetError(
+            throw .targetUnavailable(
                 "store \(path) is read-only (\(String(cString: strerror(errno)))): SQLite must write the file and its -wal beside it"
             )
         }
@@ -64,28 +64,30 @@ public final class StoreTarget: ImmediateBatchTarget {
 
     /// `apply` and `export` need a store that `import` made; a missing or 0-byte file is a set-up
     /// error, not an empty store.
-    package static func requireExisting(_ path: String) throws(TargetError) {
+    package static func requireExisting(_ path: String) throws(CoreError) {
         var status = stat()
         guard stat(path, &status) == 0 else {
-            throw TargetError("no findings store at \(path) (create one with: triage import FILE --store \(path))")
+            throw .targetUnavailable(
+                "no findings store at \(path) (create one with: triage import FILE --store \(path))")
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
-            throw TargetError("\(path) is not a findings store file")
+            throw .targetUnavailable("\(path) is not a findings store file")
         }
         guard status.st_size > 0 else { throw emptyStore(path) }
     }
 
     /// The set-up error for a store that failed to open: one line naming the file.
-    package static func targetError(_ error: StoreError, path: String) -> TargetError {
+    package static func targetError(_ error: StoreError, path: String) -> CoreError {
         switch error.code {
         case .empty: emptyStore(path)
-        case .notAStore: TargetError(error.message)
-        default: TargetError("store \(path): \(error.message)")
+        case .notAStore: .targetUnavailable(error.message, underlying: error)
+        default: .targetUnavailable("store \(path): \(error.message)", underlying: error)
         }
     }
 
-    private static func emptyStore(_ path: String) -> TargetError {
-        TargetError("\(path) is empty, not a findings store (create one with: triage import FILE --store \(path))")
+    private static func emptyStore(_ path: String) -> CoreError {
+        .targetUnavailable(
+            "\(path) is empty, not a findings store (create one with: triage import FILE --store \(path))")
     }
 
     /// The directory a file path names its file in (`.` for a bare name).
@@ -107,11 +109,11 @@ public final class StoreTarget: ImmediateBatchTarget {
 
     /// Syncs the store's WAL: every committed batch is then durable (nothing to do in a
     /// rehearsal, which commits nothing).
-    public func syncApplied() throws(TargetError) {
+    public func syncApplied() throws(CoreError) {
         do {
             try store.syncCommitted()
         } catch {
-            throw TargetError("store \(store.path): \(error.message)")
+            throw .targetUnavailable("store \(store.path): \(error.message)", underlying: error)
         }
     }
 
@@ -144,13 +146,13 @@ public final class StoreTarget: ImmediateBatchTarget {
     /// Ends a rehearsal: rolls its transaction back and closes the store (the target applies
     /// nothing after this). Call it once the job has finished; it does nothing for a real run or
     /// when called again. Dropping the target rolls back too.
-    /// - Throws: ``TargetError`` when SQLite fails to roll back or close; nothing was
+    /// - Throws: ``CoreError`` (``CoreError/Code/targetUnavailable``) when SQLite fails to roll back or close; nothing was
     ///   committed either way.
-    public func finishRehearsal() throws(TargetError) {
+    public func finishRehearsal() throws(CoreError) {
         do {
             try store.finishRehearsal()
         } catch {
-            throw TargetError("store \(store.path): \(error.message)")
+            throw .targetUnavailable("store \(store.path): \(error.message)", underlying: error)
         }
     }
 }

@@ -163,10 +163,12 @@ struct ApplyCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let rules = try securityHub.endpointRules(environment: environment)
         // A bad override is the run's error, not each record's.
-        do throws(EndpointError) {
+        do throws(CoreError) {
             _ = try rules.endpoint(forRegion: securityHub.region ?? "us-east-1")
         } catch {
-            if case .invalidEndpointURL = error { throw TargetError("securityhub: \(error)") }
+            if case .invalidEndpointURL = error.code {
+                throw CoreError.targetUnavailable("securityhub: \(error)", underlying: error)
+            }
         }
         configuration.routing = SecurityHubRouting(rules: rules)
         configuration.routingEndpoint = rules.label
@@ -179,7 +181,7 @@ struct ApplyCommand: ParsableCommand {
                     securityHub.connection(rules: rules, environment: environment, concurrency: concurrency ?? 16),
                     clock: configuration.clock)
             } catch {
-                throw TargetError("securityhub: \(error.message)")
+                throw CoreError.targetUnavailable("securityhub: \(error.message)", underlying: error)
             }
             target = connected
             configuration.target = connected

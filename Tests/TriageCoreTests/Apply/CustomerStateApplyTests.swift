@@ -213,6 +213,6 @@ import Testing
         let decoded = try CustomerState(encoded: state.encoded, owned: .types)
         #expect(decoded == state)
         #expect(decoded.members.map(\.key) == ["Note", "Workflow"])
-        #expect(throws: JSONParseError.self) { try CustomerState(encoded: Array(#"{"Title":"x"}"#.utf8), owned: []) }
+        #expect(throws: CoreError.self) { try CustomerState(encoded: Array(#"{"Title":"x"}"#.utf8), owned: []) }
     }
 }

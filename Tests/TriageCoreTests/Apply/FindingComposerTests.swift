@@ -43,13 +43,13 @@ import Testing
     }
 
     @Test func aDocumentThatIsNotAnObjectIsRejected() {
-        #expect(throws: JSONParseError.self) {
+        #expect(throws: CoreError.self) {
             try FindingComposer.compose(provider: Array("[1]".utf8), state: CustomerState())
         }
-        #expect(throws: JSONParseError.self) {
+        #expect(throws: CoreError.self) {
             try FindingComposer.compose(provider: Array("{} x".utf8), state: CustomerState())
         }
-        #expect(throws: JSONParseError.self) {
+        #expect(throws: CoreError.self) {
             try FindingComposer.compose(provider: Array(#"{"a":1,}"#.utf8), state: CustomerState())
         }
     }

@@ -6,7 +6,7 @@ import TriageCore
 @Suite struct FindingsQueryParsingTests {
     static func query(_ json: String) throws -> FindingsQuery {
         guard case .object(let members) = try JSONParser.parse(Array(json.utf8)) else {
-            throw QueryError("test body is not an object")
+            throw CoreError.invalidQuery("test body is not an object")
         }
         return try FindingsQuery(getFindingsRequest: members)
     }

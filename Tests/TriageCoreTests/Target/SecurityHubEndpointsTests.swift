@@ -107,10 +107,10 @@ import TriageCore
         "http://[::1", "http://[::1]x", "http://ho st",
     ])
     func aMalformedOverrideIsAnError(url: String) {
-        #expect(throws: EndpointError.invalidEndpointURL(source: "--endpoint-url", url: url)) {
+        #expect(throws: CoreError.invalidEndpointURL(source: "--endpoint-url", url: url)) {
             try rules(url).endpoint(forRegion: "us-east-1")
         }
-        #expect(throws: EndpointError.invalidEndpointURL(source: "AWS_ENDPOINT_URL", url: url)) {
+        #expect(throws: CoreError.invalidEndpointURL(source: "AWS_ENDPOINT_URL", url: url)) {
             try rules(nil, ["AWS_ENDPOINT_URL": url]).endpoint(forRegion: "us-east-1")
         }
     }
@@ -138,9 +138,9 @@ import TriageCore
         "us east 1", String(repeating: "a", count: 64), "us-east-1\u{0}", "ús-east-1",
     ])
     func aMalformedRegionIsAnError(region: String) {
-        #expect(throws: EndpointError.invalidRegion(region)) { try rules().endpoint(forRegion: region) }
+        #expect(throws: CoreError.invalidRegion(region)) { try rules().endpoint(forRegion: region) }
         // Even with an override: the Region is signed and must be clean.
-        #expect(throws: EndpointError.invalidRegion(region)) {
+        #expect(throws: CoreError.invalidRegion(region)) {
             try rules("http://127.0.0.1:4510").endpoint(forRegion: region)
         }
     }
