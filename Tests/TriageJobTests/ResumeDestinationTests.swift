@@ -95,9 +95,22 @@ import Glibc
         try InboxTests.export(store)
     }
 
+    /// The store after one uninterrupted run of the world's decisions, made once for the suite.
+    static let referenceOnce: Result<[String], any Error> = Result {
+        let directory = TestPaths.temporaryDirectory("resume-destination-reference")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try makeReference(in: directory, times: 1)
+    }
+
     /// The store after one uninterrupted run of the world's decisions (`times` times over, as
     /// one run over that many copies of the file).
     static func reference(in directory: URL, times: Int = 1) throws -> [String] {
+        if times == 1 { return try referenceOnce.get() }
+        return try makeReference(in: directory, times: times)
+    }
+
+    /// ``reference(in:times:)`` made now, in `directory`.
+    private static func makeReference(in directory: URL, times: Int) throws -> [String] {
         let world = try World.shared.get()
         let store = try world.store("reference", in: directory)
         let inputs = Array(repeating: world.decisions, count: times)
