@@ -2,8 +2,9 @@ import Synchronization
 import TriageCore
 import TriageIO
 
-/// The outcomes of applied records, by sequence number, as batches finish in any order; and the
-/// journal, written under the same lock so that an entry and the outcomes it records agree.
+/// The outcomes of applied records, by sequence number, as batches finish in any order; their
+/// counts (a ``RunLedger`` of the applied batches); and the journal, written under the same lock
+/// so that an entry and the outcomes it records agree.
 ///
 /// Outcomes are kept in an ``OutcomeTable`` (a byte a record). The first journal write that
 /// fails stops the run (``StopSignal``) like a signal: batches in flight finish, nothing more is
@@ -11,16 +12,12 @@ import TriageIO
 final class ApplyLedger: Sendable {
     struct State {
         var outcomes = OutcomeTable()
-        var failedByCode = ErrorCounts()
-        var failedByInput: [Int: Int] = [:]
-        var sample = FailureSample()
-        var batches = 0
-        /// Records given their outcome by this run's finished batches.
-        var decided = 0
+        /// The counts of this run's finished batches.
+        var counts = RunLedger()
         /// Batch entries written out to the journal (durable or not yet).
         var written = 0
         var journal: JournalWriter?
-        var journalError: OutputError?
+        var journalError: TriageIOError?
     }
 
     private let state: Mutex<State>
@@ -53,31 +50,13 @@ final class ApplyLedger: Sendable {
     /// entry is durable. Entries are written in the order batches finish; batches finishing
     /// together share one `fsync` (group commit).
     func finish(_ batch: PlannedBatch, outcomes: [Outcome]) {
+        let records = zip(batch.members, outcomes).map { member, outcome in RecordOutcome(member.reference, outcome) }
         let ticket = state.withLock { state -> Int? in
-            var records: [JournalRecord] = []
-            if state.journal != nil { records.reserveCapacity(batch.members.count) }
-            for (member, outcome) in zip(batch.members, outcomes) {
-                state.outcomes.set(member.sequence, outcome)
-                if let code = outcome.errorCode, let message = outcome.errorMessage {
-                    state.failedByCode.add(code)
-                    state.failedByInput[member.source.input, default: 0] += 1
-                    state.sample.offer(
-                        FailureSample.Entry(
-                            sequence: member.sequence, input: member.source.input, line: member.source.line,
-                            id: member.identifier.id, code: code, message: message))
-                }
-                if state.journal != nil {
-                    records.append(
-                        JournalRecord(
-                            sequence: member.sequence, input: member.source.input, line: member.source.line,
-                            id: member.identifier.id, productArn: member.identifier.productArn, outcome: outcome))
-                }
-            }
-            state.batches += 1
-            state.decided += batch.members.count
+            for record in records { state.outcomes.set(record.sequence, record.outcome) }
+            state.counts.countBatch(records)
             guard let journal = state.journal, state.journalError == nil else { return nil }
-            do throws(OutputError) {
-                try journal.appendBatch(state.batches, records: records, durable: false)
+            do throws(TriageIOError) {
+                try journal.appendBatch(state.counts.batches, records: records, durable: false)
                 state.written += 1
                 return state.written
             } catch {
@@ -95,7 +74,7 @@ final class ApplyLedger: Sendable {
     func noteSent() {
         state.withLock { state in
             guard let journal = state.journal, state.journalError == nil else { return }
-            do throws(OutputError) {
+            do throws(TriageIOError) {
                 try journal.appendSent()
             } catch {
                 fail(&state, error)
@@ -109,11 +88,11 @@ final class ApplyLedger: Sendable {
         synced.withLock { synced in
             guard synced < ticket else { return }
             let (written, journal) = state.withLock { ($0.written, $0.journal) }
-            do throws(OutputError) {
+            do throws(TriageIOError) {
                 do throws(JobError) {
                     try syncTarget?()
                 } catch {
-                    throw OutputError(path: journal?.path ?? "journal", reason: "not synced: \(error.message)")
+                    throw TriageIOError(path: journal?.path ?? "journal", reason: "not synced: \(error.message)")
                 }
                 try journal?.syncWritten()
                 synced = written
@@ -124,10 +103,10 @@ final class ApplyLedger: Sendable {
     }
 
     /// Journals failures found while reading (for `triage report`).
-    func journalFailures(_ records: [JournalRecord]) {
+    func journalFailures(_ records: [RecordOutcome]) {
         state.withLock { state in
             guard let journal = state.journal, state.journalError == nil else { return }
-            do throws(OutputError) {
+            do throws(TriageIOError) {
                 try journal.appendFailed(records)
             } catch {
                 fail(&state, error)
@@ -136,14 +115,14 @@ final class ApplyLedger: Sendable {
     }
 
     /// The first journal error stops the run.
-    private func fail(_ state: inout State, _ error: OutputError) {
+    private func fail(_ state: inout State, _ error: TriageIOError) {
         guard state.journalError == nil else { return }
         state.journalError = error
         stop?.request(.journalFailed)
     }
 
     /// The journal's write error, if one happened.
-    var journalError: OutputError? {
+    var journalError: TriageIOError? {
         state.withLock { $0.journalError }
     }
 
@@ -154,10 +133,10 @@ final class ApplyLedger: Sendable {
 
     /// Closes the journal with its end entry (after the reports are in place, so that a run killed
     /// before they are is resumed: nothing is applied again and the reports are rendered).
-    func closeJournal(_ end: JournalEnd) throws(OutputError) {
-        let error: OutputError? = state.withLock { state -> OutputError? in
+    func closeJournal(_ end: JournalEnd) throws(TriageIOError) {
+        let error: TriageIOError? = state.withLock { state -> TriageIOError? in
             if let error = state.journalError { return error }
-            do throws(OutputError) {
+            do throws(TriageIOError) {
                 try state.journal?.end(end)
                 try state.journal?.close()
                 return nil
@@ -172,11 +151,11 @@ final class ApplyLedger: Sendable {
     /// Records this run's finished batches decided so far, and their failures by code (the
     /// metrics file during a run).
     var decidedSoFar: (records: Int, failedByCode: ErrorCounts) {
-        state.withLock { ($0.decided, $0.failedByCode) }
+        state.withLock { ($0.counts.decidedByBatches, $0.counts.batchErrors) }
     }
 
-    /// Failures of applied records, by code and by input, and the first of them.
-    var failures: (byCode: ErrorCounts, byInput: [Int: Int], sample: FailureSample) {
-        state.withLock { ($0.failedByCode, $0.failedByInput, $0.sample) }
+    /// The counts of this run's finished batches so far.
+    var counts: RunLedger {
+        state.withLock { $0.counts }
     }
 }

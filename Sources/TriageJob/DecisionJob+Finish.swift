@@ -10,19 +10,16 @@ extension DecisionJob {
         laneStops: [LaneStop]
     ) -> RunResult {
         let configuration = self.configuration
-        let finishedAt = SystemClock.nowMilliseconds()
-        let counts = intake.counts(ledger: setup.ledger)
+        let finishedAt = configuration.clock.wallMilliseconds()
+        var counts = intake.finalCounts()
+        counts.earlierRequests = setup.resumed?.requests ?? 0
+        counts.requestsThisRun = sent
         let interrupted = !readAll || counts.remaining > 0
-        let requests = (setup.resumed?.requests ?? 0) + sent
-        var summary = ReportSummary(
-            records: counts.tally.records, processed: counts.tally.processed, failed: counts.tally.failed,
-            requests: requests, target: setup.targetName, inputs: setup.catalog.entries.map(\.name),
+        let facts = RunFacts(
+            target: setup.targetName, inputs: setup.catalog.entries.map(\.name),
             startedAt: Timestamp.rfc3339(milliseconds: setup.startedAt),
             finishedAt: Timestamp.rfc3339(milliseconds: finishedAt), dryRun: configuration.dryRun,
-            errors: counts.tally.errors, interrupted: interrupted, remaining: counts.remaining)
-        let changes = configuration.target?.rehearsalChanges
-        summary.wouldChange = changes
-        summary.remote = remote
+            interrupted: interrupted, wouldChange: configuration.target?.rehearsalChanges, remote: remote)
 
         var outputFailures: [String] = []
         var journalIncomplete = false
@@ -37,7 +34,7 @@ extension DecisionJob {
             } else {
                 let ledger = setup.ledger
                 let renderer = ReportRenderer(
-                    spool: spool, summary: summary, tally: counts.tally,
+                    spool: spool, summary: counts.summary(facts), counts: counts, now: finishedAt,
                     appliedOutcome: { sequence in
                         configuration.target == nil ? .processed : ledger.outcome(sequence)
                     })
@@ -48,39 +45,21 @@ extension DecisionJob {
                 outputFailures += rendered.failures.map { "\($0)" }
             }
         }
-        let reported = outputFailures.isEmpty
         if setup.ledger.isJournaling {
-            let end = JournalEnd(
-                finishedAt: summary.finishedAt, interrupted: interrupted, remaining: counts.remaining,
-                reported: reported,
-                inputTimes: counts.tally.inputs.map { .init(startedAt: $0.startedAt, finishedAt: $0.finishedAt) })
             do {
-                try setup.ledger.closeJournal(end)
+                try setup.ledger.closeJournal(counts.journalEnd(facts, reported: outputFailures.isEmpty))
             } catch {
                 outputFailures.append("the journal could not be closed: \(error)")
                 journalIncomplete = true
             }
         }
 
-        var result = RunResult(
-            records: summary.records, processed: summary.processed, failed: summary.failed, requests: requests,
-            seconds: Double(finishedAt - setup.startedAt) / 1000, reports: reports, errors: summary.errors)
-        result.requestsSent = configuration.dryRun ? 0 : sent
-        result.remaining = counts.remaining
-        if interrupted {
-            result.stop =
-                switch stop.requestedReason {
-                case .journalFailed?: .journalFailed
-                case .spoolFailed?: .spoolFailed
-                case .signal?: .signal
-                case nil: laneStops.isEmpty ? .signal : .targetFailed
-                }
-        }
+        // The first reason asked for; a stop nobody asked for is the target's (or, without lane
+        // stops, reading cut short).
+        let stop = interrupted ? stop.requestedReason ?? (laneStops.isEmpty ? .signal : .targetFailed) : nil
+        var result = counts.result(
+            facts, stop: stop, seconds: Double(finishedAt - setup.startedAt) / 1000, reports: reports)
         result.targetStops = laneStops
-        result.firstFailures = counts.sample.entries
-        result.wouldChange = changes?.map(\.line)
-        result.inputs = summary.inputs
-        result.remote = remote
         result.outputFailures = outputFailures
         result.journalPath = configuration.dryRun ? nil : configuration.journalPath
         result.journalIncomplete = journalIncomplete

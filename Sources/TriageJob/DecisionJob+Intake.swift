@@ -34,12 +34,12 @@ extension DecisionJob {
             }
             switch event {
             case .start(let input):
-                intake.tally.markStart(input: input, at: SystemClock.nowMilliseconds())
+                intake.counts.markStart(input: input, at: configuration.clock.wallMilliseconds())
             case .records(let input, let records):
                 for record in records { intake.take(record, input: input) }
                 progress.recordsRead.add(records.count, ordering: .relaxed)
             case .end(let input):
-                intake.tally.markEnd(input: input, at: SystemClock.nowMilliseconds())
+                intake.counts.markEnd(input: input, at: configuration.clock.wallMilliseconds())
                 inputsEnded += 1
             case .failed(let error):
                 fatal = error

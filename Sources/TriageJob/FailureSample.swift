@@ -1,43 +1,28 @@
 import TriageCore
 
-/// The first failures of a run in input order, for stderr: the records with the lowest sequence
-/// numbers among those that failed, whatever order batches finish in. Holds at most `capacity`.
-public struct FailureSample: Sendable {
-    /// One failed record as a person reads it: `FILE:LINE: Code: message`.
-    public struct Entry: Sendable, Equatable {
-        /// Position in the run (orders the sample).
-        public var sequence: Int
-        /// Index of the input.
-        public var input: Int
-        /// 1-based line.
-        public var line: Int
-        /// The finding's `Id`, when the record named one.
-        public var id: String?
-        /// The failure's code.
-        public var code: ErrorCode
-        /// The failure's message.
-        public var message: String
-    }
-
+/// The first failures of a run in input order, for stderr (`FILE:LINE: Code: message`): the
+/// failed records with the lowest sequence numbers, whatever order batches finish in. Holds at
+/// most `capacity`.
+public struct FailureSample: Sendable, Equatable {
     /// Entries kept at most.
     public let capacity: Int
-    /// The kept entries, in input order.
-    public private(set) var entries: [Entry] = []
+    /// The kept failures, in input order (every outcome a failure).
+    public private(set) var entries: [RecordOutcome] = []
 
     /// An empty sample of at most `capacity` entries.
     public init(capacity: Int = 10) {
         self.capacity = capacity
     }
 
-    /// Offers a failed record; kept when it is among the first `capacity` seen so far.
-    public mutating func offer(_ entry: Entry) {
-        guard capacity > 0 else { return }
+    /// Offers a record's outcome; kept when it is a failure among the first `capacity` seen so far.
+    public mutating func offer(_ record: RecordOutcome) {
+        guard capacity > 0, !record.outcome.isProcessed else { return }
         if entries.count == capacity {
-            guard entry.sequence < entries[capacity - 1].sequence else { return }
+            guard record.sequence < entries[capacity - 1].sequence else { return }
             entries.removeLast()
         }
-        let index = entries.firstIndex { $0.sequence > entry.sequence } ?? entries.count
-        entries.insert(entry, at: index)
+        let index = entries.firstIndex { $0.sequence > record.sequence } ?? entries.count
+        entries.insert(record, at: index)
     }
 
     /// Offers every entry of `other`.

@@ -19,7 +19,17 @@ public enum JournalReportJob {
     public static func run(
         journals: [String], reportPath: String?, junitPath: String?, temporaryDirectory: String
     ) throws(JobError) -> RunResult {
-        let started = SystemClock.nowMilliseconds()
+        try run(
+            journals: journals, reportPath: reportPath, junitPath: junitPath, temporaryDirectory: temporaryDirectory,
+            clock: .system)
+    }
+
+    /// Renders the reports reading the time from `clock` (the fallbacks of a journal that lacks
+    /// its times, and the duration).
+    package static func run(
+        journals: [String], reportPath: String?, junitPath: String?, temporaryDirectory: String, clock: JobClock
+    ) throws(JobError) -> RunResult {
+        let started = clock.monotonicMilliseconds()
         for (kind, path) in [("report", reportPath), ("junit", junitPath)] {
             if let path, path != "-" { try RunSetup.checkOutput(path, kind: kind) }
         }
@@ -27,11 +37,10 @@ public enum JournalReportJob {
         var targets: [String] = []
         var startedAt: String?
         var finishedAt: String?
-        var inputTimes: [JournalEnd.InputTime] = []
-        var requests = 0
         var interrupted = false
-        var remaining = 0
-        var merged: [JournalRecord] = []
+        var merged: [RecordOutcome] = []
+        // `triage report` prints no failures of its own (the reports list them): no sample.
+        var counts = RunLedger(sampleCapacity: 0)
         for path in journals {
             let runs: [JournalReader.Run]
             do {
@@ -42,18 +51,21 @@ public enum JournalReportJob {
             guard let first = runs.first, let last = runs.last else {
                 throw JobError(.badInput, "\(path): not a triage journal (no run entry)")
             }
-            var bySequence: [Int: JournalRecord] = [:]
+            var bySequence: [Int: RecordOutcome] = [:]
             for run in runs {
-                requests += run.requests
+                counts.earlierRequests += run.requests
                 for record in run.readFailures + run.records { bySequence[record.sequence] = record }
             }
             interrupted = interrupted || !last.ended || last.interrupted
-            remaining += last.end?.remaining ?? 0
             let base = inputs.count
             inputs += first.header.inputs
             let times = last.end?.inputTimes ?? []
-            inputTimes += first.header.inputs.indices.map { index in
-                index < times.count ? times[index] : .init(startedAt: 0, finishedAt: 0)
+            counts.setTimes(Array(times.prefix(first.header.inputs.count)), from: base)
+            // The records the last run left without an outcome (never read here: the journal
+            // does not name them); counted against the journal's first input.
+            if let remaining = last.end?.remaining, remaining > 0 {
+                counts.countRead(remaining, input: base)
+                counts.countUnsent(remaining, input: base)
             }
             if !targets.contains(first.header.target) { targets.append(first.header.target) }
             // RFC 3339 UTC with milliseconds, all of one width: text order is time order.
@@ -61,41 +73,31 @@ public enum JournalReportJob {
             if let end = last.end?.finishedAt { finishedAt = max(finishedAt ?? end, end) }
             merged += bySequence.keys.sorted().map { sequence in
                 var record = bySequence[sequence]!
-                record.input += base
+                record.reference.source.input += base
                 return record
             }
         }
         let spool = try RunSetup.createSpool(in: temporaryDirectory, kind: "report-spool")
         defer { spool.remove() }
-        var tally = RunTally(inputCount: inputs.count)
-        tally.setTimes(inputTimes)
         do {
             for record in merged {
-                try spool.append(
-                    SpooledRecord(
-                        input: record.input, line: record.line, id: record.id, productArn: record.productArn,
-                        outcome: record.outcome))
-                tally.countRecord(input: record.input)
-                tally.count(record.outcome, input: record.input)
+                try spool.append(record.reference, outcome: record.outcome)
+                counts.countRead(input: record.reference.source.input)
+                counts.count(record)
             }
         } catch {
             throw JobError(.output, "cannot write the record spool: \(error)")
         }
-        let finished = SystemClock.nowMilliseconds()
-        let summary = ReportSummary(
-            records: tally.records, processed: tally.processed, failed: tally.failed, requests: requests,
+        let (now, seconds) = (clock.wallMilliseconds(), Double(clock.monotonicMilliseconds() - started) / 1000)
+        let facts = RunFacts(
             target: targets.joined(separator: " "), inputs: inputs,
-            startedAt: startedAt ?? Timestamp.rfc3339(milliseconds: started),
-            finishedAt: finishedAt ?? Timestamp.rfc3339(milliseconds: finished), dryRun: false, errors: tally.errors,
-            interrupted: interrupted, remaining: remaining)
-        let renderer = ReportRenderer(spool: spool, summary: summary, tally: tally, appliedOutcome: { _ in .processed })
-        var result = RunResult(
-            records: summary.records, processed: summary.processed, failed: summary.failed, requests: requests,
-            seconds: Double(finished - started) / 1000, reports: [], errors: summary.errors)
-        result.inputs = inputs
-        result.remaining = remaining
+            startedAt: startedAt ?? Timestamp.rfc3339(milliseconds: now),
+            finishedAt: finishedAt ?? Timestamp.rfc3339(milliseconds: now), interrupted: interrupted)
+        let renderer = ReportRenderer(
+            spool: spool, summary: counts.summary(facts), counts: counts, now: now, appliedOutcome: { _ in .processed })
         let rendered = renderer.writeAll(jsonPath: reportPath, junitPath: junitPath)
-        result.reports = rendered.written
+        // The records' run stopped early, not this one: no stop reason.
+        var result = counts.result(facts, stop: nil, seconds: seconds, reports: rendered.written)
         result.outputFailures = rendered.failures.map { "\($0)" }
         return result
     }

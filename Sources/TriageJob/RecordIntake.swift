@@ -5,8 +5,9 @@ import TriageIO
 /// count it, and plan it into a batch unless it already failed or a resumed run's journal
 /// records it as done.
 struct RecordIntake {
-    /// Counts of records read and of failures found while reading.
-    var tally: RunTally
+    /// The planning thread's counts: records read, failures found while reading and a resumed
+    /// run's outcomes, reading times (``RunLedger``; the applied batches' are the ledger's).
+    var counts: RunLedger
     private var planner: BatchPlanner
     /// Valid decisions waiting to be planned in key order; nil plans in input order.
     private var window: KeyOrderWindow?
@@ -19,20 +20,18 @@ struct RecordIntake {
     private let ledger: ApplyLedger
     private let resumed: ResumePoint?
     private let journaling: Bool
-    private var unjournaled: [JournalRecord] = []
+    private var unjournaled: [RecordOutcome] = []
     /// Records read but never sent (stopped early).
     private let unsent: UnsentRecords
-    /// The first failures found while reading (and restored from a resumed run's journal).
-    private(set) var sample = FailureSample()
     /// The spool's write error: the run stops, and no report can be rendered.
-    private(set) var spoolError: OutputError?
+    private(set) var spoolError: TriageIOError?
 
     init(
         configuration: RunConfiguration, spool: RecordSpool?, ledger: ApplyLedger, resumed: ResumePoint?,
         inputCount: Int, stop: StopSignal, unsent: UnsentRecords, emit: @escaping (PlannedBatch) -> Void
     ) {
         self.unsent = unsent
-        self.tally = RunTally(inputCount: inputCount)
+        self.counts = RunLedger(inputCount: inputCount)
         self.planner = BatchPlanner(batchSize: configuration.batchSize, maxOpenGroups: configuration.maxOpenGroups)
         let windowSize = configuration.keyOrderWindow ?? configuration.target?.defaultKeyOrderWindow ?? 0
         self.window = windowSize > 0 ? KeyOrderWindow(capacity: windowSize) : nil
@@ -49,10 +48,11 @@ struct RecordIntake {
     mutating func take(_ record: DecodedRecord, input: Int) {
         switch record {
         case .malformed(let line, let message):
-            fail(input: input, line: line, id: nil, productArn: nil, .failed(.malformedRecord, message))
+            fail(at: SourceLocation(input: input, line: line), .failed(.malformedRecord, message))
         case .inputFailed(let line, let message):
-            fail(input: input, line: line, id: nil, productArn: nil, .failed(.malformedInput, message))
+            fail(at: SourceLocation(input: input, line: line), .failed(.malformedInput, message))
         case .checked(let verdicts, let line):
+            let source = SourceLocation(input: input, line: line)
             for verdict in verdicts {
                 switch verdict {
                 case .valid(let identifier, let update):
@@ -62,29 +62,22 @@ struct RecordIntake {
                         case .success(let routed): region = routed
                         case .failure(let failure):
                             fail(
-                                input: input, line: line, id: identifier.id, productArn: identifier.productArn,
+                                at: source, id: identifier.id, productArn: identifier.productArn,
                                 .failed(.invalidInput, failure.message))
                             continue
                         }
                     }
-                    let current = sequence
-                    spool(
-                        SpooledRecord(
-                            input: input, line: line, id: identifier.id, productArn: identifier.productArn, outcome: nil
-                        ))
-                    if let resumed, let outcome = resumed.outcome(current) {
+                    let member = BatchMember(sequence: sequence, identifier: identifier, source: source)
+                    admit(member.reference, outcome: nil)
+                    if let resumed, let outcome = resumed.outcome(member.sequence) {
                         // Applied by the interrupted run: its outcome comes from the journal.
-                        tally.count(outcome, input: input)
-                        offer(current, input: input, line: line, id: identifier.id, outcome)
+                        counts.count(RecordOutcome(member.reference, outcome))
                     } else {
-                        plan(
-                            KeyOrderWindow.Entry(
-                                sequence: current, identifier: identifier, update: update,
-                                source: SourceLocation(input: input, line: line), region: region))
+                        plan(KeyOrderWindow.Entry(member, update: update, region: region))
                     }
                 case .invalid(let raw, let issues):
                     fail(
-                        input: input, line: line, id: raw?.id, productArn: raw?.productArn,
+                        at: source, id: raw?.id, productArn: raw?.productArn,
                         .failed(.invalidInput, ValidationIssue.message(issues)))
                 }
             }
@@ -94,9 +87,7 @@ struct RecordIntake {
     /// Plans a valid decision now, or through the key-order window.
     private mutating func plan(_ entry: KeyOrderWindow.Entry) {
         guard window != nil else {
-            planner.add(
-                sequence: entry.sequence, identifier: entry.identifier, update: entry.update,
-                region: entry.region, source: entry.source, emit: emit)
+            planner.add(entry.member, update: entry.update, region: entry.region, emit: emit)
             return
         }
         window!.append(entry)
@@ -114,13 +105,11 @@ struct RecordIntake {
         swap(&planner, &self.planner)
         let rest = held.drain { entry in
             if stop.isRequested { return false }
-            planner.add(
-                sequence: entry.sequence, identifier: entry.identifier, update: entry.update,
-                region: entry.region, source: entry.source, emit: emit)
+            planner.add(entry.member, update: entry.update, region: entry.region, emit: emit)
             return true
         }
         self.planner = planner
-        for entry in rest { unsent.add(1, input: entry.source.input) }
+        for entry in rest { unsent.add(1, input: entry.member.source.input) }
     }
 
     /// Sends the batches still open (end of input), unless the run was stopped meanwhile.
@@ -137,70 +126,51 @@ struct RecordIntake {
     /// records get no outcome and are left for `--resume`.
     mutating func discardOpenBatches() {
         for member in planner.discardOpenBatches() { unsent.add(1, input: member.source.input) }
-        for entry in window?.discard() ?? [] { unsent.add(1, input: entry.source.input) }
+        for entry in window?.discard() ?? [] { unsent.add(1, input: entry.member.source.input) }
     }
 
     /// Failures found while reading that the journal has not got yet.
-    mutating func takeUnjournaledFailures() -> [JournalRecord] {
+    mutating func takeUnjournaledFailures() -> [RecordOutcome] {
         defer { unjournaled = [] }
         return unjournaled
     }
 
-    /// Final counts: records with an outcome, records left without one, failures by code, the
-    /// first failures, and the per-input tally the JUnit report needs.
-    func counts(ledger: ApplyLedger) -> RunCounts {
-        let failures = ledger.failures
-        var merged = tally
-        var remaining = 0
-        for (input, count) in unsent.counts {
-            merged.removeRecords(count, input: input)
-            remaining += count
-        }
-        merged.addFailures(byInput: failures.byInput, byCode: failures.byCode)
-        var sample = self.sample
-        sample.merge(failures.sample)
-        return RunCounts(tally: merged, remaining: remaining, sample: sample)
+    /// The run's final counts: this thread's, the applied batches' and the records left without
+    /// an outcome (call once every batch has finished).
+    func finalCounts() -> RunLedger {
+        var total = counts
+        total.absorb(ledger.counts)
+        total.countUnsent(unsent.counts)
+        return total
     }
 
-    private mutating func fail(input: Int, line: Int, id: String?, productArn: String?, _ outcome: Outcome) {
+    /// A record that failed before any request (malformed, invalid).
+    private mutating func fail(
+        at source: SourceLocation, id: String? = nil, productArn: String? = nil, _ outcome: Outcome
+    ) {
+        let record = RecordOutcome(
+            RecordReference(sequence: sequence, source: source, id: id, productArn: productArn), outcome)
         if journaling {
-            unjournaled.append(
-                JournalRecord(
-                    sequence: sequence, input: input, line: line, id: id, productArn: productArn, outcome: outcome))
+            unjournaled.append(record)
             if unjournaled.count >= 1000 { ledger.journalFailures(takeUnjournaledFailures()) }
         }
-        offer(sequence, input: input, line: line, id: id, outcome)
-        spool(SpooledRecord(input: input, line: line, id: id, productArn: productArn, outcome: outcome))
-        tally.count(outcome, input: input)
+        admit(record.reference, outcome: outcome)
+        counts.count(record)
     }
 
-    private mutating func offer(_ sequence: Int, input: Int, line: Int, id: String?, _ outcome: Outcome) {
-        guard let code = outcome.errorCode, let message = outcome.errorMessage else { return }
-        sample.offer(.init(sequence: sequence, input: input, line: line, id: id, code: code, message: message))
-    }
-
-    /// Spools a record. A spool that cannot be written stops the run (the reports are made of
-    /// it); the record is still counted, so that what was read adds up.
-    private mutating func spool(_ record: SpooledRecord) {
+    /// Spools a record and counts it as read; the next record gets the next sequence number. A
+    /// spool that cannot be written stops the run (the reports are made of it); the record is
+    /// still counted, so that what was read adds up.
+    private mutating func admit(_ reference: RecordReference, outcome: Outcome?) {
         if spoolError == nil, let spool {
-            do throws(OutputError) {
-                try spool.append(record)
+            do throws(TriageIOError) {
+                try spool.append(reference, outcome: outcome)
             } catch {
                 spoolError = error
                 stop.request(.spoolFailed)
             }
         }
-        tally.countRecord(input: record.input)
+        counts.countRead(input: reference.source.input)
         sequence += 1
     }
-}
-
-/// A run's final counts.
-struct RunCounts {
-    /// Records with an outcome, per input and by code.
-    var tally: RunTally
-    /// Records read but left without an outcome (stopped early).
-    var remaining: Int
-    /// The first failures in input order.
-    var sample: FailureSample
 }

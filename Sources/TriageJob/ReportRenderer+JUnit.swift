@@ -11,23 +11,21 @@ extension ReportRenderer {
     /// records (``processedCaseName(_:)``, classname the input, time the suite's), then one
     /// failing case per failed record, as `.all` writes them: a run of 300,000 records with 3
     /// failures gives suites of 4 cases.
-    func writeJUnit(to path: String, cases: RunConfiguration.JUnitCases = .all) throws(OutputError) {
+    func writeJUnit(to path: String, cases: RunConfiguration.JUnitCases = .all) throws(TriageIOError) {
         let output = try FileOutput(path: path)
         do {
             let writer = try JUnitWriter(output: output, gzip: GzipPath.names(path))
             let hostname = Self.hostname()
             var open = -1
             func openSuite(_ input: Int) throws {
-                let counts = tally.inputs[input]
+                let counts = self.counts[input: input]
                 let seconds = max(0, Double(counts.finishedAt - counts.startedAt) / 1000)
-                let processed = counts.records - counts.failed
+                let processed = counts.processed
                 try writer.beginSuite(
                     JUnitSuite(
                         name: summary.inputs[input], package: "triage", id: input,
                         timestamp: JUnitSuite.timestamp(
-                            unixSeconds: (counts.startedAt == 0 ? SystemClock.nowMilliseconds() : counts.startedAt)
-                                / 1000
-                        ),
+                            unixSeconds: (counts.startedAt == 0 ? now : counts.startedAt) / 1000),
                         hostname: hostname, tests: cases == .all ? counts.records : counts.failed + 1,
                         failures: counts.failed, errors: 0, time: seconds,
                         properties: properties))
@@ -38,20 +36,22 @@ extension ReportRenderer {
                 }
             }
             func closeSuite() throws { try writer.endSuite(systemOut: "", systemErr: "") }
-            try forEachEntry { input, entry in
+            try forEachRecord { record in
+                let (reference, input) = (record.reference, record.reference.source.input)
                 while open < input {
                     if open >= 0 { try closeSuite() }
                     open += 1
                     try openSuite(open)
                 }
                 var failure: JUnitFailure?
-                if let code = entry.outcome.errorCode, let message = entry.outcome.errorMessage {
-                    failure = JUnitFailure(type: code.rawValue, message: message, text: "\(entry.input):\(entry.line)")
+                let (inputName, line) = (summary.inputs[input], reference.source.line)
+                if let code = record.outcome.errorCode, let message = record.outcome.errorMessage {
+                    failure = JUnitFailure(type: code.rawValue, message: message, text: "\(inputName):\(line)")
                 } else if cases == .failed {
                     return
                 }
                 try writer.testCase(
-                    name: entry.id ?? "line \(entry.line)", classname: entry.productArn ?? entry.input, time: 0,
+                    name: reference.id ?? "line \(line)", classname: reference.productArn ?? inputName, time: 0,
                     failure: failure)
             }
             while open < summary.inputs.count - 1 {

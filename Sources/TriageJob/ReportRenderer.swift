@@ -12,7 +12,11 @@ import Glibc
 struct ReportRenderer: Sendable {
     let spool: RecordSpool
     let summary: ReportSummary
-    let tally: RunTally
+    /// The run's counts: the JUnit suites' per input.
+    let counts: RunLedger
+    /// Milliseconds since 1970 at the end of the run: the timestamp of a JUnit suite whose
+    /// input's reading time is not known.
+    let now: Int64
     /// The outcome of the valid record with this sequence number; nil when it has none (an
     /// interrupted run never sent it): such a record is left out of the report.
     let appliedOutcome: @Sendable (Int) -> Outcome?
@@ -25,8 +29,8 @@ struct ReportRenderer: Sendable {
     /// JUnit report's test cases (``writeJUnit(to:cases:)``).
     func writeAll(
         jsonPath: String?, junitPath: String?, junitCases: RunConfiguration.JUnitCases = .all
-    ) -> (written: [(kind: String, path: String)], failures: [OutputError]) {
-        do throws(OutputError) {
+    ) -> (written: [(kind: String, path: String)], failures: [TriageIOError]) {
+        do throws(TriageIOError) {
             try spool.flush()
         } catch {
             return ([], [error])
@@ -35,9 +39,9 @@ struct ReportRenderer: Sendable {
             kind, path in
             path.map { (kind, $0) }
         }
-        let failures = Mutex<[Int: OutputError]>([:])
+        let failures = Mutex<[Int: TriageIOError]>([:])
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            do throws(OutputError) {
+            do throws(TriageIOError) {
                 if jobs[index].kind == "report" {
                     try writeJSON(to: jobs[index].path)
                 } else {
@@ -54,29 +58,25 @@ struct ReportRenderer: Sendable {
         )
     }
 
-    /// Walks the spool, giving each record its final outcome.
-    func forEachEntry(_ body: (Int, ReportEntry) throws -> Void) throws {
-        var sequence = 0
-        try spool.forEach { record in
-            defer { sequence += 1 }
-            guard let outcome = record.outcome ?? appliedOutcome(sequence) else { return }
-            let entry = ReportEntry(
-                id: record.id, productArn: record.productArn, input: summary.inputs[record.input],
-                line: record.line, outcome: outcome)
-            try body(record.input, entry)
+    /// Walks the spool, giving each record its final outcome; a record without one (never sent)
+    /// is left out.
+    func forEachRecord(_ body: (RecordOutcome) throws -> Void) throws {
+        try spool.forEach { reference, known in
+            guard let outcome = known ?? appliedOutcome(reference.sequence) else { return }
+            try body(RecordOutcome(reference, outcome))
         }
     }
 
     /// Writes the JSON report by ``OutputPath``'s rule (`-` = stdout), gzip-compressed when the
     /// path ends in `.gz` (``GzipPath``).
-    func writeJSON(to path: String) throws(OutputError) {
+    func writeJSON(to path: String) throws(TriageIOError) {
         let output = try FileOutput(path: path)
         do {
             let writer = try JSONReportWriter(output: output, gzip: GzipPath.names(path))
             try writer.begin(summary)
-            try forEachEntry { _, entry in if entry.outcome.isProcessed { try writer.processed(entry) } }
+            try forEachRecord { record in if record.outcome.isProcessed { try writer.processed(record) } }
             try writer.beginUnprocessed()
-            try forEachEntry { _, entry in if !entry.outcome.isProcessed { try writer.unprocessed(entry) } }
+            try forEachRecord { record in if !record.outcome.isProcessed { try writer.unprocessed(record) } }
             try writer.finish()
             try output.commit()
         } catch {
@@ -87,11 +87,10 @@ struct ReportRenderer: Sendable {
 
     /// `error` as the output error of the report at `path`: the output's own error when it has
     /// one (`PATH: write failed: No space left on device`), else the error's text.
-    static func outputError(_ error: any Error, path: String) -> OutputError {
+    static func outputError(_ error: any Error, path: String) -> TriageIOError {
         switch error {
-        case let error as OutputError: error
-        case let error as JUnitWriterError: error.output ?? OutputError(path: path, reason: error.message)
-        default: OutputError(path: path, reason: "\(error)")
+        case let error as TriageIOError: error.asOutputError(path: path)
+        default: TriageIOError(path: path, reason: "\(error)")
         }
     }
 

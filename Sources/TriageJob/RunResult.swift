@@ -1,21 +1,9 @@
 import TriageCore
 import TriageIO
 
-/// What a run of `validate`, `apply` or `report` did: its counts, how it ended, and the files it
-/// wrote. The executable decides the exit status from it, once.
+/// What a run of `validate`, `apply` or `report` did: its counts (made of its ``RunLedger``), how
+/// it ended, and the files it wrote. The executable decides the exit status from it, once.
 public struct RunResult: Sendable {
-    /// Why a run stopped before every record had an outcome.
-    public enum Stop: Sendable, Equatable {
-        /// SIGINT or SIGTERM.
-        case signal
-        /// The journal could not be written; nothing more was sent.
-        case journalFailed
-        /// The record spool could not be written; nothing more was sent.
-        case spoolFailed
-        /// The target failed the run (``targetStops``): nothing more was sent where it failed.
-        case targetFailed
-    }
-
     /// Records with an outcome: `records = processed + failed`.
     public var records: Int
     /// Records processed.
@@ -29,15 +17,15 @@ public struct RunResult: Sendable {
     /// Records read but left without an outcome because the run stopped early (for `--resume`).
     public var remaining: Int = 0
     /// Why the run stopped early; nil when it went to the end of its inputs.
-    public var stop: Stop?
+    public var stop: StopReason?
     /// Seconds from start to end.
     public var seconds: Double
     /// Reports written, as (kind, path).
     public var reports: [(kind: String, path: String)]
     /// Failed records by code.
     public var errors: ErrorCounts
-    /// The first failures in input order, for stderr.
-    public var firstFailures: [FailureSample.Entry] = []
+    /// The first failures in input order, for stderr (each outcome a failure).
+    public var firstFailures: [RecordOutcome] = []
     /// Input names, as the failures' `input` indexes name them.
     public var inputs: [String] = []
     /// Outputs that could not be written (journal, report, spool), one line each, naming the

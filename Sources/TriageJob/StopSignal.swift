@@ -5,7 +5,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// Why a run stops early, and the one mechanism that stops it: reading stops, no new batch is
+/// The one mechanism that stops a run early (its reason a ``StopReason``): reading stops, no new batch is
 /// planned, batches in flight finish, the journal is closed and the records not sent are left
 /// for `--resume`.
 ///
@@ -14,16 +14,6 @@ import Glibc
 /// The first reason wins. `@unchecked Sendable`: `sources` and `inherited` are touched only by
 /// `install()`/`uninstall(keepingIgnored:)` on the thread that runs the job; the reason is atomic.
 final class StopSignal: @unchecked Sendable {
-    /// Why the run stopped.
-    enum Reason: UInt8, Sendable {
-        /// SIGINT or SIGTERM (or a test's request).
-        case signal = 1
-        /// The journal could not be written.
-        case journalFailed = 2
-        /// The record spool (what the reports are made of) could not be written.
-        case spoolFailed = 3
-    }
-
     private let reason = Atomic<UInt8>(0)
     private var sources: [DispatchSourceSignal] = []
     /// Called once, on the requesting thread, when the first stop is asked for: whatever waits
@@ -34,10 +24,10 @@ final class StopSignal: @unchecked Sendable {
     var isRequested: Bool { reason.load(ordering: .relaxed) != 0 }
 
     /// The first reason given, if any.
-    var requestedReason: Reason? { Reason(rawValue: reason.load(ordering: .relaxed)) }
+    var requestedReason: StopReason? { StopReason(rawValue: reason.load(ordering: .relaxed)) }
 
     /// Asks for a stop; the first reason is kept.
-    func request(_ why: Reason = .signal) {
+    func request(_ why: StopReason = .signal) {
         guard reason.compareExchange(expected: 0, desired: why.rawValue, ordering: .relaxed).exchanged else { return }
         for observer in observers.withLock({ $0 }) { observer() }
     }

@@ -8,7 +8,7 @@ func plan(
     var planner = BatchPlanner(batchSize: batchSize, maxOpenGroups: maxOpenGroups)
     var batches: [PlannedBatch] = []
     for (sequence, (identifier, update)) in decisions.enumerated() {
-        planner.add(sequence: sequence, identifier: identifier, update: update) { batches.append($0) }
+        planner.add(BatchMember(sequence: sequence, identifier: identifier), update: update) { batches.append($0) }
     }
     planner.finish { batches.append($0) }
     return batches

@@ -7,8 +7,10 @@ import TriageTestSupport
         -> KeyOrderWindow.Entry
     {
         KeyOrderWindow.Entry(
-            sequence: sequence, identifier: FindingIdentifier(id: id, productArn: arn), update: update,
-            source: SourceLocation(input: sequence % 3, line: sequence + 1))
+            BatchMember(
+                sequence: sequence, identifier: FindingIdentifier(id: id, productArn: arn),
+                source: SourceLocation(input: sequence % 3, line: sequence + 1)),
+            update: update)
     }
 
     static func drained(_ entries: [KeyOrderWindow.Entry]) -> [KeyOrderWindow.Entry] {
@@ -30,7 +32,7 @@ import TriageTestSupport
         ]
         var entries = ids.enumerated().map { Self.entry($0.offset, $0.element) }
         entries.append(Self.entry(7, "a", arn: "arn:o"))
-        let out = Self.drained(entries).map { "\($0.identifier.productArn) \($0.identifier.id)" }
+        let out = Self.drained(entries).map { "\($0.member.identifier.productArn) \($0.member.identifier.id)" }
         #expect(
             out == [
                 "arn:o a", "arn:p Z", "arn:p a", "arn:p a-long-identifier-past-eight-bytes-1",
@@ -47,25 +49,25 @@ import TriageTestSupport
                 update: updates[Int(generator.next() % UInt64(updates.count))])
         }
         let out = Self.drained(entries)
-        #expect(out.map(\.sequence).sorted() == Array(0..<5_000))
+        #expect(out.map(\.member.sequence).sorted() == Array(0..<5_000))
         for entry in out {
-            let original = entries[entry.sequence]
-            #expect(entry.identifier == original.identifier)
+            let original = entries[entry.member.sequence]
+            #expect(entry.member.identifier == original.member.identifier)
             #expect(entry.update === original.update)
-            #expect(entry.source == original.source)
+            #expect(entry.member.source == original.member.source)
         }
         // Per finding, input order.
         var last: [FindingIdentifier: Int] = [:]
         for entry in out {
-            if let previous = last[entry.identifier] { #expect(previous < entry.sequence) }
-            last[entry.identifier] = entry.sequence
+            if let previous = last[entry.member.identifier] { #expect(previous < entry.member.sequence) }
+            last[entry.member.identifier] = entry.member.sequence
         }
     }
 
     @Test func repeatsGoToLaterPassesInKeyOrder() {
         // b0 a1 b2 c3 a4 b5 → pass 0: a1 b0 c3, pass 1: a4 b2, pass 2: b5.
         let entries = ["b", "a", "b", "c", "a", "b"].enumerated().map { Self.entry($0.offset, $0.element) }
-        let out = Self.drained(entries).map { "\($0.identifier.id)\($0.sequence)" }
+        let out = Self.drained(entries).map { "\($0.member.identifier.id)\($0.member.sequence)" }
         #expect(out == ["a1", "b0", "c3", "a4", "b2", "b5"])
     }
 
@@ -76,18 +78,18 @@ import TriageTestSupport
         var seen: [Int] = []
         let rest = window.drain { entry in
             if seen.count == 4 { return false }
-            seen.append(entry.sequence)
+            seen.append(entry.member.sequence)
             return true
         }
         #expect(seen == [9, 8, 7, 6])
-        #expect(rest.map(\.sequence) == [5, 4, 3, 2, 1, 0])
+        #expect(rest.map(\.member.sequence) == [5, 4, 3, 2, 1, 0])
         #expect(window.count == 0 && !window.isFull)
     }
 
     @Test func discardReturnsWhatWasHeldInInputOrder() {
         var window = KeyOrderWindow(capacity: 4)
         for sequence in 0..<3 { window.append(Self.entry(sequence, "f\(3 - sequence)")) }
-        #expect(window.discard().map(\.sequence) == [0, 1, 2])
+        #expect(window.discard().map(\.member.sequence) == [0, 1, 2])
         #expect(window.count == 0)
         window.append(Self.entry(5, "x"))
         #expect(window.count == 1)

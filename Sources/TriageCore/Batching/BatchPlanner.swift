@@ -105,9 +105,9 @@ public struct BatchPlanner: Sendable {
     /// `region` is the Region of the decision's finding (the same for every decision of one
     /// finding); batches never mix Regions.
     public mutating func add(
-        sequence: Int, identifier: FindingIdentifier, update: CanonicalUpdate, region: String = "",
-        source: SourceLocation = SourceLocation(input: 0, line: 0), emit: (PlannedBatch) -> Void
+        _ member: BatchMember, update: CanonicalUpdate, region: String = "", emit: (PlannedBatch) -> Void
     ) {
+        let identifier = member.identifier
         let update = GroupKey(update: update, region: region)
         var mustFollow: Int?
         if let holding = openFindings[identifier] {
@@ -137,8 +137,7 @@ public struct BatchPlanner: Sendable {
             groups[generation]!.after.append(mustFollow)
         }
         openFindings[identifier] = generation
-        let full = Self.append(
-            BatchMember(sequence: sequence, identifier: identifier, source: source), to: &groups[generation]!)
+        let full = Self.append(member, to: &groups[generation]!)
         if full >= batchSize { close(generation, emit: emit) }
     }
 

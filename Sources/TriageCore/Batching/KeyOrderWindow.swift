@@ -15,24 +15,21 @@
 /// update interned, 32 bytes of fixed fields (about 130 bytes a decision with the benchmark's
 /// `Id`s). At most ``capacity`` decisions are held; a run of any length stays flat.
 public struct KeyOrderWindow: Sendable {
-    /// A decision going in or coming out.
+    /// A valid decision going in or coming out: the record (``BatchMember``), its update and
+    /// its finding's Region, as ``BatchPlanner/add(_:update:region:emit:)`` takes them.
     public struct Entry: Sendable {
-        public var sequence: Int
-        public var identifier: FindingIdentifier
+        /// The record and its finding.
+        public var member: BatchMember
+        /// The update it asks for.
         public var update: CanonicalUpdate
-        public var source: SourceLocation
         /// The finding's Region (``BatchRouting``); empty without routing. The same for every
         /// entry of one `ProductArn` (the window keeps it once per `ProductArn`).
         public var region: String
 
-        public init(
-            sequence: Int, identifier: FindingIdentifier, update: CanonicalUpdate, source: SourceLocation,
-            region: String = ""
-        ) {
-            self.sequence = sequence
-            self.identifier = identifier
+        /// An entry.
+        public init(_ member: BatchMember, update: CanonicalUpdate, region: String = "") {
+            self.member = member
             self.update = update
-            self.source = source
             self.region = region
         }
     }
@@ -84,13 +81,14 @@ public struct KeyOrderWindow: Sendable {
             idBytes.reserveCapacity(capacity * 64)
         }
         let arn: UInt32
-        if let known = productArnIndex[entry.identifier.productArn] {
+        let member = entry.member
+        if let known = productArnIndex[member.identifier.productArn] {
             arn = known
         } else {
             arn = UInt32(productArns.count)
-            productArns.append(entry.identifier.productArn)
+            productArns.append(member.identifier.productArn)
             productArnRegions.append(entry.region)
-            productArnIndex[entry.identifier.productArn] = arn
+            productArnIndex[member.identifier.productArn] = arn
         }
         let update: UInt32
         if let known = updateIndex[ObjectIdentifier(entry.update)] {
@@ -101,13 +99,13 @@ public struct KeyOrderWindow: Sendable {
             updateIndex[ObjectIdentifier(entry.update)] = update
         }
         let offset = idBytes.count
-        idBytes.append(contentsOf: entry.identifier.id.utf8)
+        idBytes.append(contentsOf: member.identifier.id.utf8)
         slots.append(
             Slot(
-                sequence: entry.sequence, idOffset: UInt32(truncatingIfNeeded: offset),
+                sequence: member.sequence, idOffset: UInt32(truncatingIfNeeded: offset),
                 idCount: UInt32(truncatingIfNeeded: idBytes.count - offset), productArn: arn, update: update,
-                input: UInt32(truncatingIfNeeded: entry.source.input),
-                line: UInt32(truncatingIfNeeded: entry.source.line)))
+                input: UInt32(truncatingIfNeeded: member.source.input),
+                line: UInt32(truncatingIfNeeded: member.source.line)))
         if idBytes.count > Int(UInt32.max) { fatalError("key-order window over 4 GiB of Id bytes") }
     }
 
@@ -174,11 +172,11 @@ public struct KeyOrderWindow: Sendable {
 
     private func entry(_ slot: Slot) -> Entry {
         let id = idBytes.withUnsafeBytes { bytes in String(decoding: slot.id(in: bytes), as: UTF8.self) }
-        return Entry(
+        let member = BatchMember(
             sequence: slot.sequence,
             identifier: FindingIdentifier(id: id, productArn: productArns[Int(slot.productArn)]),
-            update: updates[Int(slot.update)], source: SourceLocation(input: Int(slot.input), line: Int(slot.line)),
-            region: productArnRegions[Int(slot.productArn)])
+            source: SourceLocation(input: Int(slot.input), line: Int(slot.line)))
+        return Entry(member, update: updates[Int(slot.update)], region: productArnRegions[Int(slot.productArn)])
     }
 
     private static func ranks(of texts: [String]) -> [UInt32] {

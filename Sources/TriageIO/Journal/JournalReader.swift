@@ -1,21 +1,6 @@
 import CZlib
 import TriageCore
 
-/// A journal that cannot be used: unreadable, or broken before its last entry.
-package struct JournalError: Error, Sendable, CustomStringConvertible {
-    /// One line with the path and, where known, the line number.
-    package var message: String
-    /// Whether the journal is broken before its last entry (rather than unreadable).
-    package var damaged = false
-    /// `message`, and what to do about a damaged journal.
-    package var description: String {
-        guard damaged else { return message }
-        return message + "; the journal is damaged (two runs writing it at once can do that; a run now locks its "
-            + "journal): move it aside and apply the same decisions without --resume: what it recorded is sent "
-            + "again, which leaves the same values (a Note gets a new UpdatedAt)"
-    }
-}
-
 /// Reads a run journal written by ``JournalWriter``. A last entry that is torn (no line end, a
 /// checksum that does not match, JSON that does not parse) is ignored; a broken entry before the
 /// last is an error. A gzip journal (known by its magic bytes, whatever its name) is read member
@@ -27,9 +12,9 @@ package enum JournalReader {
         /// The header.
         package var header: JournalHeader
         /// Records of batch entries (applied), in the order written.
-        package var records: [JournalRecord] = []
+        package var records: [RecordOutcome] = []
         /// Records that failed while reading (`failed` entries), in the order written.
-        package var readFailures: [JournalRecord] = []
+        package var readFailures: [RecordOutcome] = []
         /// Batch entries.
         package var batches = 0
         /// `sent` entries: the requests the run began to send (none in a journal written before
@@ -54,23 +39,23 @@ package enum JournalReader {
     /// applied, i.e. come from a batch entry) instead of being kept in the runs, so that memory
     /// stays flat however long the journal is.
     package static func read(
-        path: String, visit: ((JournalRecord, _ applied: Bool) -> Void)? = nil
-    ) throws(JournalError) -> [Run] {
+        path: String, visit: ((RecordOutcome, _ applied: Bool) -> Void)? = nil
+    ) throws(TriageIOError) -> [Run] {
         let source: ByteSource
         do {
             source = try open(path)
         } catch {
-            throw JournalError(message: "\(path): \(error.message)")
+            throw TriageIOError(.unreadableJournal, "\(path): \(error.message)", underlying: error)
         }
         let reader = LineReader(source: source, maxLineBytes: 64 << 20)
         var runs: [Run] = []
-        var pendingError: JournalError?
+        var pendingError: TriageIOError?
         while true {
             let block: LineBlock?
             do {
                 block = try reader.nextBlock()
             } catch {
-                throw JournalError(message: "\(path): \(error.message)")
+                throw TriageIOError(.unreadableJournal, "\(path): \(error.message)", underlying: error)
             }
             guard let block else { break }
             for span in block.lines where span.end > span.start || span.oversizedLength != nil {
@@ -80,8 +65,7 @@ package enum JournalReader {
                 }
                 guard let entry, apply(entry, to: &runs, visit: visit) else {
                     // Torn or broken: acceptable only as the last entry.
-                    pendingError = JournalError(
-                        message: "\(path): line \(span.number) is not a valid journal entry", damaged: true)
+                    pendingError = .damagedJournal("\(path): line \(span.number) is not a valid journal entry")
                     continue
                 }
             }
@@ -90,7 +74,7 @@ package enum JournalReader {
     }
 
     /// The journal's bytes: decompressed when the file starts with the gzip magic number.
-    private static func open(_ path: String) throws(InputError) -> ByteSource {
+    private static func open(_ path: String) throws(TriageIOError) -> ByteSource {
         let file = try FileByteSource(path: path)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2, alignment: 1)
         defer { buffer.deallocate() }
@@ -117,7 +101,7 @@ package enum JournalReader {
     }
 
     private static func apply(
-        _ members: [JSONMember], to runs: inout [Run], visit: ((JournalRecord, Bool) -> Void)?
+        _ members: [JSONMember], to runs: inout [Run], visit: ((RecordOutcome, Bool) -> Void)?
     ) -> Bool {
         func member(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
         guard case .string(let kind)? = member("kind") else { return false }
@@ -144,7 +128,7 @@ package enum JournalReader {
             return true
         case "batch", "failed":
             guard !runs.isEmpty, case .array(let records)? = member("records") else { return false }
-            var parsed: [JournalRecord] = []
+            var parsed: [RecordOutcome] = []
             parsed.reserveCapacity(records.count)
             for value in records {
                 guard let record = record(value) else { return false }
@@ -200,7 +184,7 @@ package enum JournalReader {
         return JournalDestination(kind: kind, store: text("store"), endpoint: text("endpoint"), region: text("region"))
     }
 
-    private static func record(_ value: JSONValue) -> JournalRecord? {
+    private static func record(_ value: JSONValue) -> RecordOutcome? {
         guard case .array(let fields) = value, fields.count == 7 || fields.count == 8,
             case .number(let sequence) = fields[0], let sequenceValue = sequence.intValue,
             case .number(let input) = fields[1], let inputValue = input.intValue,
@@ -214,9 +198,9 @@ package enum JournalReader {
             let message = text(fields[6]) ?? errorCode.defaultMessage
             outcome = fields.count == 8 ? .unconfirmed(errorCode, message) : .failed(errorCode, message)
         }
-        return JournalRecord(
-            sequence: sequenceValue, input: inputValue, line: lineValue, id: text(fields[3]),
-            productArn: text(fields[4]),
-            outcome: outcome)
+        let reference = RecordReference(
+            sequence: sequenceValue, source: SourceLocation(input: inputValue, line: lineValue), id: text(fields[3]),
+            productArn: text(fields[4]))
+        return RecordOutcome(reference, outcome)
     }
 }

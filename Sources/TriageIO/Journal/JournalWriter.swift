@@ -30,7 +30,7 @@ package final class JournalWriter: @unchecked Sendable {
     /// Opens `path` for appending (created if missing), or empties it first when `fresh`. A torn
     /// last entry left by a crash is cut off first, so that the entries appended now follow a
     /// complete one.
-    package init(path: String, fresh: Bool = false) throws(OutputError) {
+    package init(path: String, fresh: Bool = false) throws(TriageIOError) {
         if fresh {
             output = try FileOutput(path: path, atomic: false)
         } else {
@@ -44,7 +44,7 @@ package final class JournalWriter: @unchecked Sendable {
     /// or is not a regular file: a journal on a device or FIFO is only ever written to): after its
     /// last line feed, or for a gzip journal (known by its magic bytes) after its last complete
     /// gzip member. A gzip journal with data zlib rejects is an error, not cut.
-    package static func cutTornTail(_ path: String) throws(OutputError) {
+    package static func cutTornTail(_ path: String) throws(TriageIOError) {
         var status = stat()
         guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return }
         let fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
@@ -56,7 +56,7 @@ package final class JournalWriter: @unchecked Sendable {
         if magic.withUnsafeMutableBytes({ Glibc.pread(fd, $0.baseAddress, 2, 0) }) == 2, magic == [0x1F, 0x8B] {
             let keep = try completeGzipLength(path)
             if off_t(keep) != end, ftruncate(fd, off_t(keep)) != 0 {
-                throw OutputError(path: path, "cannot cut the torn last entry", errno: errno)
+                throw TriageIOError(path: path, "cannot cut the torn last entry", errno: errno)
             }
             return
         }
@@ -65,34 +65,34 @@ package final class JournalWriter: @unchecked Sendable {
             let start = max(0, end - off_t(chunk.count))
             let count = Int(end - start)
             let read = chunk.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress, count, start) }
-            guard read == count else { throw OutputError(path: path, reason: "cannot read the journal's end") }
+            guard read == count else { throw TriageIOError(path: path, reason: "cannot read the journal's end") }
             if let last = chunk[0..<count].lastIndex(of: 0x0A) {
                 let keep = start + off_t(last + 1)
                 if keep != lseek(fd, 0, SEEK_END), ftruncate(fd, keep) != 0 {
-                    throw OutputError(path: path, reason: "cannot cut the torn last entry")
+                    throw TriageIOError(path: path, reason: "cannot cut the torn last entry")
                 }
                 return
             }
             end = start
         }
-        if ftruncate(fd, 0) != 0 { throw OutputError(path: path, reason: "cannot cut the torn last entry") }
+        if ftruncate(fd, 0) != 0 { throw TriageIOError(path: path, reason: "cannot cut the torn last entry") }
     }
 
     /// The length of a gzip journal's complete members (all of it, unless its last member is torn).
-    private static func completeGzipLength(_ path: String) throws(OutputError) -> Int64 {
-        do throws(InputError) {
+    private static func completeGzipLength(_ path: String) throws(TriageIOError) -> Int64 {
+        do throws(TriageIOError) {
             let members = GzipMemberSource(wrapping: try FileByteSource(path: path))
             let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
             defer { chunk.deallocate() }
             while try members.read(into: chunk) > 0 {}
             return members.completeLength
         } catch {
-            throw OutputError(path: path, reason: "cannot find the journal's last complete entry: \(error.message)")
+            throw TriageIOError(path: path, reason: "cannot find the journal's last complete entry: \(error.message)")
         }
     }
 
     /// Writes the header of a new run.
-    package func begin(_ header: JournalHeader) throws(OutputError) {
+    package func begin(_ header: JournalHeader) throws(TriageIOError) {
         var json: [UInt8] = Array(#"{"kind":"run","version":1,"inputs":["#.utf8)
         for (index, input) in header.inputs.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
@@ -130,7 +130,7 @@ package final class JournalWriter: @unchecked Sendable {
     /// With `durable: false` the entry is only written out to the file; ``syncWritten()`` then
     /// makes it (and every entry before it) durable, so that one `fsync` can cover the entries of
     /// several batches (group commit).
-    package func appendBatch(_ batch: Int, records: [JournalRecord], durable: Bool = true) throws(OutputError) {
+    package func appendBatch(_ batch: Int, records: [RecordOutcome], durable: Bool = true) throws(TriageIOError) {
         var json: [UInt8] = Array(#"{"kind":"batch","batch":\#(batch),"records":"#.utf8)
         Self.appendRecords(records, to: &json)
         json.append(UInt8(ascii: "}"))
@@ -142,19 +142,19 @@ package final class JournalWriter: @unchecked Sendable {
     /// resumed run counts the requests of a killed run, those in flight at the kill included.
     /// Written out to the file (a write, no `fsync`: it survives the process, which is what a
     /// kill ends) before the request leaves.
-    package func appendSent() throws(OutputError) {
+    package func appendSent() throws(TriageIOError) {
         try writeEntry(Array(#"{"kind":"sent"}"#.utf8))
         try output.flush()
     }
 
     /// Makes every entry written out so far durable. The one call that may overlap the others
     /// (from another thread): it only `fsync`s the file.
-    package func syncWritten() throws(OutputError) {
+    package func syncWritten() throws(TriageIOError) {
         try output.syncWritten()
     }
 
     /// Records failures found before any request (not synced on their own).
-    package func appendFailed(_ records: [JournalRecord]) throws(OutputError) {
+    package func appendFailed(_ records: [RecordOutcome]) throws(TriageIOError) {
         guard !records.isEmpty else { return }
         var json: [UInt8] = Array(#"{"kind":"failed","records":"#.utf8)
         Self.appendRecords(records, to: &json)
@@ -163,7 +163,7 @@ package final class JournalWriter: @unchecked Sendable {
     }
 
     /// Closes the run: how it ended, and when.
-    package func end(_ end: JournalEnd) throws(OutputError) {
+    package func end(_ end: JournalEnd) throws(TriageIOError) {
         var json: [UInt8] = Array(#"{"kind":"end","finishedAt":"#.utf8)
         JSONText.appendString(end.finishedAt, to: &json)
         json.append(contentsOf: #","interrupted":\#(end.interrupted),"remaining":\#(end.remaining)"#.utf8)
@@ -178,11 +178,11 @@ package final class JournalWriter: @unchecked Sendable {
     }
 
     /// Syncs and closes.
-    package func close() throws(OutputError) {
+    package func close() throws(TriageIOError) {
         try output.commit()
     }
 
-    private func writeEntry(_ json: [UInt8]) throws(OutputError) {
+    private func writeEntry(_ json: [UInt8]) throws(TriageIOError) {
         let crc = json.withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }
         let hex = String(crc, radix: 16)
         var line = Array((String(repeating: "0", count: 8 - hex.count) + hex + " ").utf8)
@@ -199,14 +199,15 @@ package final class JournalWriter: @unchecked Sendable {
 
     /// `[[sequence,input,line,id,productArn,code,message],...]`; code and message are null when processed;
     /// an unconfirmed failure (its update may be in effect) has an eighth field, `1`.
-    private static func appendRecords(_ records: [JournalRecord], to json: inout [UInt8]) {
+    private static func appendRecords(_ records: [RecordOutcome], to json: inout [UInt8]) {
         json.append(UInt8(ascii: "["))
         for (index, record) in records.enumerated() {
             if index > 0 { json.append(UInt8(ascii: ",")) }
-            json.append(contentsOf: "[\(record.sequence),\(record.input),\(record.line),".utf8)
-            JSONText.appendScalar(record.id.map { .string($0) } ?? .null, to: &json)
+            let reference = record.reference
+            json.append(contentsOf: "[\(reference.sequence),\(reference.source.input),\(reference.source.line),".utf8)
+            JSONText.appendScalar(reference.id.map { .string($0) } ?? .null, to: &json)
             json.append(UInt8(ascii: ","))
-            JSONText.appendScalar(record.productArn.map { .string($0) } ?? .null, to: &json)
+            JSONText.appendScalar(reference.productArn.map { .string($0) } ?? .null, to: &json)
             json.append(UInt8(ascii: ","))
             JSONText.appendScalar(record.outcome.errorCode.map { .string($0.rawValue) } ?? .null, to: &json)
             json.append(UInt8(ascii: ","))

@@ -15,32 +15,36 @@ package final class JSONReportWriter {
     /// Bytes waiting for the compressor (with `gzip` only).
     private var pending: [UInt8] = []
     private var first = true
+    /// The inputs' names, by the index a record's ``SourceLocation`` gives (the summary's).
+    private var inputs: [String] = []
 
     /// Writes to `output` (which the caller commits or discards), gzip-compressed when `gzip`.
-    package init(output: FileOutput, gzip: Bool = false) throws(OutputError) {
+    package init(output: FileOutput, gzip: Bool = false) throws(TriageIOError) {
         self.output = output
         self.gzip = gzip ? try GzipWriter(output: output) : nil
     }
 
     /// Appends bytes through a closure that writes into a buffer directly.
-    private func append(_ body: (inout [UInt8]) -> Void) throws(OutputError) {
+    private func append(_ body: (inout [UInt8]) -> Void) throws(TriageIOError) {
         guard let gzip else { return try output.withBuffer(body) }
         body(&pending)
         if pending.count >= 256 << 10 { try drain(gzip) }
     }
 
-    private func append(_ text: String) throws(OutputError) {
+    private func append(_ text: String) throws(TriageIOError) {
         try append { $0.append(contentsOf: text.utf8) }
     }
 
     /// Hands the pending bytes to the compressor.
-    private func drain(_ gzip: GzipWriter) throws(OutputError) {
+    private func drain(_ gzip: GzipWriter) throws(TriageIOError) {
         try gzip.write(pending)
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// Writes the opening and the summary, and opens `ProcessedFindings`.
-    package func begin(_ summary: ReportSummary) throws(OutputError) {
+    /// Writes the opening and the summary, and opens `ProcessedFindings`. Entries name their
+    /// input by the summary's `inputs`.
+    package func begin(_ summary: ReportSummary) throws(TriageIOError) {
+        inputs = summary.inputs
         var out: [UInt8] = []
         out.append(contentsOf: "{\n  \"summary\": {".utf8)
         func member(_ name: String, _ value: JSONText.Scalar, last: Bool = false) {
@@ -104,54 +108,56 @@ package final class JSONReportWriter {
         first = true
     }
 
-    /// Appends a processed entry.
-    package func processed(_ entry: ReportEntry) throws(OutputError) {
+    /// Appends a processed record.
+    package func processed(_ record: RecordOutcome) throws(TriageIOError) {
+        let reference = record.reference
         try append { out in
             out.append(contentsOf: (first ? "\n    {" : ",\n    {").utf8)
             out.append(contentsOf: "\"Id\": ".utf8)
-            Self.appendOptional(entry.id, to: &out)
+            Self.appendOptional(reference.id, to: &out)
             out.append(contentsOf: ", \"ProductArn\": ".utf8)
-            Self.appendOptional(entry.productArn, to: &out)
-            Self.appendSource(entry, to: &out)
+            Self.appendOptional(reference.productArn, to: &out)
+            appendSource(reference.source, to: &out)
             out.append(UInt8(ascii: "}"))
         }
         first = false
     }
 
     /// Closes `ProcessedFindings` and opens `UnprocessedFindings`.
-    package func beginUnprocessed() throws(OutputError) {
+    package func beginUnprocessed() throws(TriageIOError) {
         try append(first ? "],\n  \"UnprocessedFindings\": [" : "\n  ],\n  \"UnprocessedFindings\": [")
         first = true
     }
 
-    /// Appends a failed entry.
-    package func unprocessed(_ entry: ReportEntry) throws(OutputError) {
-        let code = entry.outcome.errorCode ?? .internalFailure
-        let message = entry.outcome.errorMessage ?? ""
+    /// Appends a failed record.
+    package func unprocessed(_ record: RecordOutcome) throws(TriageIOError) {
+        let reference = record.reference
+        let code = record.outcome.errorCode ?? .internalFailure
+        let message = record.outcome.errorMessage ?? ""
         try append { out in
             out.append(contentsOf: (first ? "\n    {" : ",\n    {").utf8)
             out.append(contentsOf: "\"FindingIdentifier\": ".utf8)
-            if entry.id == nil, entry.productArn == nil {
+            if reference.id == nil, reference.productArn == nil {
                 out.append(contentsOf: "null".utf8)
             } else {
                 out.append(contentsOf: "{\"Id\": ".utf8)
-                Self.appendOptional(entry.id, to: &out)
+                Self.appendOptional(reference.id, to: &out)
                 out.append(contentsOf: ", \"ProductArn\": ".utf8)
-                Self.appendOptional(entry.productArn, to: &out)
+                Self.appendOptional(reference.productArn, to: &out)
                 out.append(UInt8(ascii: "}"))
             }
             out.append(contentsOf: ", \"ErrorCode\": ".utf8)
             JSONText.appendString(code.rawValue, to: &out)
             out.append(contentsOf: ", \"ErrorMessage\": ".utf8)
             JSONText.appendString(message, to: &out)
-            Self.appendSource(entry, to: &out)
+            appendSource(reference.source, to: &out)
             out.append(UInt8(ascii: "}"))
         }
         first = false
     }
 
     /// Closes the document, and the gzip member (the caller commits the output).
-    package func finish() throws(OutputError) {
+    package func finish() throws(TriageIOError) {
         try append(first ? "]\n}\n" : "\n  ]\n}\n")
         if let gzip {
             try drain(gzip)
@@ -163,9 +169,10 @@ package final class JSONReportWriter {
         if let value { JSONText.appendString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
     }
 
-    private static func appendSource(_ entry: ReportEntry, to out: inout [UInt8]) {
+    /// `, "source": {"input": NAME, "line": N}`.
+    private func appendSource(_ source: SourceLocation, to out: inout [UInt8]) {
         out.append(contentsOf: ", \"source\": {\"input\": ".utf8)
-        JSONText.appendString(entry.input, to: &out)
-        out.append(contentsOf: ", \"line\": \(entry.line)}".utf8)
+        JSONText.appendString(inputs[source.input], to: &out)
+        out.append(contentsOf: ", \"line\": \(source.line)}".utf8)
     }
 }

@@ -4,14 +4,17 @@ import TriageCore
 import Glibc
 #endif
 
-/// An append-only temporary file of ``SpooledRecord``s in input order, read back once or more to
-/// render reports without holding a million records in memory.
+/// An append-only temporary file of every record of a run in input order (its
+/// ``RecordReference`` and, when it was decided before any apply, its outcome), read back once or
+/// more to render reports without holding a million records in memory. The outcome of an applied
+/// record is kept apart, by sequence number (``ApplyLedger``), because batches finish out of order.
 ///
 /// The file is unlinked as soon as it is open: it lives on through its descriptor and goes away
 /// with it, so a run that is killed (SIGKILL, a crash) leaves nothing in `$TMPDIR`. Readers walk
 /// it through the same descriptor with `pread`, each at an offset of its own.
 ///
-/// Encoding per record: flags byte (1 id, 2 productArn, 4 outcome, 8 the failure is unconfirmed),
+/// A record's sequence number is not written: records are appended in sequence, so a walk gives
+/// each its position in the spool. Encoding per record: flags byte (1 id, 2 productArn, 4 outcome, 8 the failure is unconfirmed),
 /// varint input, varint line, then length-prefixed UTF-8 id and productArn, then the outcome: 0xFF
 /// processed, or the failure code's index in `ErrorCode.allCases` (0xFE: a code not listed there,
 /// length-prefixed) and the length-prefixed message.
@@ -29,10 +32,10 @@ package final class RecordSpool: @unchecked Sendable {
     package private(set) var count = 0
 
     /// Creates the spool file at `path` (which must not exist) and unlinks it at once.
-    package init(path: String) throws(OutputError) {
+    package init(path: String) throws(TriageIOError) {
         self.path = path
         let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw OutputError(path: path, "cannot create", errno: errno) }
+        guard descriptor >= 0 else { throw TriageIOError(path: path, "cannot create", errno: errno) }
         unlink(path)
         self.descriptor = descriptor
         self.output = FileOutput(descriptor: descriptor, path: path)
@@ -42,42 +45,46 @@ package final class RecordSpool: @unchecked Sendable {
         if !removed { Glibc.close(descriptor) }
     }
 
-    /// Appends a record.
-    package func append(_ record: SpooledRecord) throws(OutputError) {
-        try output.withBuffer { out in
-            var flags: UInt8 = 0
-            if record.id != nil { flags |= 1 }
-            if record.productArn != nil { flags |= 2 }
-            if record.outcome != nil { flags |= 4 }
-            if record.outcome?.isUnconfirmed == true { flags |= 8 }
-            out.append(flags)
-            Self.appendVarint(UInt64(record.input), to: &out)
-            Self.appendVarint(UInt64(record.line), to: &out)
-            if let id = record.id { Self.appendString(id, to: &out) }
-            if let productArn = record.productArn { Self.appendString(productArn, to: &out) }
-            switch record.outcome {
-            case nil: break
-            case .processed?: out.append(0xFF)
-            case .failed(let code, let message)?, .unconfirmed(let code, let message)?:
-                if let index = ErrorCode.allCases.firstIndex(of: code) {
-                    out.append(UInt8(index))
-                } else {
-                    out.append(0xFE)
-                    Self.appendString(code.rawValue, to: &out)
-                }
-                Self.appendString(message, to: &out)
-            }
-        }
+    /// Appends the next record (its ``RecordReference/sequence`` is its position: see the type)
+    /// with the outcome known when it was read, if any (malformed, invalid, or a resumed run's).
+    package func append(_ reference: RecordReference, outcome: Outcome?) throws(TriageIOError) {
+        try output.withBuffer { out in Self.encode(reference, outcome: outcome, to: &out) }
         count += 1
     }
 
+    /// One record's bytes (see the type for the encoding).
+    package static func encode(_ reference: RecordReference, outcome: Outcome?, to out: inout [UInt8]) {
+        var flags: UInt8 = 0
+        if reference.id != nil { flags |= 1 }
+        if reference.productArn != nil { flags |= 2 }
+        if outcome != nil { flags |= 4 }
+        if outcome?.isUnconfirmed == true { flags |= 8 }
+        out.append(flags)
+        appendVarint(UInt64(reference.source.input), to: &out)
+        appendVarint(UInt64(reference.source.line), to: &out)
+        if let id = reference.id { appendString(id, to: &out) }
+        if let productArn = reference.productArn { appendString(productArn, to: &out) }
+        switch outcome {
+        case nil: break
+        case .processed?: out.append(0xFF)
+        case .failed(let code, let message)?, .unconfirmed(let code, let message)?:
+            if let index = ErrorCode.allCases.firstIndex(of: code) {
+                out.append(UInt8(index))
+            } else {
+                out.append(0xFE)
+                appendString(code.rawValue, to: &out)
+            }
+            appendString(message, to: &out)
+        }
+    }
+
     /// Flushes what was appended so that readers see it.
-    package func flush() throws(OutputError) {
+    package func flush() throws(TriageIOError) {
         try output.flush()
     }
 
     /// Flushes; the spool stays readable until ``remove()``.
-    package func close() throws(OutputError) {
+    package func close() throws(TriageIOError) {
         try output.flush()
     }
 
@@ -89,9 +96,10 @@ package final class RecordSpool: @unchecked Sendable {
         Glibc.close(descriptor)
     }
 
-    /// Reads the records back in order, calling `body` for each (call ``flush()`` after the last
-    /// append first). Walks may run concurrently.
-    package func forEach(_ body: (SpooledRecord) throws -> Void) throws {
+    /// Reads the records back in order, calling `body` with each one's reference (its sequence
+    /// its position) and the outcome it was appended with (call ``flush()`` after the last append
+    /// first). Walks may run concurrently.
+    package func forEach(_ body: (RecordReference, Outcome?) throws -> Void) throws {
         var decoder = Decoder()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         var offset: off_t = 0
@@ -99,7 +107,7 @@ package final class RecordSpool: @unchecked Sendable {
             let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw OutputError(path: path, "cannot read the record spool", errno: errno)
+                throw TriageIOError(path: path, "cannot read the record spool", errno: errno)
             }
             if count == 0 { break }
             offset += off_t(count)
@@ -113,18 +121,23 @@ package final class RecordSpool: @unchecked Sendable {
 
     private struct Decoder {
         var pending: [UInt8] = []
+        /// The sequence number of the next record: its position in the spool.
+        var sequence = 0
 
-        mutating func feed(_ bytes: ArraySlice<UInt8>, _ body: (SpooledRecord) throws -> Void) throws {
+        mutating func feed(_ bytes: ArraySlice<UInt8>, _ body: (RecordReference, Outcome?) throws -> Void) throws {
             pending.append(contentsOf: bytes)
             var offset = 0
-            while let (record, next) = try Self.decode(pending, at: offset) {
-                try body(record)
+            while let (reference, outcome, next) = try Self.decode(pending, at: offset, sequence: sequence) {
+                try body(reference, outcome)
+                sequence += 1
                 offset = next
             }
             pending.removeFirst(offset)
         }
 
-        static func decode(_ bytes: [UInt8], at start: Int) throws -> (SpooledRecord, Int)? {
+        static func decode(
+            _ bytes: [UInt8], at start: Int, sequence: Int
+        ) throws -> (RecordReference, Outcome?, Int)? {
             var offset = start
             guard offset < bytes.count else { return nil }
             let flags = bytes[offset]
@@ -160,9 +173,10 @@ package final class RecordSpool: @unchecked Sendable {
                     outcome = flags & 8 != 0 ? .unconfirmed(code, message) : .failed(code, message)
                 }
             }
-            let record = SpooledRecord(
-                input: Int(input), line: Int(line), id: id, productArn: productArn, outcome: outcome)
-            return (record, offset)
+            let reference = RecordReference(
+                sequence: sequence, source: SourceLocation(input: Int(input), line: Int(line)), id: id,
+                productArn: productArn)
+            return (reference, outcome, offset)
         }
 
         static func varint(_ bytes: [UInt8], _ offset: inout Int) -> UInt64? {

@@ -55,26 +55,3 @@ package struct ReportSummary: Sendable, Equatable {
         self.remaining = remaining
     }
 }
-
-/// One report entry: a record's finding, its outcome and where it came from.
-package struct ReportEntry: Sendable {
-    /// `Id`, if the record had one.
-    package var id: String?
-    /// `ProductArn`, if the record had one.
-    package var productArn: String?
-    /// The input's name.
-    package var input: String
-    /// 1-based line.
-    package var line: Int
-    /// How the record ended.
-    package var outcome: Outcome
-
-    /// Creates an entry.
-    package init(id: String?, productArn: String?, input: String, line: Int, outcome: Outcome) {
-        self.id = id
-        self.productArn = productArn
-        self.input = input
-        self.line = line
-        self.outcome = outcome
-    }
-}

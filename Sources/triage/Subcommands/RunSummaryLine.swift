@@ -42,11 +42,13 @@ enum RunSummaryLine {
 
     /// The first failures in input order, then how many more there are.
     private static func printFailures(_ result: RunResult, verb: String) {
-        for entry in result.firstFailures {
-            let input = entry.input < result.inputs.count ? result.inputs[entry.input] : "input \(entry.input + 1)"
-            var text = "\(input == "-" ? "<stdin>" : input):\(entry.line): \(entry.code.rawValue): \(entry.message)"
+        for failure in result.firstFailures {
+            guard let code = failure.outcome.errorCode, let message = failure.outcome.errorMessage else { continue }
+            let (source, id) = (failure.reference.source, failure.reference.id)
+            let input = source.input < result.inputs.count ? result.inputs[source.input] : "input \(source.input + 1)"
+            var text = "\(input == "-" ? "<stdin>" : input):\(source.line): \(code.rawValue): \(message)"
             // The API's fixed messages ("Finding Not Found") do not say which finding.
-            if entry.message == entry.code.defaultMessage, let id = entry.id { text += " (Id \(id))" }
+            if message == code.defaultMessage, let id { text += " (Id \(id))" }
             StandardError.print(text)
         }
         let more = result.failed - result.firstFailures.count

@@ -13,14 +13,15 @@ struct GzipJournalTests {
         startedAt: "2026-12-07T02:00:00.000Z")
 
     /// The records of batch `batch`: 100 findings, every seventh failed.
-    static func records(_ batch: Int) -> [JournalRecord] {
+    static func records(_ batch: Int) -> [RecordOutcome] {
         (0..<100).map { index in
             let sequence = batch * 100 + index
-            return JournalRecord(
-                sequence: sequence, input: sequence % 2, line: sequence + 1,
-                id: "arn:aws:securityhub:us-east-1:123456789012:security-control/EC2.2/finding/\(sequence)",
-                productArn: "arn:aws:securityhub:us-east-1::product/aws/securityhub",
-                outcome: index % 7 == 0 ? .failed(.findingNotFound, "Finding Not Found") : .processed)
+            return RecordOutcome(
+                RecordReference(
+                    sequence: sequence, source: SourceLocation(input: sequence % 2, line: sequence + 1),
+                    id: "arn:aws:securityhub:us-east-1:123456789012:security-control/EC2.2/finding/\(sequence)",
+                    productArn: "arn:aws:securityhub:us-east-1::product/aws/securityhub"),
+                index % 7 == 0 ? .failed(.findingNotFound, "Finding Not Found") : .processed)
         }
     }
 
@@ -170,7 +171,7 @@ struct GzipJournalTests {
         } throws: { error in
             "\(error)".contains("run.journal.gz: the gzip member at byte \(sizes[2]) is corrupt")
         }
-        #expect(throws: OutputError.self) { try JournalWriter.cutTornTail(path) }
+        #expect(throws: TriageIOError.self) { try JournalWriter.cutTornTail(path) }
         #expect(try Self.size(path) == sizes.last!)
     }
 

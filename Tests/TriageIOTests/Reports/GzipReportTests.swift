@@ -31,13 +31,13 @@ struct GzipReportTests {
                 records: count, processed: count - (count + 8) / 9, failed: (count + 8) / 9, requests: count / 100,
                 target: "store:s.sqlite", inputs: ["d.ndjson"], startedAt: "2026-12-07T02:00:00.000Z",
                 finishedAt: "2026-12-07T02:01:00.000Z", dryRun: false, errors: errors))
-        func entry(_ index: Int) -> ReportEntry {
-            ReportEntry(
-                id: "arn:aws:securityhub:us-east-1:123456789012:security-control/EC2.2/finding/\(index)",
-                productArn: "arn:aws:securityhub:us-east-1::product/aws/securityhub", input: "d.ndjson",
-                line: index + 1,
-                outcome: index % 9 == 0
-                    ? .failed(.invalidInput, "Confidence: 101 is out of range 0 to 100") : .processed)
+        func entry(_ index: Int) -> RecordOutcome {
+            RecordOutcome(
+                RecordReference(
+                    sequence: index, source: SourceLocation(input: 0, line: index + 1),
+                    id: "arn:aws:securityhub:us-east-1:123456789012:security-control/EC2.2/finding/\(index)",
+                    productArn: "arn:aws:securityhub:us-east-1::product/aws/securityhub"),
+                index % 9 == 0 ? .failed(.invalidInput, "Confidence: 101 is out of range 0 to 100") : .processed)
         }
         for index in 0..<count where index % 9 != 0 { try writer.processed(entry(index)) }
         try writer.beginUnprocessed()

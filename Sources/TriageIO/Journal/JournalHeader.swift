@@ -1,31 +1,3 @@
-import TriageCore
-
-/// One record's final outcome as the journal keeps it.
-package struct JournalRecord: Sendable, Equatable {
-    /// Position in the run (0-based, across inputs); the same on a resumed run over the same inputs.
-    package var sequence: Int
-    /// Index of the input.
-    package var input: Int
-    /// 1-based line.
-    package var line: Int
-    /// `Id`, if the record named one.
-    package var id: String?
-    /// `ProductArn`, if the record named one.
-    package var productArn: String?
-    /// How the record ended.
-    package var outcome: Outcome
-
-    /// Creates a record.
-    package init(sequence: Int, input: Int, line: Int, id: String?, productArn: String?, outcome: Outcome) {
-        self.sequence = sequence
-        self.input = input
-        self.line = line
-        self.id = id
-        self.productArn = productArn
-        self.outcome = outcome
-    }
-}
-
 /// What a journal says about its run.
 package struct JournalHeader: Sendable, Equatable {
     /// Input names as given.
