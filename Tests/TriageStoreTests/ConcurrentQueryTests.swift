@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import TriageCore
 import TriageStore
+import TriageTestSupport
 
 /// Queries on the reader connections while the writer writes: pages never repeat or miss a
 /// finding whose sort key does not change, and a query never waits for the writer.
@@ -52,7 +53,9 @@ import TriageStore
                 }
             }.start()
             // Paging starts once updates run.
-            while updates.load(ordering: .relaxed) == 0 && failures.withLock({ $0.isEmpty }) { usleep(1_000) }
+            _ = ProcessProbe.waitUntil(seconds: 60, interval: 0.001) {
+                updates.load(ordering: .relaxed) > 0 || !failures.withLock { $0.isEmpty }
+            }
             var seen: [String: Int] = [:]
             var cursor: [UInt8]?
             var pages = 0
@@ -61,8 +64,15 @@ import TriageStore
                 for finding in page.findings { seen[Data.id(finding), default: 0] += 1 }
                 cursor = page.cursor
                 pages += 1
-                // Let the writer commit between pages.
-                if pages % 5 == 0 { usleep(2_000) }
+                // Every fifth page waits for the writer to commit once more, so that commits land
+                // between the pages however the threads are scheduled.
+                if pages % 5 == 0 {
+                    let seen = updates.load(ordering: .relaxed)
+                    let committed = ProcessProbe.waitUntil(seconds: 60, interval: 0.001) {
+                        updates.load(ordering: .relaxed) > seen || !failures.withLock { $0.isEmpty }
+                    }
+                    try #require(committed, "the writer stopped committing")
+                }
             } while cursor != nil
             let during = updates.load(ordering: .relaxed)
             done.store(true, ordering: .releasing)

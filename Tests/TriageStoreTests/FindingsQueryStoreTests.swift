@@ -41,20 +41,19 @@ import TriageStore
     ]
 
     @Test func everyQueryReturnsWhatThePureMatcherSelectsInThePureOrder() throws {
-        try Data.withStore(count: 1500) { store in
-            let exported = try Data.exported(store)
-            for text in Self.queries {
-                let query = try Data.query(text)
-                let expected = Data.oracle(exported, query)
-                let (got, pages) = try Data.allPages(store, query)
-                Data.same(got, expected, text)
-                #expect(pages == max(1, (expected.count + query.maxResults - 1) / query.maxResults), "\(text)")
-                // With visible accounts too (in SQL).
-                let visible: Set<String> = ["222222222222", "555555555555"]
-                Data.same(
-                    try Data.allPages(store, query, visibleAccounts: visible).findings,
-                    Data.oracle(exported, query, visibleAccounts: visible), "\(text) for \(visible)")
-            }
+        let shared = try Data.sharedStore(count: 1500)
+        let (store, exported) = (shared.store, shared.exported)
+        for text in Self.queries {
+            let query = try Data.query(text)
+            let expected = Data.oracle(exported, query)
+            let (got, pages) = try Data.allPages(store, query)
+            Data.same(got, expected, text)
+            #expect(pages == max(1, (expected.count + query.maxResults - 1) / query.maxResults), "\(text)")
+            // With visible accounts too (in SQL).
+            let visible: Set<String> = ["222222222222", "555555555555"]
+            Data.same(
+                try Data.allPages(store, query, visibleAccounts: visible).findings,
+                Data.oracle(exported, query, visibleAccounts: visible), "\(text) for \(visible)")
         }
     }
 
@@ -78,111 +77,108 @@ import TriageStore
     }
 
     @Test func tenThousandFindingsPageExactlyOnceInTheDefaultOrder() throws {
-        try Data.withStore(count: 10_000) { store in
-            let query = FindingsQuery()
-            let (findings, pages) = try Data.allPages(store, query)
-            #expect(pages == 100)
-            let ids = findings.map(Data.id)
-            #expect(ids.count == 10_000)
-            #expect(Set(ids).count == 10_000)
-            Data.same(findings, try Data.oracle(store, query))
-        }
+        let shared = try Data.sharedStore(count: 10_000)
+        let query = FindingsQuery()
+        let (findings, pages) = try Data.allPages(shared.store, query)
+        #expect(pages == 100)
+        let ids = findings.map(Data.id)
+        #expect(ids.count == 10_000)
+        #expect(Set(ids).count == 10_000)
+        Data.same(findings, Data.oracle(shared.exported, query))
     }
 
     @Test(arguments: [false, true])
     func tenThousandFindingsPageExactlyOnceInAColumnOrderWithMissingValuesLast(descending: Bool) throws {
-        try Data.withStore(count: 10_000) { store in
-            let order = descending ? "desc" : "asc"
-            let query = try Data.query(#"{"SortCriteria": [{"Field": "ComplianceStatus", "SortOrder": "\#(order)"}]}"#)
-            let (findings, _) = try Data.allPages(store, query)
-            let ids = findings.map(Data.id)
-            #expect(ids.count == 10_000 && Set(ids).count == 10_000)
-            Data.same(findings, try Data.oracle(store, query))
-            // A quarter have no Compliance.Status: all of them at the end, in either order.
-            let statuses = findings.map { bytes -> String? in
-                if case .string(let status)? = (try? JSONParser.parse(bytes))?[key: "Compliance"]?[key: "Status"] {
-                    return status
-                }
-                return nil
+        let shared = try Data.sharedStore(count: 10_000)
+        let store = shared.store
+        let order = descending ? "desc" : "asc"
+        let query = try Data.query(#"{"SortCriteria": [{"Field": "ComplianceStatus", "SortOrder": "\#(order)"}]}"#)
+        let (findings, _) = try Data.allPages(store, query)
+        let ids = findings.map(Data.id)
+        #expect(ids.count == 10_000 && Set(ids).count == 10_000)
+        Data.same(findings, Data.oracle(shared.exported, query))
+        // A quarter have no Compliance.Status: all of them at the end, in either order.
+        let statuses = findings.map { bytes -> String? in
+            if case .string(let status)? = (try? JSONParser.parse(bytes))?[key: "Compliance"]?[key: "Status"] {
+                return status
             }
-            #expect(statuses.suffix(2500).allSatisfy { $0 == nil })
-            #expect(statuses.prefix(7500).allSatisfy { $0 != nil })
-            #expect(statuses.first == (descending ? "WARNING" : "FAILED"))
+            return nil
         }
+        #expect(statuses.suffix(2500).allSatisfy { $0 == nil })
+        #expect(statuses.prefix(7500).allSatisfy { $0 != nil })
+        #expect(statuses.first == (descending ? "WARNING" : "FAILED"))
     }
 
     /// A computed order reads every finding per page: 4,000 findings keep the test quick (the
     /// column orders above page through 10,000).
     @Test(arguments: [false, true])
     func aComputedOrderPagesExactlyOnceWithMissingValuesLast(descending: Bool) throws {
-        try Data.withStore(count: 4_000) { store in
-            let order = descending ? "desc" : "asc"
-            let query = try Data.query(
-                #"{"SortCriteria": [{"Field": "Confidence", "SortOrder": "\#(order)"}], "MaxResults": 100}"#)
-            let (findings, _) = try Data.allPages(store, query)
-            let ids = findings.map(Data.id)
-            #expect(ids.count == 4_000 && Set(ids).count == 4_000)
-            Data.same(findings, try Data.oracle(store, query))
-            // Every seventh finding has no Confidence: they come last.
-            let missing = findings.suffix(572).allSatisfy { bytes in
-                (try? JSONParser.parse(bytes))?[key: "Confidence"] == nil
-            }
-            #expect(missing)
+        let shared = try Data.sharedStore(count: 4_000)
+        let store = shared.store
+        let order = descending ? "desc" : "asc"
+        let query = try Data.query(
+            #"{"SortCriteria": [{"Field": "Confidence", "SortOrder": "\#(order)"}], "MaxResults": 100}"#)
+        let (findings, _) = try Data.allPages(store, query)
+        let ids = findings.map(Data.id)
+        #expect(ids.count == 4_000 && Set(ids).count == 4_000)
+        Data.same(findings, Data.oracle(shared.exported, query))
+        // Every seventh finding has no Confidence: they come last.
+        let missing = findings.suffix(572).allSatisfy { bytes in
+            (try? JSONParser.parse(bytes))?[key: "Confidence"] == nil
         }
+        #expect(missing)
     }
 
     @Test func visibleAccountsKeepOnlyTheirFindings() throws {
-        try Data.withStore(count: 500) { store in
-            let all = try Data.allPages(store, FindingsQuery()).findings
-            let sets: [Set<String>] = [[], ["111111111111"], ["111111111111", "444444444444"], Set(Data.accounts)]
-            for visible in sets {
-                let got = try Data.allPages(store, FindingsQuery(), visibleAccounts: visible).findings
-                let expected = all.filter { bytes in
-                    if case .string(let account)? = (try? JSONParser.parse(bytes))?[key: "AwsAccountId"] {
-                        return visible.contains(account)
-                    }
-                    return false
+        let store = try Data.sharedStore(count: 500).store
+        let all = try Data.allPages(store, FindingsQuery()).findings
+        let sets: [Set<String>] = [[], ["111111111111"], ["111111111111", "444444444444"], Set(Data.accounts)]
+        for visible in sets {
+            let got = try Data.allPages(store, FindingsQuery(), visibleAccounts: visible).findings
+            let expected = all.filter { bytes in
+                if case .string(let account)? = (try? JSONParser.parse(bytes))?[key: "AwsAccountId"] {
+                    return visible.contains(account)
                 }
-                Data.same(got, expected, "\(visible)")
-                #expect(got.count == visible.count * 100)
+                return false
             }
-            // A filter on accounts meets the visible ones.
-            let query = try Data.query(
-                #"{"Filters": {"AwsAccountId": [{"Value": "111111111111", "Comparison": "EQUALS"}, {"Value": "222222222222", "Comparison": "EQUALS"}]}}"#
-            )
-            #expect(
-                try Data.allPages(store, query, visibleAccounts: ["222222222222", "333333333333"]).findings.count == 100
-            )
-            #expect(try Data.allPages(store, query, visibleAccounts: ["333333333333"]).findings.isEmpty)
+            Data.same(got, expected, "\(visible)")
+            #expect(got.count == visible.count * 100)
         }
+        // A filter on accounts meets the visible ones.
+        let query = try Data.query(
+            #"{"Filters": {"AwsAccountId": [{"Value": "111111111111", "Comparison": "EQUALS"}, {"Value": "222222222222", "Comparison": "EQUALS"}]}}"#
+        )
+        #expect(
+            try Data.allPages(store, query, visibleAccounts: ["222222222222", "333333333333"]).findings.count == 100
+        )
+        #expect(try Data.allPages(store, query, visibleAccounts: ["333333333333"]).findings.isEmpty)
     }
 
     @Test func malformedAndForeignCursorsAreRefused() throws {
-        try Data.withStore(count: 30) { store in
-            let small = try Data.query(#"{"MaxResults": 10}"#)
-            let page = try store.findings(small, visibleAccounts: nil, after: nil, now: Data.now)
-            let cursor = try #require(page.cursor)
-            for bad in [[], [9], Array(cursor.dropLast()), cursor + [0], [UInt8](repeating: 0xFF, count: 40)] {
-                let error = #expect(throws: StoreError.self) {
-                    try store.findings(small, visibleAccounts: nil, after: bad, now: Data.now)
-                }
-                #expect(error?.code == .invalidCursor)
-                #expect(error?.message == "the page cursor is malformed")
+        let store = try Data.sharedStore(count: 30).store
+        let small = try Data.query(#"{"MaxResults": 10}"#)
+        let page = try store.findings(small, visibleAccounts: nil, after: nil, now: Data.now)
+        let cursor = try #require(page.cursor)
+        for bad in [[], [9], Array(cursor.dropLast()), cursor + [0], [UInt8](repeating: 0xFF, count: 40)] {
+            let error = #expect(throws: StoreError.self) {
+                try store.findings(small, visibleAccounts: nil, after: bad, now: Data.now)
             }
-            // A cursor of the default order given to a query of another order.
-            for other in [
-                #"{"SortCriteria": [{"Field": "Title"}]}"#, #"{"SortCriteria": [{"Field": "ComplianceStatus"}]}"#,
-            ] {
-                let error = #expect(throws: StoreError.self) {
-                    try store.findings(Data.query(other), visibleAccounts: nil, after: cursor, now: Data.now)
-                }
-                #expect(error?.code == .invalidCursor)
-            }
-            // The cursor continues the same query with another page size.
-            let next = try store.findings(
-                try Data.query(#"{"MaxResults": 20}"#), visibleAccounts: nil, after: cursor, now: Data.now)
-            #expect(next.findings.count == 20 && next.cursor == nil)
+            #expect(error?.code == .invalidCursor)
+            #expect(error?.message == "the page cursor is malformed")
         }
+        // A cursor of the default order given to a query of another order.
+        for other in [
+            #"{"SortCriteria": [{"Field": "Title"}]}"#, #"{"SortCriteria": [{"Field": "ComplianceStatus"}]}"#,
+        ] {
+            let error = #expect(throws: StoreError.self) {
+                try store.findings(Data.query(other), visibleAccounts: nil, after: cursor, now: Data.now)
+            }
+            #expect(error?.code == .invalidCursor)
+        }
+        // The cursor continues the same query with another page size.
+        let next = try store.findings(
+            try Data.query(#"{"MaxResults": 20}"#), visibleAccounts: nil, after: cursor, now: Data.now)
+        #expect(next.findings.count == 20 && next.cursor == nil)
     }
 
     @Test func realFindingsFromTheSharedTestData() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TriageCore
 import TriageStore
@@ -60,13 +61,50 @@ enum QueryTestData {
     /// A store holding findings `0..<count`, removed when `body` returns.
     static func withStore<T>(count: Int, _ body: (FindingsStore) throws -> T) throws -> T {
         try StoreTestData.withStore { store, _ in
-            var index = 0
-            while index < count {
-                let chunk = (index..<min(count, index + 5000)).map { document($0) }
-                _ = try store.import(findings: chunk)
-                index += chunk.count
-            }
+            try importFindings(count: count, into: store)
             return try body(store)
+        }
+    }
+
+    /// A store only read by the tests that share it, with its export (the oracle's input).
+    struct SharedStore: Sendable {
+        let store: FindingsStore
+        let exported: [(finding: JSONValue, bytes: [UInt8])]
+    }
+
+    /// The shared stores by finding count, each built on first use, in one directory removed
+    /// when the test process exits.
+    private static let shared = Mutex<[Int: SharedStore]>([:])
+    private static let sharedDirectory: URL = {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "triage-query-shared-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: QueryTestData.sharedDirectory) }
+        return directory
+    }()
+
+    /// A store holding findings `0..<count`, built once for the whole test run and shared by the
+    /// tests that only read it (importing thousands of findings per test cost more than querying
+    /// them). A test that writes takes its own store from ``withStore(count:_:)``.
+    static func sharedStore(count: Int) throws -> SharedStore {
+        try shared.withLock { stores in
+            if let built = stores[count] { return built }
+            let path = sharedDirectory.appendingPathComponent("findings-\(count).sqlite").path
+            let store = try FindingsStore(path: path, options: StoreOptions())
+            try importFindings(count: count, into: store)
+            let built = SharedStore(store: store, exported: try exported(store))
+            stores[count] = built
+            return built
+        }
+    }
+
+    /// Imports findings `0..<count` in chunks of 5,000.
+    private static func importFindings(count: Int, into store: FindingsStore) throws {
+        var index = 0
+        while index < count {
+            let chunk = (index..<min(count, index + 5000)).map { document($0) }
+            _ = try store.import(findings: chunk)
+            index += chunk.count
         }
     }
 
