@@ -58,7 +58,9 @@ extension DecisionJob {
         // stops, reading cut short).
         let stop = interrupted ? stop.requestedReason ?? (laneStops.isEmpty ? .signal : .targetFailed) : nil
         var result = counts.result(
-            facts, stop: stop, seconds: Double(finishedAt - setup.startedAt) / 1000, reports: reports)
+            facts, stop: stop,
+            seconds: Double(configuration.clock.monotonicMilliseconds() - setup.startedMonotonic) / 1000,
+            reports: reports)
         result.targetStops = laneStops
         result.outputFailures = outputFailures
         result.journalPath = configuration.dryRun ? nil : configuration.journalPath

@@ -46,7 +46,7 @@ public final class DecisionJob: Sendable {
         // --metrics: the file rewritten during the run (the executable writes the final one).
         let metrics = RunMetricsTimer(
             configuration, ledger: setup.ledger, progress: progress, startedAt: setup.startedAt,
-            remote: { dispatcher?.remoteStatistics })
+            startedMonotonic: setup.startedMonotonic, remote: { dispatcher?.remoteStatistics })
         defer { metrics?.stop() }
         let (stop, unsent) = (self.stop, UnsentRecords())
         let planTally =

@@ -23,7 +23,7 @@ final class RunMetricsTimer: @unchecked Sendable {
     /// Starts the timer when the run has a metrics file; nil otherwise.
     init?(
         _ configuration: RunConfiguration, ledger: ApplyLedger, progress: ProgressLine, startedAt: Int64,
-        remote: @escaping @Sendable () -> RemoteStatistics?
+        startedMonotonic: Int64, remote: @escaping @Sendable () -> RemoteStatistics?
     ) {
         guard let path = configuration.metricsPath else { return nil }
         self.path = path
@@ -37,8 +37,7 @@ final class RunMetricsTimer: @unchecked Sendable {
             figures.remaining = max(0, read - decided.records)
             let requestsDone = dryRun ? 0 : progress.batchesDone.load(ordering: .relaxed)
             figures.regions = RunMetrics.regions(remote: remote(), requestsSent: requestsDone)
-            let now = clock.wallMilliseconds()
-            figures.seconds = Double(max(0, now - startedAt)) / 1000
+            figures.seconds = Double(max(0, clock.monotonicMilliseconds() - startedMonotonic)) / 1000
             figures.startedAt = Double(startedAt) / 1000
             return figures
         }

@@ -11,6 +11,8 @@ import Glibc
 /// journal read for `--resume` and opened, the record spool created.
 struct RunSetup {
     let startedAt: Int64
+    /// The monotonic reading at the start: the run's duration (`seconds`) is measured on it.
+    let startedMonotonic: Int64
     let catalog: InputCatalog
     let targetName: String
     /// What an interrupted run's journal says is done (nil: nothing to resume).
@@ -27,6 +29,7 @@ struct RunSetup {
 
     init(_ configuration: RunConfiguration, stop: StopSignal) throws(JobError) {
         startedAt = configuration.clock.wallMilliseconds()
+        startedMonotonic = configuration.clock.monotonicMilliseconds()
         catalog = try InputCatalog(configuration)
         targetName = configuration.target?.name ?? "none (dry run)"
         let journalPath = configuration.dryRun ? nil : configuration.journalPath
