@@ -46,7 +46,7 @@ extension DecisionJob {
         defer { decoded.close() }
         while let event = pieces.receive() {
             var records: [DecodedRecord] = []
-            do throws(CSVHeaderError) {
+            do throws(TriageIOError) {
                 switch event {
                 case .start(let input):
                     decoder = DecisionDecoder(

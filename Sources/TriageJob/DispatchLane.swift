@@ -84,7 +84,7 @@ struct DispatchLane {
 
     /// Moves the first batch of the file into memory.
     /// - Throws: when it cannot be read back; nothing moves.
-    mutating func readBack() throws(OutputError) {
+    mutating func readBack() throws(TriageIOError) {
         let batch = try spill!.next()
         hold(batch)
     }

@@ -109,7 +109,7 @@ public final class ImportJob {
                     if chunk.count >= chunkSize { try flush() }
                 }
                 try flush()
-            } catch let error as ASFFReader.ReadError {
+            } catch let error as TriageIOError where error.code == .unreadableFindings {
                 try flush()
                 result.failed += 1
                 result.failures.append("\(file): MalformedInput: \(error.message)")

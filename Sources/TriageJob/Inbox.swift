@@ -109,7 +109,7 @@ public final class Inbox {
                 continue
             }
             guard rename(source, target) == 0 else {
-                throw JobError(.output, "cannot move \(source) to active/: \(OutputError.text(errno))")
+                throw JobError(.output, "cannot move \(source) to active/: \(TriageIOError.text(errno))")
             }
             inputs.append(target)
             taken += 1
@@ -244,7 +244,7 @@ public final class Inbox {
 
     private func move(_ path: String, to target: String) throws(JobError) {
         guard rename(path, target) == 0 else {
-            throw JobError(.output, "cannot move \(path) to \(target): \(OutputError.text(errno))")
+            throw JobError(.output, "cannot move \(path) to \(target): \(TriageIOError.text(errno))")
         }
     }
 
@@ -303,7 +303,7 @@ public final class Inbox {
 
     private static func reason(_ error: any Error) -> String {
         if let error = error as? CocoaError, let underlying = error.userInfo[NSUnderlyingErrorKey] as? POSIXError {
-            return OutputError.text(underlying.code.rawValue)
+            return TriageIOError.text(underlying.code.rawValue)
         }
         return error.localizedDescription
     }

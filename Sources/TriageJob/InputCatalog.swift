@@ -110,7 +110,7 @@ final class InputCatalog: @unchecked Sendable {
 
     /// Opens input `index` for reading: the source kept from the check, or the file opened again.
     /// A kept source (a pipe, FIFO, stdin) gives up waiting for bytes once `stopWaiting` is true.
-    func open(_ index: Int, stopWaiting: @escaping () -> Bool = { false }) -> Result<ByteSource, InputError> {
+    func open(_ index: Int, stopWaiting: @escaping () -> Bool = { false }) -> Result<ByteSource, TriageIOError> {
         if let (source, file) = kept.removeValue(forKey: index) {
             file.stopWaiting = stopWaiting
             return .success(source)

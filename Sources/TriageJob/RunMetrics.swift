@@ -69,7 +69,7 @@ package enum RunMetrics {
     package static func writeFinal(
         _ result: RunResult, exitStatus: Int32, succeeded: Bool, to path: String,
         now: Int64 = SystemClock.nowMilliseconds()
-    ) throws(OutputError) {
+    ) throws(TriageIOError) {
         var figures = Figures()
         figures.processed = result.processed
         figures.failed = result.errors
@@ -98,10 +98,10 @@ package enum RunMetrics {
 
     /// Replaces the file at `path` with `figures`, carrying over the earlier
     /// `triage_last_success_timestamp_seconds` when `figures` has no success of its own.
-    package static func write(_ figures: Figures, to path: String) throws(OutputError) {
+    package static func write(_ figures: Figures, to path: String) throws(TriageIOError) {
         let lastSuccess = figures.succeededAt ?? previousLastSuccess(at: path)
         let output = try FileOutput(path: path)
-        do throws(OutputError) {
+        do throws(TriageIOError) {
             try output.write(render(figures, lastSuccess: lastSuccess))
             try output.commit()
         } catch {

@@ -9,14 +9,6 @@ import TriageCore
 /// them byte for byte). A document whose first member is `Findings` is streamed element by
 /// element in flat memory; other wrappers are read whole (up to `maxDocumentBytes`).
 package final class ASFFReader {
-    /// Why a document cannot be read further.
-    package struct ReadError: Error, Sendable, CustomStringConvertible {
-        /// What and where (byte offset).
-        package var message: String
-        /// `message`.
-        package var description: String { message }
-    }
-
     private let source: ByteSource
     private var buffer: [UInt8] = []
     private var position = 0
@@ -42,7 +34,7 @@ package final class ASFFReader {
     }
 
     /// The next finding's raw JSON, or nil at the end.
-    package func next() throws(ReadError) -> [UInt8]? {
+    package func next() throws(TriageIOError) -> [UInt8]? {
         while true {
             if !pending.isEmpty { return pending.removeFirst() }
             switch state {
@@ -64,7 +56,8 @@ package final class ASFFReader {
                         state = .topLevelObjects
                     }
                 } else {
-                    throw ReadError(message: "byte \(offset + 1): expected a JSON object or array of findings")
+                    throw TriageIOError(
+                        .unreadableFindings, "byte \(offset + 1): expected a JSON object or array of findings")
                 }
             case .streamingArray(let closingObject):
                 if let element = try nextArrayElement() { return element }
@@ -77,7 +70,7 @@ package final class ASFFReader {
                     return nil
                 }
                 guard byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") else {
-                    throw ReadError(message: "byte \(offset + 1): expected a finding object")
+                    throw TriageIOError(.unreadableFindings, "byte \(offset + 1): expected a finding object")
                 }
                 let value = try completeValue()
                 pending = try Self.findings(in: value, offset: offset - value.count)
@@ -89,12 +82,12 @@ package final class ASFFReader {
 
     /// The findings of one whole top-level value: itself if it is a finding, the elements of an
     /// array, or the `Findings`/`findings` array found in a wrapper (searched up to 3 levels deep).
-    private static func findings(in bytes: [UInt8], offset: Int) throws(ReadError) -> [[UInt8]] {
+    private static func findings(in bytes: [UInt8], offset: Int) throws(TriageIOError) -> [[UInt8]] {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            throw ReadError(message: error.shifted(by: offset).message)
+            throw TriageIOError(.unreadableFindings, error.shifted(by: offset).message, underlying: error)
         }
         if case .array = value { return try elements(of: bytes, offset: offset) }
         guard case .object(let members) = value else { return [] }
@@ -125,7 +118,8 @@ package final class ASFFReader {
     }
 
     /// Raw bytes of the elements of the array at `path` inside `bytes` (an object or array).
-    private static func elements(of bytes: [UInt8], at path: [String] = [], offset: Int) throws(ReadError) -> [[UInt8]]
+    private static func elements(of bytes: [UInt8], at path: [String] = [], offset: Int) throws(TriageIOError)
+        -> [[UInt8]]
     {
         do throws(CoreError) {
             return try bytes.withUnsafeBufferPointer { (typed) throws(CoreError) -> [[UInt8]] in
@@ -139,7 +133,7 @@ package final class ASFFReader {
                 return try JSONArrayLayout.elements(in: buffer, arrayAt: index).map { Array(buffer[$0]) }
             }
         } catch {
-            throw ReadError(message: error.shifted(by: offset).message)
+            throw TriageIOError(.unreadableFindings, error.shifted(by: offset).message, underlying: error)
         }
     }
 
@@ -170,7 +164,7 @@ package final class ASFFReader {
 
     /// Looks at the first member of the object at the current position; when it is a
     /// `Findings`/`findings` array, consumes up to and including its `[`.
-    private func firstMemberIsFindingsArray() throws(ReadError) -> Bool {
+    private func firstMemberIsFindingsArray() throws(TriageIOError) -> Bool {
         mark = position
         defer { mark = nil }
         position += 1
@@ -196,14 +190,14 @@ package final class ASFFReader {
     }
 
     /// The next element of the array being streamed, or nil after its `]`.
-    private func nextArrayElement() throws(ReadError) -> [UInt8]? {
+    private func nextArrayElement() throws(TriageIOError) -> [UInt8]? {
         try skipWhitespace()
         if try peekByte() == UInt8(ascii: ",") {
             position += 1
             try skipWhitespace()
         }
         guard let byte = try peekByte() else {
-            throw ReadError(message: "byte \(offset + 1): the findings array is not closed")
+            throw TriageIOError(.unreadableFindings, "byte \(offset + 1): the findings array is not closed")
         }
         if byte == UInt8(ascii: "]") {
             position += 1
@@ -213,11 +207,11 @@ package final class ASFFReader {
     }
 
     /// After the streamed array: the rest of the wrapper object (other members are skipped).
-    private func finishWrapperObject() throws(ReadError) {
+    private func finishWrapperObject() throws(TriageIOError) {
         while true {
             try skipWhitespace()
             guard let byte = try peekByte() else {
-                throw ReadError(message: "byte \(offset + 1): the document is not closed")
+                throw TriageIOError(.unreadableFindings, "byte \(offset + 1): the document is not closed")
             }
             if byte == UInt8(ascii: "}") {
                 position += 1
@@ -236,7 +230,7 @@ package final class ASFFReader {
     private var offset: Int { consumedBefore + position }
 
     /// One whole JSON value from the current position, read in as far as needed.
-    private func completeValue() throws(ReadError) -> [UInt8] {
+    private func completeValue() throws(TriageIOError) -> [UInt8] {
         while true {
             let result: Result<Int, CoreError> = buffer.withUnsafeBytes { bytes in
                 do throws(CoreError) {
@@ -255,17 +249,18 @@ package final class ASFFReader {
                 if at >= buffer.count - 1 || reason.contains("end of input") || reason.contains("unterminated"), !atEnd
                 {
                     guard buffer.count - position < maxDocumentBytes else {
-                        throw ReadError(message: "byte \(offset + 1): a value longer than \(maxDocumentBytes) bytes")
+                        throw TriageIOError(
+                            .unreadableFindings, "byte \(offset + 1): a value longer than \(maxDocumentBytes) bytes")
                     }
                     try fill()
                     continue
                 }
-                throw ReadError(message: error.shifted(by: consumedBefore).message)
+                throw TriageIOError(.unreadableFindings, error.shifted(by: consumedBefore).message, underlying: error)
             }
         }
     }
 
-    private func skipWhitespace() throws(ReadError) {
+    private func skipWhitespace() throws(TriageIOError) {
         while true {
             while position < buffer.count, [0x20, 0x09, 0x0A, 0x0D].contains(buffer[position]) { position += 1 }
             if position < buffer.count || atEnd { return }
@@ -273,17 +268,17 @@ package final class ASFFReader {
         }
     }
 
-    private func peekByte() throws(ReadError) -> UInt8? {
+    private func peekByte() throws(TriageIOError) -> UInt8? {
         try ensure(1)
         return position < buffer.count ? buffer[position] : nil
     }
 
-    private func ensure(_ count: Int) throws(ReadError) {
+    private func ensure(_ count: Int) throws(TriageIOError) {
         while buffer.count - position < count, !atEnd { try fill() }
     }
 
     /// Reads another chunk, dropping what was consumed.
-    private func fill() throws(ReadError) {
+    private func fill() throws(TriageIOError) {
         let drop = min(position, mark ?? position)
         if drop > 0 {
             buffer.removeFirst(drop)
@@ -294,11 +289,11 @@ package final class ASFFReader {
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         let count: Int
         do {
-            count = try chunk.withUnsafeMutableBufferPointer { (pointer) throws(InputError) -> Int in
+            count = try chunk.withUnsafeMutableBufferPointer { (pointer) throws(TriageIOError) -> Int in
                 try source.read(into: UnsafeMutableRawBufferPointer(pointer))
             }
         } catch {
-            throw ReadError(message: "byte \(offset + 1): \(error.message)")
+            throw TriageIOError(.unreadableFindings, "byte \(offset + 1): \(error.message)", underlying: error)
         }
         if count == 0 {
             atEnd = true

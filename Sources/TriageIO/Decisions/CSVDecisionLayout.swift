@@ -1,13 +1,5 @@
 import TriageCore
 
-/// A CSV header that cannot be used: an unknown or repeated column, or a missing `Id`/`ProductArn`.
-package struct CSVHeaderError: Error, Sendable, CustomStringConvertible {
-    /// One line naming the column(s) and the rule.
-    package var message: String
-    /// `message`.
-    package var description: String { message }
-}
-
 /// What each column of a decisions CSV holds, from its header row (`docs/contract.md`, CSV).
 ///
 /// Columns are dotted ASFF paths matched case-insensitively; `UserDefinedFields.<key>` keeps the
@@ -40,7 +32,7 @@ package struct CSVDecisionLayout: Sendable {
     package var width: Int { columns.count }
 
     /// Reads the header row.
-    package init(header: [String]) throws(CSVHeaderError) {
+    package init(header: [String]) throws(TriageIOError) {
         var columns: [Column] = []
         var unknown: [String] = []
         var seen = Set<String>()
@@ -65,17 +57,17 @@ package struct CSVDecisionLayout: Sendable {
             let shown = unknown.map { name in
                 TextRules.quote(name) + (Self.suggestion(for: name).map { " (did you mean \($0)?)" } ?? "")
             }
-            throw CSVHeaderError(
-                message:
-                    "unknown column\(unknown.count == 1 ? "" : "s") \(shown.joined(separator: ", ")); columns are "
+            throw TriageIOError(
+                .invalidCSVHeader,
+                "unknown column\(unknown.count == 1 ? "" : "s") \(shown.joined(separator: ", ")); columns are "
                     + Self.known.map(\.name).joined(separator: ", ") + " and UserDefinedFields.<key>")
         }
         if !repeated.isEmpty {
-            throw CSVHeaderError(
-                message: "column \(repeated.map { TextRules.quote($0) }.joined(separator: ", ")) given twice")
+            throw TriageIOError(
+                .invalidCSVHeader, "column \(repeated.map { TextRules.quote($0) }.joined(separator: ", ")) given twice")
         }
         for (required, name) in [(Column.id, "Id"), (.productArn, "ProductArn")] where !columns.contains(required) {
-            throw CSVHeaderError(message: "the header has no \(name) column")
+            throw TriageIOError(.invalidCSVHeader, "the header has no \(name) column")
         }
         self.columns = columns
     }

@@ -17,7 +17,7 @@ package enum DecodedRecord: Sendable {
 /// NDJSON: blank lines are skipped; each other line must be one JSON object; when the first
 /// records all fail and the input looks like CSV, the first failure says so
 /// (``MisreadFormatProbe``). CSV: the first non-empty row is the header (one that cannot be
-/// tokenized or used throws ``CSVHeaderError``, fatal for the run, with a hint when the input
+/// tokenized or used throws ``TriageIOError``, fatal for the run, with a hint when the input
 /// starts like NDJSON); rows of all-empty cells are skipped; a row with another number of cells
 /// than the header is malformed.
 package struct DecisionDecoder {
@@ -28,7 +28,7 @@ package struct DecisionDecoder {
     private let defaultNoteAuthor: String?
     private var tokenizer: CSVTokenizer
     private var layout: CSVDecisionLayout?
-    private var headerError: CSVHeaderError?
+    private var headerError: TriageIOError?
     /// The last line a record was seen on (CSV), for input failures.
     private var lastLine = 0
     /// NDJSON: holds the first failures back to say once if the input looks like CSV.
@@ -57,7 +57,7 @@ package struct DecisionDecoder {
     package var csvLayout: CSVDecisionLayout? { layout }
 
     /// Decodes a piece, calling `emit` for each record in order.
-    package mutating func decode(_ piece: InputPiece, emit: (DecodedRecord) -> Void) throws(CSVHeaderError) {
+    package mutating func decode(_ piece: InputPiece, emit: (DecodedRecord) -> Void) throws(TriageIOError) {
         switch piece {
         case .lines(let block):
             block.bytes.withUnsafeBytes { bytes in
@@ -79,7 +79,7 @@ package struct DecisionDecoder {
     }
 
     /// Ends the input (emits a final CSV record without a line end).
-    package mutating func finish(emit: (DecodedRecord) -> Void) throws(CSVHeaderError) {
+    package mutating func finish(emit: (DecodedRecord) -> Void) throws(TriageIOError) {
         probe.flush(emit: emit)
         guard format == .csv else { return }
         var events: [CSVEvent] = []
@@ -100,7 +100,7 @@ package struct DecisionDecoder {
         }
     }
 
-    private mutating func handle(_ event: CSVEvent, emit: (DecodedRecord) -> Void) throws(CSVHeaderError) {
+    private mutating func handle(_ event: CSVEvent, emit: (DecodedRecord) -> Void) throws(TriageIOError) {
         switch event {
         case .malformed(let line, let reason):
             lastLine = line
@@ -129,10 +129,10 @@ package struct DecisionDecoder {
 
     /// The header error for `message`, kept (it is thrown again by later events), with a hint
     /// when the input starts like NDJSON.
-    private mutating func headerFailure(_ message: String) -> CSVHeaderError {
+    private mutating func headerFailure(_ message: String) -> TriageIOError {
         if let headerError { return headerError }
         let hint = contentFormat == .ndjson ? " (this input looks like NDJSON: try --format ndjson)" : ""
-        let error = CSVHeaderError(message: message + hint)
+        let error = TriageIOError(.invalidCSVHeader, message + hint)
         headerError = error
         return error
     }

@@ -6,7 +6,7 @@ package enum InputPiece: Sendable {
     /// Raw bytes (already decompressed).
     case bytes([UInt8])
     /// The input broke; `lastLine` is the last complete physical line read before (NDJSON).
-    case failed(InputError, lastLine: Int)
+    case failed(TriageIOError, lastLine: Int)
 }
 
 /// The I/O stage for one input: reads, decompresses and cuts pieces. Runs on its own thread in
@@ -39,7 +39,7 @@ package final class InputPieceReader {
         }
         var chunk = [UInt8](repeating: 0, count: 256 << 10)
         do {
-            let count = try chunk.withUnsafeMutableBufferPointer { (buffer) throws(InputError) -> Int in
+            let count = try chunk.withUnsafeMutableBufferPointer { (buffer) throws(TriageIOError) -> Int in
                 try source.read(into: UnsafeMutableRawBufferPointer(buffer))
             }
             if count == 0 {

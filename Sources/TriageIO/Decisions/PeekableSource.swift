@@ -10,10 +10,10 @@ package final class PeekableSource: ByteSource {
     }
 
     /// Up to `count` first bytes (fewer only at the end of the input); they are read again later.
-    package func peek(_ count: Int) throws(InputError) -> [UInt8] {
+    package func peek(_ count: Int) throws(TriageIOError) -> [UInt8] {
         while head.count < count {
             var chunk = [UInt8](repeating: 0, count: count - head.count)
-            let read = try chunk.withUnsafeMutableBufferPointer { (buffer) throws(InputError) -> Int in
+            let read = try chunk.withUnsafeMutableBufferPointer { (buffer) throws(TriageIOError) -> Int in
                 try base.read(into: UnsafeMutableRawBufferPointer(buffer))
             }
             if read == 0 { break }
@@ -23,7 +23,7 @@ package final class PeekableSource: ByteSource {
     }
 
     /// Reads, first from the peeked bytes.
-    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(TriageIOError) -> Int {
         if headOffset < head.count {
             let count = min(buffer.count, head.count - headOffset)
             head.withUnsafeBytes { bytes in

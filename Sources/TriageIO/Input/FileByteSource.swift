@@ -21,23 +21,23 @@ package final class FileByteSource: ByteSource {
     package var stopWaiting: (() -> Bool)?
 
     /// Opens `path` read-only; a missing file, a directory or no permission throws `.unreadable` with the OS reason.
-    package convenience init(path: String) throws(InputError) {
+    package convenience init(path: String) throws(TriageIOError) {
         try self.init(path: Array(path.utf8))
     }
 
     /// Opens the path given by its bytes (not necessarily UTF-8) read-only; errors as for a String path.
     ///
     /// Opening a FIFO waits in `open(2)` until it has a writer.
-    package init(path: [UInt8]) throws(InputError) {
+    package init(path: [UInt8]) throws(TriageIOError) {
         let descriptor = POSIXCalls.openForReading(path)
         guard descriptor >= 0 else {
-            throw InputError(kind: .unreadable, message: "cannot open: \(POSIXCalls.errorText(errno))")
+            throw TriageIOError(.unreadable, "cannot open: \(POSIXCalls.errorText(errno))")
         }
         var status = stat()
         let known = fstat(descriptor, &status) == 0
         if known && (status.st_mode & S_IFMT) == S_IFDIR {
             close(descriptor)
-            throw InputError(kind: .unreadable, message: "cannot open: \(POSIXCalls.errorText(EISDIR))")
+            throw TriageIOError(.unreadable, "cannot open: \(POSIXCalls.errorText(EISDIR))")
         }
         isRegularFile = known && (status.st_mode & S_IFMT) == S_IFREG
         #if os(Linux)
@@ -60,7 +60,7 @@ package final class FileByteSource: ByteSource {
     }
 
     /// One `read(2)` of up to `buffer.count` bytes; an OS error throws `.readFailed` with the OS reason.
-    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(TriageIOError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         if let stopWaiting, !isRegularFile { try waitForBytes(unless: stopWaiting) }
         while true {
@@ -68,18 +68,18 @@ package final class FileByteSource: ByteSource {
             if count >= 0 { return count }
             let code = errno
             if code == EINTR { continue }
-            throw InputError(kind: .readFailed, message: "read failed: \(POSIXCalls.errorText(code))")
+            throw TriageIOError(.readFailed, "read failed: \(POSIXCalls.errorText(code))")
         }
     }
 
     /// Returns once the descriptor is readable (or at its end, or in error: `read(2)` then says
     /// which); throws when `stop` returns true while nothing comes.
-    private func waitForBytes(unless stop: () -> Bool) throws(InputError) {
+    private func waitForBytes(unless stop: () -> Bool) throws(TriageIOError) {
         var entry = pollfd(fd: fileDescriptor, events: Int16(POLLIN), revents: 0)
         while true {
             let ready = poll(&entry, 1, 200)
             if ready > 0 || (ready < 0 && errno != EINTR) { return }
-            if stop() { throw InputError(kind: .readFailed, message: "reading stopped") }
+            if stop() { throw TriageIOError(.readFailed, "reading stopped") }
         }
     }
 }

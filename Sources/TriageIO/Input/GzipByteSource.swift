@@ -19,7 +19,7 @@ package final class GzipByteSource: ByteSource {
         /// The last member ended and the source is exhausted.
         case finished
         /// Sticky: thrown by every later read.
-        case failed(InputError)
+        case failed(TriageIOError)
     }
 
     private static let inputCapacity = 128 << 10
@@ -41,7 +41,7 @@ package final class GzipByteSource: ByteSource {
         if code == Z_OK {
             streamReady = true
         } else {
-            phase = .failed(InputError(kind: .readFailed, message: "cannot start zlib (code \(code))"))
+            phase = .failed(TriageIOError(.readFailed, "cannot start zlib (code \(code))"))
         }
     }
 
@@ -53,7 +53,7 @@ package final class GzipByteSource: ByteSource {
     }
 
     /// Inflates up to `buffer.count` bytes; errors as described on the type.
-    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(TriageIOError) -> Int {
         switch phase {
         case .failed(let error): throw error
         case .finished: return 0
@@ -75,7 +75,7 @@ package final class GzipByteSource: ByteSource {
     private func inflateLoop() {
         while stream.pointee.avail_out > 0 {
             if stream.pointee.avail_in == 0 && !upstreamEnded {
-                do throws(InputError) {
+                do throws(TriageIOError) {
                     try refill()
                 } catch {
                     phase = .failed(error)
@@ -103,20 +103,20 @@ package final class GzipByteSource: ByteSource {
             case Z_BUF_ERROR where stream.pointee.avail_in == 0 && !upstreamEnded:
                 continue  // needs more input: refilled at the top
             case Z_BUF_ERROR where stream.pointee.avail_in == 0:
-                phase = .failed(InputError(kind: .truncatedGzip, message: "gzip stream is truncated"))
+                phase = .failed(TriageIOError(.truncatedGzip, "gzip stream is truncated"))
                 return
             case Z_DATA_ERROR, Z_NEED_DICT:
-                phase = .failed(InputError(kind: .corruptGzip, message: "gzip stream is corrupt: \(zlibMessage(code))"))
+                phase = .failed(TriageIOError(.corruptGzip, "gzip stream is corrupt: \(zlibMessage(code))"))
                 return
             default:
-                phase = .failed(InputError(kind: .readFailed, message: "zlib failed: \(zlibMessage(code))"))
+                phase = .failed(TriageIOError(.readFailed, "zlib failed: \(zlibMessage(code))"))
                 return
             }
         }
     }
 
     /// Reads the next chunk of compressed bytes; marks the end of the source when it returns 0.
-    private func refill() throws(InputError) {
+    private func refill() throws(TriageIOError) {
         let count = try upstream.read(into: input)
         if count == 0 { upstreamEnded = true }
         stream.pointee.next_in = input.baseAddress?.assumingMemoryBound(to: Bytef.self)

@@ -19,14 +19,14 @@ package enum InputOpener {
     /// (whatever the file name).
     ///
     /// Open errors are `.unreadable` with the OS reason; stdin is not closed when the source is released.
-    package static func open(path: String) throws(InputError) -> ByteSource {
+    package static func open(path: String) throws(TriageIOError) -> ByteSource {
         try open(InputPath(path)).source
     }
 
     /// Opens an input by its path's bytes ("-" = stdin) like `open(path:)`, and tells whether it can
     /// be opened again. Opening a FIFO waits until it has a writer; reading the gzip magic waits for
     /// the first bytes of a pipe.
-    package static func open(_ path: InputPath) throws(InputError) -> Opened {
+    package static func open(_ path: InputPath) throws(TriageIOError) -> Opened {
         let file: FileByteSource
         if path.isStandardInput {
             file = FileByteSource(fileDescriptor: 0, closeOnDeinit: false)
@@ -38,11 +38,11 @@ package enum InputOpener {
     }
 
     /// Sniffs the first two bytes of `source` like `open(path:)`; reads at most 2 bytes before returning.
-    package static func open(source: ByteSource) throws(InputError) -> ByteSource {
+    package static func open(source: ByteSource) throws(TriageIOError) -> ByteSource {
         var head = [UInt8](repeating: 0, count: gzipMagic.count)
         var count = 0
         while count < head.count {
-            let got = try head.withUnsafeMutableBufferPointer { (bytes) throws(InputError) -> Int in
+            let got = try head.withUnsafeMutableBufferPointer { (bytes) throws(TriageIOError) -> Int in
                 try source.read(
                     into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(bytes)[count...]))
             }

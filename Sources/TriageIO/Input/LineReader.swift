@@ -34,7 +34,7 @@ package final class LineReader {
     private var nextNumber = 1
     private var byteOrderMarkChecked = false
     private var sourceEnded = false
-    private var failure: InputError?
+    private var failure: TriageIOError?
     private var finished = false
 
     /// The number of the last line handed out; after an error, the last good line.
@@ -50,7 +50,7 @@ package final class LineReader {
 
     /// The next block, or nil at the end. An input error is thrown only after every complete line before it was
     /// returned; `lastCompleteLine` then tells the last good line number. Errors repeat on later calls.
-    package func nextBlock() throws(InputError) -> LineBlock? {
+    package func nextBlock() throws(TriageIOError) -> LineBlock? {
         while !finished {
             scanLines()
             if byteOrderMarkChecked && !sourceEnded && filled - lineStart >= maxLineBytes + 2 {
@@ -111,9 +111,9 @@ package final class LineReader {
     @discardableResult
     private func readMore() -> Int {
         let start = filled
-        let result = buffer.withUnsafeMutableBufferPointer { storage -> Result<Int, InputError> in
+        let result = buffer.withUnsafeMutableBufferPointer { storage -> Result<Int, TriageIOError> in
             let free = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(storage)[start...])
-            do throws(InputError) {
+            do throws(TriageIOError) {
                 return .success(try source.read(into: free))
             } catch {
                 return .failure(error)

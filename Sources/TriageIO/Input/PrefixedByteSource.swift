@@ -10,7 +10,7 @@ final class PrefixedByteSource: ByteSource {
         self.rest = rest
     }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(TriageIOError) -> Int {
         guard buffer.count > 0 else { return 0 }
         let remaining = prefix.count - prefixOffset
         if remaining > 0 {

@@ -29,7 +29,7 @@ package final class GzipMemberSource: ByteSource {
     private var member: [UInt8] = []
     private var served = 0
     private var ended = false
-    private var failure: InputError?
+    private var failure: TriageIOError?
 
     /// Compressed bytes from the start through the end of the last complete member decoded so
     /// far: the whole stream, once read to its end, unless it has a torn tail.
@@ -47,7 +47,7 @@ package final class GzipMemberSource: ByteSource {
         if code == Z_OK {
             streamReady = true
         } else {
-            failure = InputError(kind: .readFailed, message: "cannot start zlib (code \(code))")
+            failure = TriageIOError(.readFailed, "cannot start zlib (code \(code))")
         }
     }
 
@@ -59,12 +59,12 @@ package final class GzipMemberSource: ByteSource {
     }
 
     /// Copies out the bytes of complete members, decoding the next one when these are handed on.
-    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(TriageIOError) -> Int {
         guard buffer.count > 0 else { return 0 }
         while served == member.count {
             if let failure { throw failure }
             if ended { return 0 }
-            do throws(InputError) {
+            do throws(TriageIOError) {
                 try decodeMember()
             } catch {
                 failure = error
@@ -79,7 +79,7 @@ package final class GzipMemberSource: ByteSource {
     }
 
     /// Decodes the next member into `member`, or marks the end (with or without a torn tail).
-    private func decodeMember() throws(InputError) {
+    private func decodeMember() throws(TriageIOError) {
         member.removeAll(keepingCapacity: true)
         served = 0
         // Zero bytes before a member are padding only when a member follows them.
@@ -107,8 +107,7 @@ package final class GzipMemberSource: ByteSource {
             stream.pointee.next_out = nil
             member.append(contentsOf: chunk[0..<produced])
             guard member.count <= Self.maxMemberBytes else {
-                throw InputError(
-                    kind: .corruptGzip, message: "the gzip member at byte \(start) is larger than 256 MiB")
+                throw TriageIOError(.corruptGzip, "the gzip member at byte \(start) is larger than 256 MiB")
             }
             switch code {
             case Z_STREAM_END:
@@ -127,7 +126,7 @@ package final class GzipMemberSource: ByteSource {
             default:
                 let reason = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(code)"
                 member.removeAll()
-                throw InputError(kind: .corruptGzip, message: "the gzip member at byte \(start) is corrupt: \(reason)")
+                throw TriageIOError(.corruptGzip, "the gzip member at byte \(start) is corrupt: \(reason)")
             }
         }
     }
@@ -136,7 +135,7 @@ package final class GzipMemberSource: ByteSource {
     private var offset: Int64 { consumed - Int64(stream.pointee.avail_in) }
 
     /// Reads more compressed bytes when zlib has taken all it had (and the source has more).
-    private func fill() throws(InputError) {
+    private func fill() throws(TriageIOError) {
         guard stream.pointee.avail_in == 0, !upstreamEnded else { return }
         let count = try upstream.read(into: input)
         if count == 0 { upstreamEnded = true }

@@ -17,7 +17,7 @@ import Darwin
 /// behind; where the file system cannot do that it is created under that name from the start.
 /// The temporary file is removed by ``discard()``, by a failed ``commit()`` and when the output is
 /// dropped unpublished. The path `-` means standard output (never atomic). Every failed
-/// write, `fsync`, `close` or `rename` is an ``OutputError`` naming the path (`-` as `standard
+/// write, `fsync`, `close` or `rename` is a ``TriageIOError`` naming the path (`-` as `standard
 /// output`) and the reason, e.g. `write failed: Broken pipe`. Not thread-safe (but see
 /// ``syncWritten()``).
 package final class FileOutput {
@@ -50,7 +50,7 @@ package final class FileOutput {
 
     /// Opens `path` for writing: by ``OutputPath``'s rule when `atomic`, else in place (created
     /// with mode 0644, truncated unless `append`).
-    package init(path: String, atomic: Bool = true, append: Bool = false) throws(OutputError) {
+    package init(path: String, atomic: Bool = true, append: Bool = false) throws(TriageIOError) {
         self.path = path
         var replacement: Replacement?
         if path == "-" {
@@ -95,35 +95,35 @@ package final class FileOutput {
     }
 
     /// Appends bytes.
-    package func write(_ bytes: [UInt8]) throws(OutputError) {
+    package func write(_ bytes: [UInt8]) throws(TriageIOError) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= capacity { try flush() }
     }
 
     /// Appends the bytes `bytes` points at.
-    package func write(_ bytes: UnsafeRawBufferPointer) throws(OutputError) {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws(TriageIOError) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= capacity { try flush() }
     }
 
     /// Appends a string's UTF-8 bytes.
-    package func write(_ text: String) throws(OutputError) {
+    package func write(_ text: String) throws(TriageIOError) {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= capacity { try flush() }
     }
 
     /// Appends bytes through a closure that writes into the buffer directly.
-    package func withBuffer(_ body: (inout [UInt8]) -> Void) throws(OutputError) {
+    package func withBuffer(_ body: (inout [UInt8]) -> Void) throws(TriageIOError) {
         body(&buffer)
         if buffer.count >= capacity { try flush() }
     }
 
     /// Writes the buffer out (what a failed write could not take is dropped). After ``commit()``
     /// or ``discard()`` the descriptor is gone: bytes written then are dropped with an error.
-    package func flush() throws(OutputError) {
+    package func flush() throws(TriageIOError) {
         guard !closed else {
             buffer.removeAll()
-            throw OutputError(path: path, reason: "written after it was closed", systemError: EBADF)
+            throw TriageIOError(path: path, reason: "written after it was closed", systemError: EBADF)
         }
         var offset = 0
         let count = buffer.count
@@ -140,11 +140,11 @@ package final class FileOutput {
             return nil
         }
         buffer.removeAll(keepingCapacity: true)
-        if let failure { throw OutputError(path: path, "write failed", errno: failure) }
+        if let failure { throw TriageIOError(path: path, "write failed", errno: failure) }
     }
 
     /// Flushes and makes the bytes durable (`fsync`).
-    package func sync() throws(OutputError) {
+    package func sync() throws(TriageIOError) {
         try flush()
         try syncWritten()
     }
@@ -152,18 +152,18 @@ package final class FileOutput {
     /// Makes the bytes already written out durable (`fsync`, no flush). Unlike the other methods
     /// it may run on another thread while writes continue: it only syncs the descriptor. On a
     /// device, FIFO or socket, `EINVAL`, `ENOTSUP` and `EROFS` (no syncing there) are no errors.
-    package func syncWritten() throws(OutputError) {
+    package func syncWritten() throws(TriageIOError) {
         guard fsync(fd) != 0 else { return }
         let code = errno
         if syncMayBeUnsupported, [EINVAL, ENOTSUP, EOPNOTSUPP, EROFS].contains(code) { return }
-        throw OutputError(path: path, "fsync failed", errno: code)
+        throw TriageIOError(path: path, "fsync failed", errno: code)
     }
 
     /// Flushes, syncs and closes; a replaced file's temporary is renamed over its target. On
     /// failure the temporary is removed (the old file, if any, stays as it was) and the error thrown.
-    package func commit() throws(OutputError) {
+    package func commit() throws(TriageIOError) {
         guard !closed else { return }
-        do throws(OutputError) {
+        do throws(TriageIOError) {
             try sync()
         } catch {
             discard()
@@ -183,7 +183,7 @@ package final class FileOutput {
                     continue
                 }
                 discard()
-                throw OutputError(path: path, "cannot link into place", errno: code)
+                throw TriageIOError(path: path, "cannot link into place", errno: code)
             }
             replacement.named = true
             self.replacement = replacement
@@ -192,13 +192,13 @@ package final class FileOutput {
         if ownsDescriptor, close(fd) != 0 {
             let code = errno
             if let replacement { unlink(replacement.temporary) }
-            throw OutputError(path: path, "close failed", errno: code)
+            throw TriageIOError(path: path, "close failed", errno: code)
         }
         guard let replacement else { return }
         if rename(replacement.temporary, replacement.target) != 0 {
             let code = errno
             unlink(replacement.temporary)
-            throw OutputError(path: path, "cannot rename into place", errno: code)
+            throw TriageIOError(path: path, "cannot rename into place", errno: code)
         }
         // Make the rename itself durable; a directory that cannot be synced is no error.
         let directory = Self.openDirectory(replacement.directory)
@@ -226,7 +226,7 @@ package final class FileOutput {
     /// `O_EXCL` (a leftover of an earlier process with this PID makes it take the next name). A
     /// replaced file's permissions are kept (a private report stays private).
     private static func openReplacement(of target: String, in directory: String, named path: String)
-        throws(OutputError) -> (Int32, Replacement)
+        throws(TriageIOError) -> (Int32, Replacement)
     {
         var existing = stat()
         let keepsMode = stat(target, &existing) == 0
@@ -237,7 +237,7 @@ package final class FileOutput {
             var attempt = 0
             while true {
                 let temporary = temporaryName(for: target)
-                do throws(OutputError) {
+                do throws(TriageIOError) {
                     let descriptor = try open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644, named: path)
                     opened = (
                         descriptor, Replacement(temporary: temporary, target: target, directory: directory, named: true)
@@ -272,7 +272,7 @@ package final class FileOutput {
         #endif
     }
 
-    private static func open(_ file: String, _ flags: Int32, _ mode: mode_t, named path: String) throws(OutputError)
+    private static func open(_ file: String, _ flags: Int32, _ mode: mode_t, named path: String) throws(TriageIOError)
         -> Int32
     {
         while true {
@@ -280,7 +280,7 @@ package final class FileOutput {
             if descriptor >= 0 { return descriptor }
             let code = errno
             if code == EINTR { continue }
-            throw OutputError(path: path, flags & O_CREAT != 0 ? "cannot create" : "cannot open", errno: code)
+            throw TriageIOError(path: path, flags & O_CREAT != 0 ? "cannot create" : "cannot open", errno: code)
         }
     }
 

@@ -42,7 +42,7 @@ package struct OutputPath: Sendable, Equatable {
 
     /// Resolves `path` (see the type's rule). Throws for a directory, a missing or unreachable
     /// parent directory, or a symlink loop; the error names `path` and the reason.
-    package static func resolve(_ path: String) throws(OutputError) -> OutputPath {
+    package static func resolve(_ path: String) throws(TriageIOError) -> OutputPath {
         try resolve(path, option: nil)
     }
 
@@ -59,34 +59,35 @@ package struct OutputPath: Sendable, Equatable {
     /// exist yet. Permissions can still change before the file is written; this catches the
     /// common mistakes early.
     @discardableResult
-    package static func check(_ path: String, kind: String, inPlace: Bool = false) throws(OutputError) -> OutputPath {
+    package static func check(_ path: String, kind: String, inPlace: Bool = false) throws(TriageIOError) -> OutputPath {
         let resolved = try resolve(path, option: "--\(kind)")
         switch resolved.mode {
         case .standardOutput:
             break
         case .direct:
-            if access(path, W_OK) != 0 { throw OutputError(path: path, "is not writable", errno: errno) }
+            if access(path, W_OK) != 0 { throw TriageIOError(path: path, "is not writable", errno: errno) }
         case .replace(let target, let directory):
             var status = stat()
             let exists = stat(target, &status) == 0
-            if exists, access(target, W_OK) != 0 { throw OutputError(path: path, "is not writable", errno: errno) }
+            if exists, access(target, W_OK) != 0 { throw TriageIOError(path: path, "is not writable", errno: errno) }
             if !exists || !inPlace {
                 if access(directory, W_OK | X_OK) != 0 {
-                    throw OutputError(path: path, "cannot create files in \(directory)", errno: errno)
+                    throw TriageIOError(path: path, "cannot create files in \(directory)", errno: errno)
                 }
             }
             var volume = statvfs()
             if statvfs(directory, &volume) == 0, volume.f_flag & UInt(ST_RDONLY) != 0 {
-                throw OutputError(path: path, reason: "\(directory) is on a read-only file system", systemError: EROFS)
+                throw TriageIOError(
+                    path: path, reason: "\(directory) is on a read-only file system", systemError: EROFS)
             }
         }
         return resolved
     }
 
-    private static func resolve(_ path: String, option: String?) throws(OutputError) -> OutputPath {
+    private static func resolve(_ path: String, option: String?) throws(TriageIOError) -> OutputPath {
         if path == "-" { return OutputPath(path: path, mode: .standardOutput) }
-        guard !path.isEmpty else { throw OutputError(path: path, reason: "an empty path names no file") }
-        let directoryError = OutputError(
+        guard !path.isEmpty else { throw TriageIOError(path: path, reason: "an empty path names no file") }
+        let directoryError = TriageIOError(
             path: path, reason: "is a directory" + (option.map { "; \($0) needs a file path" } ?? ""),
             systemError: EISDIR)
         var status = stat()
@@ -101,12 +102,12 @@ package struct OutputPath: Sendable, Equatable {
             switch code {
             case ENOENT: break  // the file or its directory is missing: told apart below
             case ENOTDIR:
-                throw OutputError(path: path, reason: "a part of the path is not a directory", systemError: code)
-            default: throw OutputError(path: path, "cannot reach", errno: code)
+                throw TriageIOError(path: path, reason: "a part of the path is not a directory", systemError: code)
+            default: throw TriageIOError(path: path, "cannot reach", errno: code)
             }
         }
         if path.hasSuffix("/") {
-            throw OutputError(
+            throw TriageIOError(
                 path: path, reason: "names a directory" + (option.map { "; \($0) needs a file path" } ?? ""),
                 systemError: EISDIR)
         }
@@ -124,19 +125,19 @@ package struct OutputPath: Sendable, Equatable {
             let destination = try readLink(target, for: path)
             current = destination.hasPrefix("/") ? destination : directory + "/" + destination
         }
-        throw OutputError(path: path, reason: "too many levels of symbolic links", systemError: ELOOP)
+        throw TriageIOError(path: path, reason: "too many levels of symbolic links", systemError: ELOOP)
     }
 
     /// The canonical directory `path` names its file in.
-    private static func realDirectory(of path: String, for named: String) throws(OutputError) -> String {
+    private static func realDirectory(of path: String, for named: String) throws(TriageIOError) -> String {
         let directory = parentDirectory(of: path)
         guard let resolved = realpath(directory, nil) else {
             let code = errno
             switch code {
             case ENOENT:
-                throw OutputError(path: named, reason: "the directory \(directory) does not exist", systemError: code)
-            case ENOTDIR: throw OutputError(path: named, reason: "\(directory) is not a directory", systemError: code)
-            default: throw OutputError(path: named, "cannot reach the directory \(directory)", errno: code)
+                throw TriageIOError(path: named, reason: "the directory \(directory) does not exist", systemError: code)
+            case ENOTDIR: throw TriageIOError(path: named, reason: "\(directory) is not a directory", systemError: code)
+            default: throw TriageIOError(path: named, "cannot reach the directory \(directory)", errno: code)
             }
         }
         defer { free(resolved) }
@@ -156,10 +157,12 @@ package struct OutputPath: Sendable, Equatable {
         return String(path[path.index(after: slash)...])
     }
 
-    private static func readLink(_ link: String, for named: String) throws(OutputError) -> String {
+    private static func readLink(_ link: String, for named: String) throws(TriageIOError) -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = readlink(link, &buffer, buffer.count - 1)
-        guard count >= 0 else { throw OutputError(path: named, "cannot read the symbolic link \(link)", errno: errno) }
+        guard count >= 0 else {
+            throw TriageIOError(path: named, "cannot read the symbolic link \(link)", errno: errno)
+        }
         return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -19,7 +19,7 @@ package final class RunLock: Sendable {
         /// Another live process holds it; its PID when the file names one.
         case held(path: String, pid: Int32?)
         /// The lock file could not be opened or locked.
-        case failed(OutputError)
+        case failed(TriageIOError)
     }
 
     /// Takes the lock at `path` (creating the file), or fails at once when another process holds
@@ -27,14 +27,14 @@ package final class RunLock: Sendable {
     package init(path: String) throws(Failure) {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw .failed(OutputError(path: path, "cannot open the lock file", errno: errno))
+            throw .failed(TriageIOError(path: path, "cannot open the lock file", errno: errno))
         }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             let holder = Self.readPID(descriptor)
             close(descriptor)
             if code == EWOULDBLOCK { throw .held(path: path, pid: holder) }
-            throw .failed(OutputError(path: path, "cannot lock", errno: code))
+            throw .failed(TriageIOError(path: path, "cannot lock", errno: code))
         }
         let text = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)

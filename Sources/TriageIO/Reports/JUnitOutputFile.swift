@@ -4,13 +4,13 @@
 ///
 /// The first failed write is remembered and later bytes are dropped; the callback then still
 /// reports success, so libxml2 prints nothing to stderr and the writer turns the remembered error
-/// into a ``JUnitWriterError`` after the call.
+/// into a ``TriageIOError`` after the call.
 final class JUnitOutputFile {
     let output: FileOutput
     /// The compressor in front of `output`, for a gzip report.
     private let gzip: GzipWriter?
     /// The first failed write, if any.
-    private(set) var writeError: OutputError?
+    private(set) var writeError: TriageIOError?
 
     init(output: FileOutput, gzip: GzipWriter? = nil) {
         self.output = output
@@ -20,7 +20,7 @@ final class JUnitOutputFile {
     /// Passes `bytes` on; a no-op after a failure.
     func append(_ bytes: UnsafeRawBufferPointer) {
         guard writeError == nil else { return }
-        do throws(OutputError) {
+        do throws(TriageIOError) {
             if let gzip {
                 try gzip.write(Array(bytes))
             } else {
@@ -33,9 +33,9 @@ final class JUnitOutputFile {
 
     /// Writes out what the output buffers (ending the gzip member first); remembers and returns a
     /// failure. Called once, when the document is complete.
-    func flush() -> OutputError? {
+    func flush() -> TriageIOError? {
         guard writeError == nil else { return writeError }
-        do throws(OutputError) {
+        do throws(TriageIOError) {
             try gzip?.finish()
             try output.flush()
         } catch {

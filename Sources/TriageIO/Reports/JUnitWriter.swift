@@ -29,7 +29,7 @@ package final class JUnitWriter {
         case betweenSuites
         case inSuite
         case finished
-        case failed(JUnitWriterError)
+        case failed(TriageIOError)
     }
 
     /// libxml2's global set-up, run once (thread-safe) before the first writer: its lazy set-up
@@ -44,32 +44,32 @@ package final class JUnitWriter {
     private var state = State.betweenSuites
 
     /// Opens `path` (see the type's notes) and writes the XML declaration and `<testsuites>`.
-    package convenience init(path: String) throws(JUnitWriterError) {
+    package convenience init(path: String) throws(TriageIOError) {
         let output: FileOutput
-        do throws(OutputError) {
+        do throws(TriageIOError) {
             output = try FileOutput(path: path)
         } catch {
-            throw JUnitWriterError(.open, "cannot create the file", output: error)
+            throw TriageIOError(.open, "cannot create the file", output: error)
         }
         try self.init(output: output, owned: true, gzip: GzipPath.names(path))
     }
 
     /// Writes the XML declaration and `<testsuites>` to `output`, which the caller commits;
     /// gzip-compressed when `gzip`.
-    package convenience init(output: FileOutput, gzip: Bool = false) throws(JUnitWriterError) {
+    package convenience init(output: FileOutput, gzip: Bool = false) throws(TriageIOError) {
         try self.init(output: output, owned: false, gzip: gzip)
     }
 
-    private init(output: FileOutput, owned: Bool, gzip: Bool) throws(JUnitWriterError) {
+    private init(output: FileOutput, owned: Bool, gzip: Bool) throws(TriageIOError) {
         _ = Self.libxml2Ready
         self.path = output.path
         var compressor: GzipWriter?
         if gzip {
-            do throws(OutputError) {
+            do throws(TriageIOError) {
                 compressor = try GzipWriter(output: output)
             } catch {
                 if owned { output.discard() }
-                throw JUnitWriterError(.open, "cannot start gzip", output: error)
+                throw TriageIOError(.open, "cannot start gzip", output: error)
             }
         }
         file = JUnitOutputFile(output: output, gzip: compressor)
@@ -83,11 +83,11 @@ package final class JUnitWriter {
                 return length
             }, nil, context, nil)
         guard let output else {
-            throw JUnitWriterError(.libxml, path: path, "libxml2 could not create an output buffer")
+            throw TriageIOError(.libxml, path: path, "libxml2 could not create an output buffer")
         }
         guard let writer = xmlNewTextWriter(output) else {
             xmlOutputBufferClose(output)
-            throw JUnitWriterError(.libxml, path: path, "libxml2 could not create a text writer")
+            throw TriageIOError(.libxml, path: path, "libxml2 could not create a text writer")
         }
         self.writer = writer
         // One element per line, no indentation: readable, and small.
@@ -105,10 +105,10 @@ package final class JUnitWriter {
     }
 
     /// Writes `<testsuite ...>` and its `<properties>`; throws `.invalidSuite` for a malformed timestamp.
-    package func beginSuite(_ suite: JUnitSuite) throws(JUnitWriterError) {
+    package func beginSuite(_ suite: JUnitSuite) throws(TriageIOError) {
         let writer = try ready(for: "beginSuite", inSuite: false)
         guard JUnitSuite.isValidTimestamp(suite.timestamp) else {
-            throw JUnitWriterError(.invalidSuite, path: path, "timestamp is not YYYY-MM-DDTHH:MM:SS")
+            throw TriageIOError(.invalidSuite, path: path, "timestamp is not YYYY-MM-DDTHH:MM:SS")
         }
         try check(xmlTextWriterStartElement(writer, "testsuite"))
         try attribute("name", JUnitText.isBlank(suite.name) ? "(unnamed)" : suite.name)
@@ -134,7 +134,7 @@ package final class JUnitWriter {
     /// Writes one `<testcase name classname time>`, with `<failure type message>text</failure>` if failed.
     /// `time` is in seconds.
     package func testCase(name: String, classname: String, time: Double, failure: JUnitFailure?)
-        throws(JUnitWriterError)
+        throws(TriageIOError)
     {
         let writer = try ready(for: "testCase", inSuite: true)
         try check(xmlTextWriterStartElement(writer, "testcase"))
@@ -154,7 +154,7 @@ package final class JUnitWriter {
     }
 
     /// Writes `<system-out>`, `<system-err>` (empty strings give empty elements) and `</testsuite>`.
-    package func endSuite(systemOut: String, systemErr: String) throws(JUnitWriterError) {
+    package func endSuite(systemOut: String, systemErr: String) throws(TriageIOError) {
         let writer = try ready(for: "endSuite", inSuite: true)
         for (element, text) in [("system-out", systemOut), ("system-err", systemErr)] {
             try check(xmlTextWriterStartElement(writer, element))
@@ -169,62 +169,62 @@ package final class JUnitWriter {
 
     /// Writes `</testsuites>` and writes everything out (an output of its own is committed:
     /// synced, closed and renamed into place); write and close errors (disk full) surface here.
-    package func finish() throws(JUnitWriterError) {
+    package func finish() throws(TriageIOError) {
         let writer = try ready(for: "finish", inSuite: false)
         try check(xmlTextWriterEndDocument(writer))
         // Freeing the writer flushes libxml2's last buffered bytes into `file`.
         xmlFreeTextWriter(writer)
         self.writer = nil
         if let error = file.flush() {
-            throw fail(JUnitWriterError(.write, "cannot write", output: error))
+            throw fail(TriageIOError(.write, "cannot write", output: error))
         }
         if ownsOutput {
-            do throws(OutputError) {
+            do throws(TriageIOError) {
                 try file.output.commit()
             } catch {
-                throw fail(JUnitWriterError(.close, "cannot close", output: error))
+                throw fail(TriageIOError(.close, "cannot close", output: error))
             }
         }
         state = .finished
     }
 
     /// The libxml2 writer, if the writer is usable and in the state a call needs.
-    private func ready(for call: String, inSuite: Bool) throws(JUnitWriterError) -> xmlTextWriterPtr {
+    private func ready(for call: String, inSuite: Bool) throws(TriageIOError) -> xmlTextWriterPtr {
         switch state {
         case .failed(let error):
             throw error
         case .finished:
-            throw JUnitWriterError(.misuse, path: path, "\(call) after finish")
+            throw TriageIOError(.misuse, path: path, "\(call) after finish")
         case .inSuite where !inSuite:
-            throw JUnitWriterError(.misuse, path: path, "\(call) inside a suite (call endSuite first)")
+            throw TriageIOError(.misuse, path: path, "\(call) inside a suite (call endSuite first)")
         case .betweenSuites where inSuite:
-            throw JUnitWriterError(.misuse, path: path, "\(call) outside a suite (call beginSuite first)")
+            throw TriageIOError(.misuse, path: path, "\(call) outside a suite (call beginSuite first)")
         case .inSuite, .betweenSuites:
             return writer!
         }
     }
 
     /// Throws (and makes the writer fail from now on) if the last write failed or libxml2 returned -1.
-    private func check(_ result: Int32) throws(JUnitWriterError) {
+    private func check(_ result: Int32) throws(TriageIOError) {
         if let error = file.writeError {
-            throw fail(JUnitWriterError(.write, "cannot write", output: error))
+            throw fail(TriageIOError(.write, "cannot write", output: error))
         }
         if result < 0 {
-            throw fail(JUnitWriterError(.libxml, path: path, "libxml2's text writer failed"))
+            throw fail(TriageIOError(.libxml, path: path, "libxml2's text writer failed"))
         }
     }
 
-    private func fail(_ error: JUnitWriterError) -> JUnitWriterError {
+    private func fail(_ error: TriageIOError) -> TriageIOError {
         state = .failed(error)
         return error
     }
 
-    private func attribute(_ name: String, _ value: String) throws(JUnitWriterError) {
+    private func attribute(_ name: String, _ value: String) throws(TriageIOError) {
         let writer = writer!
         try check(JUnitText.withXMLCString(value) { xmlTextWriterWriteAttribute(writer, name, $0) })
     }
 
-    private func timeAttribute(_ seconds: Double) throws(JUnitWriterError) {
+    private func timeAttribute(_ seconds: Double) throws(TriageIOError) {
         let writer = writer!
         try check(JUnitText.withSecondsCString(seconds) { xmlTextWriterWriteAttribute(writer, "time", $0) })
     }

@@ -37,7 +37,7 @@ package final class BatchSpill {
 
     /// Creates a spill file `triage-KIND-PID-N.bin` in `directory` and unlinks it at once (a name
     /// left there by an earlier process with the same PID is skipped).
-    package init(directory: String, kind: String) throws(OutputError) {
+    package init(directory: String, kind: String) throws(TriageIOError) {
         while true {
             let number = Self.created.add(1, ordering: .relaxed).newValue
             let path = "\(directory)/triage-\(kind)-\(getpid())-\(number).bin"
@@ -50,7 +50,7 @@ package final class BatchSpill {
             }
             let code = errno
             if code == EEXIST, number < 1_000_000 { continue }
-            throw OutputError(path: path, "cannot create", errno: code)
+            throw TriageIOError(path: path, "cannot create", errno: code)
         }
     }
 
@@ -60,7 +60,7 @@ package final class BatchSpill {
 
     /// Appends `batch` at the end. On failure nothing of it stays in the file (the batches
     /// appended before are intact) and ``count`` is unchanged.
-    package func append(_ batch: PlannedBatch) throws(OutputError) {
+    package func append(_ batch: PlannedBatch) throws(TriageIOError) {
         var bytes: [UInt8] = [0, 0, 0, 0]
         PlannedBatchBytes.append(batch, to: &bytes)
         let length = UInt32(bytes.count - 4)
@@ -74,7 +74,7 @@ package final class BatchSpill {
                 let code = errno
                 if code == EINTR { continue }
                 _ = ftruncate(descriptor, writeOffset)
-                throw OutputError(path: path, "cannot write a batch to the lane's temporary file", errno: code)
+                throw TriageIOError(path: path, "cannot write a batch to the lane's temporary file", errno: code)
             }
             written += result
         }
@@ -85,7 +85,7 @@ package final class BatchSpill {
 
     /// Takes the first batch still in the file. Precondition: ``count`` > 0.
     /// - Throws: when the file cannot be read or what it holds is not a batch; nothing is taken.
-    package func next() throws(OutputError) -> PlannedBatch {
+    package func next() throws(TriageIOError) -> PlannedBatch {
         precondition(count > 0, "no batch to take")
         let header = try read(4, at: readOffset)
         let length = header.enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
@@ -95,7 +95,7 @@ package final class BatchSpill {
             return CanonicalUpdate.decoding(canonicalJSON: json)
         }
         guard let batch else {
-            throw OutputError(path: path, reason: "a batch read back from the lane's temporary file is damaged")
+            throw TriageIOError(path: path, reason: "a batch read back from the lane's temporary file is damaged")
         }
         lastUpdate = batch.update
         readOffset += off_t(4 + length)
@@ -120,9 +120,9 @@ package final class BatchSpill {
         Glibc.close(descriptor)
     }
 
-    private func read(_ length: Int, at offset: off_t) throws(OutputError) -> [UInt8] {
+    private func read(_ length: Int, at offset: off_t) throws(TriageIOError) -> [UInt8] {
         guard offset + off_t(length) <= writeOffset else {
-            throw OutputError(path: path, reason: "a batch read back from the lane's temporary file is damaged")
+            throw TriageIOError(path: path, reason: "a batch read back from the lane's temporary file is damaged")
         }
         var bytes = [UInt8](repeating: 0, count: length)
         var done = 0
@@ -133,10 +133,10 @@ package final class BatchSpill {
             if result < 0 {
                 let code = errno
                 if code == EINTR { continue }
-                throw OutputError(path: path, "cannot read the lane's temporary file", errno: code)
+                throw TriageIOError(path: path, "cannot read the lane's temporary file", errno: code)
             }
             if result == 0 {
-                throw OutputError(path: path, reason: "the lane's temporary file ended before its last batch")
+                throw TriageIOError(path: path, reason: "the lane's temporary file ended before its last batch")
             }
             done += result
         }

@@ -5,7 +5,7 @@ package final class LineFileWriter {
     private var pending: [UInt8] = []
 
     /// Opens `path` (`-` = stdout, never compressed).
-    package init(path: String, gzipLevel: Int32 = 6) throws(OutputError) {
+    package init(path: String, gzipLevel: Int32 = 6) throws(TriageIOError) {
         output = try FileOutput(path: path)
         gzip =
             path.lowercased().hasSuffix(".gz") && path != "-" ? try GzipWriter(output: output, level: gzipLevel) : nil
@@ -13,19 +13,19 @@ package final class LineFileWriter {
     }
 
     /// Appends `line` and a line feed.
-    package func writeLine(_ line: [UInt8]) throws(OutputError) {
+    package func writeLine(_ line: [UInt8]) throws(TriageIOError) {
         pending.append(contentsOf: line)
         pending.append(0x0A)
         if pending.count >= 1 << 20 { try drain() }
     }
 
-    private func drain() throws(OutputError) {
+    private func drain() throws(TriageIOError) {
         if let gzip { try gzip.write(pending) } else { try output.write(pending) }
         pending.removeAll(keepingCapacity: true)
     }
 
     /// Finishes and renames the file into place.
-    package func commit() throws(OutputError) {
+    package func commit() throws(TriageIOError) {
         try drain()
         try gzip?.finish()
         try output.commit()

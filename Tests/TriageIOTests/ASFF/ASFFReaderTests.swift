@@ -14,7 +14,7 @@ final class MemorySource: ByteSource {
         self.bytes = bytes
         self.chunk = chunk
     }
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(TriageIOError) -> Int {
         let count = min(buffer.count, chunk, bytes.count - offset)
         bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
         offset += count
@@ -73,8 +73,8 @@ func readFindings(_ bytes: [UInt8], chunk: Int = 1 << 20) throws -> [[UInt8]] {
     }
 
     @Test func brokenDocumentsSayWhere() {
-        #expect(throws: ASFFReader.ReadError.self) { try readFindings(Array(#"{"Findings":[{"Id":"a"},"#.utf8)) }
-        #expect(throws: ASFFReader.ReadError.self) { try readFindings(Array(#"{"Findings":[{"Id":"a"} {"#.utf8)) }
-        #expect(throws: ASFFReader.ReadError.self) { try readFindings(Array("nonsense".utf8)) }
+        #expect(throws: TriageIOError.self) { try readFindings(Array(#"{"Findings":[{"Id":"a"},"#.utf8)) }
+        #expect(throws: TriageIOError.self) { try readFindings(Array(#"{"Findings":[{"Id":"a"} {"#.utf8)) }
+        #expect(throws: TriageIOError.self) { try readFindings(Array("nonsense".utf8)) }
     }
 }

@@ -24,7 +24,7 @@ func decodeAll(_ text: String, format: DecisionFormat, chunk: Int = 1 << 20, max
             var offset = 0
             let chunk: Int
             init(_ bytes: [UInt8], chunk: Int) { self.bytes = bytes; self.chunk = chunk }
-            func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+            func read(into buffer: UnsafeMutableRawBufferPointer) throws(TriageIOError) -> Int {
                 let count = min(buffer.count, chunk, bytes.count - offset)
                 for index in 0..<count { buffer[index] = bytes[offset + index] }
                 offset += count

@@ -57,8 +57,7 @@ import TriageCore
         let block = LineBlock(
             bytes: bytes, lines: [LineSpan(start: 0, end: 13, number: 1), LineSpan(start: 14, end: 17, number: 2)])
         try decoder.decode(.lines(block)) { records.append($0) }
-        try decoder.decode(.failed(InputError(kind: .truncatedGzip, message: "gzip stream is truncated"), lastLine: 2))
-        {
+        try decoder.decode(.failed(TriageIOError(.truncatedGzip, "gzip stream is truncated"), lastLine: 2)) {
             records.append($0)
         }
         try decoder.finish { records.append($0) }

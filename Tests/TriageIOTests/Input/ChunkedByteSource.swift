@@ -39,10 +39,10 @@ final class ChunkedByteSource: ByteSource {
     private var offset = 0
     private let pattern: ChunkPattern
     private var generator: SeededGenerator
-    private let failure: InputError?
+    private let failure: TriageIOError?
 
     /// Serves `bytes` cut by `pattern`; when `failure` is set, it is thrown instead of the end of input.
-    init(_ bytes: [UInt8], pattern: ChunkPattern, failure: InputError? = nil) {
+    init(_ bytes: [UInt8], pattern: ChunkPattern, failure: TriageIOError? = nil) {
         self.bytes = bytes
         self.pattern = pattern
         self.failure = failure
@@ -53,7 +53,7 @@ final class ChunkedByteSource: ByteSource {
         }
     }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(TriageIOError) -> Int {
         let remaining = bytes.count - offset
         if remaining == 0 {
             if let failure { throw failure }

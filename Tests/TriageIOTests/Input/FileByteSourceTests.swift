@@ -36,7 +36,7 @@ import Glibc
     func badDescriptor() {
         let source = FileByteSource(fileDescriptor: -1, closeOnDeinit: false)
         let result = readAll(LineReader(source: source))
-        #expect(result.error?.kind == .readFailed)
+        #expect(result.error?.code == .readFailed)
         #expect(result.error?.message == "read failed: Bad file descriptor")
     }
 }

@@ -71,7 +71,7 @@ import TriageIO
         #expect(padded.error == nil)
         expectLines(padded.lines, LineOracle.lines(of: plain))
         let garbage = try readBytes(compressed + [UInt8](utf8: "garbage\n"), pattern: .fixed(4096))
-        #expect(garbage.error?.kind == .corruptGzip)
+        #expect(garbage.error?.code == .corruptGzip)
         expectLines(garbage.lines, LineOracle.lines(of: plain))
         #expect(garbage.lastCompleteLine == 100)
     }
@@ -85,7 +85,7 @@ import TriageIO
         let length = cut > 0 ? min(cut, compressed.count / 2) : compressed.count + cut
         let path = try scratch.write("cut.gz", Array(compressed[..<length]))
         let result = try readFile(path)
-        #expect(result.error?.kind == .truncatedGzip)
+        #expect(result.error?.code == .truncatedGzip)
         #expect(result.error?.message == "gzip stream is truncated")
         #expect(result.lastCompleteLine == result.lines.count)
         expectLines(result.lines, Array(expected.prefix(result.lines.count)))  // no partial line
@@ -102,7 +102,7 @@ import TriageIO
         for index in start..<start + 16 { compressed[index] ^= 0xA5 }
         let path = try scratch.write("corrupt.gz", compressed)
         let result = try readFile(path)
-        #expect(result.error?.kind == .corruptGzip)
+        #expect(result.error?.code == .corruptGzip)
         #expect(result.error?.message.hasPrefix("gzip stream is corrupt: ") == true)
         #expect(result.lastCompleteLine == result.lines.count)
     }
@@ -114,14 +114,14 @@ import TriageIO
         compressed[compressed.count - 6] ^= 0xFF
         let result = try readBytes(compressed, pattern: .random(seed: 3, maximum: 300))
         expectLines(result.lines, LineOracle.lines(of: plain))
-        #expect(result.error?.kind == .corruptGzip)
+        #expect(result.error?.code == .corruptGzip)
         #expect(result.error?.message == "gzip stream is corrupt: incorrect data check")
     }
 
     @Test("gzip magic followed by garbage is corrupt; a lone 1f byte is plain text")
     func badHeader() throws {
         let header = try readBytes([0x1f, 0x8b] + [UInt8](utf8: "not really gzip\n"), pattern: .fixed(1))
-        #expect(header.error?.kind == .corruptGzip)
+        #expect(header.error?.code == .corruptGzip)
         #expect(header.lines.isEmpty)
         let lone = try readBytes([0x1f], pattern: .fixed(1))
         #expect(lone.error == nil)
@@ -133,14 +133,14 @@ import TriageIO
         #expect {
             _ = try InputOpener.open(path: scratch.path("missing.ndjson.gz"))
         } throws: { error in
-            let error = error as? InputError
-            return error?.kind == .unreadable && error?.message == "cannot open: No such file or directory"
+            let error = error as? TriageIOError
+            return error?.code == .unreadable && error?.message == "cannot open: No such file or directory"
         }
         #expect {
             _ = try InputOpener.open(path: scratch.url.path)
         } throws: { error in
-            let error = error as? InputError
-            return error?.kind == .unreadable && error?.message == "cannot open: Is a directory"
+            let error = error as? TriageIOError
+            return error?.code == .unreadable && error?.message == "cannot open: Is a directory"
         }
     }
 }

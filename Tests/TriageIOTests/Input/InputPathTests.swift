@@ -72,7 +72,7 @@ import Glibc
         #expect(opened.canReopen)
         let lines = readAll(LineReader(source: opened.source)).lines.map(\.bytes)
         #expect(lines == [Array("Id,ProductArn".utf8)])
-        #expect(throws: InputError.self) { try FileByteSource(path: name + [0]) }
+        #expect(throws: TriageIOError.self) { try FileByteSource(path: name + [0]) }
     }
 
     @Test func pipesAndStandardInputCannotBeReopened() throws {

@@ -35,7 +35,7 @@ enum LineOracle {
 /// Everything a reader delivered: its lines, the error it ended with, and `lastCompleteLine` after it.
 struct ReadResult {
     var lines: [ReadLine] = []
-    var error: InputError?
+    var error: TriageIOError?
     var lastCompleteLine = 0
     var largestBlockCapacity = 0
 }
@@ -58,7 +58,7 @@ func readAll(_ reader: LineReader) -> ReadResult {
         }
     } catch {
         result.error = error
-        #expect(throws: InputError.self) { try reader.nextBlock() }
+        #expect(throws: TriageIOError.self) { try reader.nextBlock() }
     }
     result.lastCompleteLine = reader.lastCompleteLine
     return result

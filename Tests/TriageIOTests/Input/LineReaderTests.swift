@@ -126,11 +126,11 @@ import TriageIO
     @Test("an error mid-input: complete lines first, no partial line, then the error", arguments: ChunkPattern.all)
     func errorAfterCompleteLines(pattern: ChunkPattern) {
         let bytes = [UInt8](utf8: "one\ntwo\r\n\nfour\npartial")
-        let failure = InputError(kind: .readFailed, message: "read failed: Input/output error")
+        let failure = TriageIOError(.readFailed, "read failed: Input/output error")
         let result = readAll(
             LineReader(source: ChunkedByteSource(bytes, pattern: pattern, failure: failure), blockBytes: 16))
         #expect(result.lines.map(\.bytes) == [[UInt8](utf8: "one"), [UInt8](utf8: "two"), [], [UInt8](utf8: "four")])
-        #expect(result.error?.kind == .readFailed)
+        #expect(result.error?.code == .readFailed)
         #expect(result.error?.message == "read failed: Input/output error")
         #expect(result.lastCompleteLine == 4)
     }
@@ -138,12 +138,12 @@ import TriageIO
     @Test("an error inside an oversized line drops that line")
     func errorInsideOversizedLine() {
         let bytes = [UInt8](utf8: "ok\n") + [UInt8](repeating: 0x61, count: 500)
-        let failure = InputError(kind: .truncatedGzip, message: "gzip stream is truncated")
+        let failure = TriageIOError(.truncatedGzip, "gzip stream is truncated")
         let reader = LineReader(
             source: ChunkedByteSource(bytes, pattern: .fixed(7), failure: failure), maxLineBytes: 10, blockBytes: 16)
         let result = readAll(reader)
         #expect(result.lines.map(\.bytes) == [[UInt8](utf8: "ok")])
-        #expect(result.error?.kind == .truncatedGzip)
+        #expect(result.error?.code == .truncatedGzip)
         #expect(result.lastCompleteLine == 1)
     }
 }
@@ -156,7 +156,7 @@ final class RepeatingLineSource: ByteSource {
 
     init(lineBytes: Int) { remaining = lineBytes }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(TriageIOError) -> Int {
         largestRead = max(largestRead, buffer.count)
         if remaining > 0 {
             let count = min(remaining, buffer.count)

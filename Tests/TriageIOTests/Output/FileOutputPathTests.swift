@@ -90,8 +90,8 @@ struct FileOutputPathTests {
         try ScratchFileSystem.makeCharacterDevice(node, major: 1, minor: 7)
         let output = try FileOutput(path: node)
         try output.write("x")
-        var failure: OutputError?
-        do throws(OutputError) {
+        var failure: TriageIOError?
+        do throws(TriageIOError) {
             try output.commit()
         } catch {
             failure = error
@@ -131,8 +131,8 @@ struct FileOutputPathTests {
         let output = try FileOutput(path: fifo)
         close(reader)
         try output.write("nobody reads this")
-        var failure: OutputError?
-        do throws(OutputError) {
+        var failure: TriageIOError?
+        do throws(TriageIOError) {
             try output.commit()
         } catch {
             failure = error
@@ -145,7 +145,7 @@ struct FileOutputPathTests {
     @Test("standard output is named as such in errors")
     func standardOutputName() {
         #expect(
-            OutputError(path: "-", reason: "write failed: Broken pipe").description
+            TriageIOError(path: "-", reason: "write failed: Broken pipe").description
                 == "standard output: write failed: Broken pipe")
     }
 
@@ -158,8 +158,8 @@ struct FileOutputPathTests {
         let report = disk.appendingPathComponent("report.json")
         try "old".write(to: report, atomically: false, encoding: .utf8)
 
-        var failure: OutputError?
-        do throws(OutputError) {
+        var failure: TriageIOError?
+        do throws(TriageIOError) {
             let output = try FileOutput(path: report.path)
             for _ in 0..<64 { try output.write([UInt8](repeating: 0x61, count: 4096)) }
             try output.commit()

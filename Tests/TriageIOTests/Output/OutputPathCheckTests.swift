@@ -12,12 +12,12 @@ import Glibc
 @Suite("OutputPath")
 struct OutputPathCheckTests {
     /// The error `body` throws, or nil.
-    static func failure(_ body: () throws -> Void) -> OutputError? {
+    static func failure(_ body: () throws -> Void) -> TriageIOError? {
         do {
             try body()
             return nil
         } catch {
-            return error as? OutputError
+            return error as? TriageIOError
         }
     }
 

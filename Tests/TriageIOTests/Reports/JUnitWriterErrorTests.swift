@@ -7,13 +7,13 @@ struct JUnitWriterErrorTests {
     static let suite = JUnitSuite(
         name: "in.ndjson", id: 0, timestamp: "2024-01-01T00:00:00", hostname: "h", tests: 1, failures: 0, time: 0)
 
-    /// Runs `body` and returns the JUnitWriterError it throws, or nil.
-    static func error(_ body: () throws -> Void) -> JUnitWriterError? {
+    /// Runs `body` and returns the TriageIOError it throws, or nil.
+    static func error(_ body: () throws -> Void) -> TriageIOError? {
         do {
             try body()
             return nil
         } catch {
-            return error as? JUnitWriterError
+            return error as? TriageIOError
         }
     }
 
@@ -30,11 +30,11 @@ struct JUnitWriterErrorTests {
             try writer.finish()
         }
         let error = try #require(failure)
-        #expect(error.code == .write)
+        #expect(error.code == .junit(.write))
         #expect(error.systemError == ENOSPC)
         #expect(error.description.hasPrefix("JUnit report /dev/full: cannot write: "))
         #expect(!error.description.contains("\n"))
-        #expect(Self.error { try writer.finish() }?.code == .write)
+        #expect(Self.error { try writer.finish() }?.code == .junit(.write))
     }
 
     @Test("a small report on a full disk fails in finish")
@@ -43,7 +43,7 @@ struct JUnitWriterErrorTests {
         try writer.beginSuite(Self.suite)
         try writer.endSuite(systemOut: "", systemErr: "")
         let error = Self.error { try writer.finish() }
-        #expect(error?.code == .write)
+        #expect(error?.code == .junit(.write))
         #expect(error?.systemError == ENOSPC)
     }
 
@@ -51,7 +51,7 @@ struct JUnitWriterErrorTests {
     func cannotOpen() {
         let path = "/nonexistent-\(UUID().uuidString)/report.xml"
         let error = Self.error { _ = try JUnitWriter(path: path) }
-        #expect(error?.code == .open)
+        #expect(error?.code == .junit(.open))
         #expect(error?.systemError == ENOENT)
         #expect(error?.description.contains(path) == true)
     }
@@ -61,14 +61,16 @@ struct JUnitWriterErrorTests {
         let directory = try JUnitTestData.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let writer = try JUnitWriter(path: directory.appendingPathComponent("r.xml").path)
-        #expect(Self.error { try writer.testCase(name: "t", classname: "c", time: 0, failure: nil) }?.code == .misuse)
-        #expect(Self.error { try writer.endSuite(systemOut: "", systemErr: "") }?.code == .misuse)
+        #expect(
+            Self.error { try writer.testCase(name: "t", classname: "c", time: 0, failure: nil) }?.code
+                == .junit(.misuse))
+        #expect(Self.error { try writer.endSuite(systemOut: "", systemErr: "") }?.code == .junit(.misuse))
         try writer.beginSuite(Self.suite)
-        #expect(Self.error { try writer.beginSuite(Self.suite) }?.code == .misuse)
-        #expect(Self.error { try writer.finish() }?.code == .misuse)
+        #expect(Self.error { try writer.beginSuite(Self.suite) }?.code == .junit(.misuse))
+        #expect(Self.error { try writer.finish() }?.code == .junit(.misuse))
         try writer.endSuite(systemOut: "", systemErr: "")
         try writer.finish()
-        #expect(Self.error { try writer.finish() }?.code == .misuse)
+        #expect(Self.error { try writer.finish() }?.code == .junit(.misuse))
     }
 
     @Test(
@@ -84,7 +86,7 @@ struct JUnitWriterErrorTests {
         let writer = try JUnitWriter(path: directory.appendingPathComponent("r.xml").path)
         var suite = Self.suite
         suite.timestamp = timestamp
-        #expect(Self.error { try writer.beginSuite(suite) }?.code == .invalidSuite)
+        #expect(Self.error { try writer.beginSuite(suite) }?.code == .junit(.invalidSuite))
         suite.timestamp = "2024-02-29T23:59:59"
         try writer.beginSuite(suite)
     }
