@@ -182,7 +182,7 @@ import Glibc
         for round in 0..<20 where !finished {
             let out = fixture.directory.appendingPathComponent("run\(round).out")
             let err = fixture.directory.appendingPathComponent("run\(round).err")
-            let answered = server.requests().count
+            let answered = server.statuses().count
             let process = try Process.start(
                 [
                     "apply", "--target", "securityhub", "--endpoint-url", "http://127.0.0.1:\(server.port)",
@@ -191,8 +191,8 @@ import Glibc
                 ], stdout: out, stderr: err, environment: fixture.environment())
             if kills < 5 {
                 let more = Int.random(in: 3...12, using: &generator)
-                let reached = ProcessProbe.waitUntil {
-                    server.requests().count >= answered + more || !process.isRunning
+                let reached = ProcessProbe.waitUntil(interval: 0.02) {
+                    server.statuses().count >= answered + more || !process.isRunning
                 }
                 try #require(reached, "round \(round): serve answered no request")
                 if process.isRunning {

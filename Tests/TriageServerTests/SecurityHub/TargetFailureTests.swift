@@ -91,7 +91,9 @@ import Glibc
         let out = fixture.directory.appendingPathComponent("run.out")
         let err = fixture.directory.appendingPathComponent("run.err")
         let process = try Process.start(arguments, stdout: out, stderr: err, environment: fixture.environment())
-        let reached = ProcessProbe.waitUntil { point.isReached(server.requests()) || !process.isRunning }
+        let reached = ProcessProbe.waitUntil(interval: 0.02) {
+            point.isReached(server.statuses()) || !process.isRunning
+        }
         try #require(reached && process.isRunning, "the run ended before the stop (\(point))")
         kill(process.processIdentifier, SIGTERM)
         // The requests on the wire are answered within the server's latency: far below this.
@@ -115,10 +117,11 @@ import Glibc
         /// The first request answered with an error (a try to be retried after a backoff).
         case firstError
 
-        func isReached(_ requests: [(time: Int64, region: String, status: String, latency: Double)]) -> Bool {
+        /// Whether serve's log, the `statuses` of the requests it answered so far, shows it.
+        func isReached(_ statuses: [Substring]) -> Bool {
             switch self {
-            case .answered(let count): requests.count >= count
-            case .firstError: requests.contains { $0.status != "200" }
+            case .answered(let count): statuses.count >= count
+            case .firstError: statuses.contains { $0 != "200" }
             }
         }
 

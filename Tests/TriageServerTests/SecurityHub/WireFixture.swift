@@ -154,6 +154,15 @@ extension ServeProcess {
         }
     }
 
+    /// The statuses of the requests for `operation` logged so far, in log order: cheaper than
+    /// ``requests(_:)`` (no time parsed) for a test that polls the log while a run goes on.
+    func statuses(_ operation: String = "BatchUpdateFindings") -> [Substring] {
+        log.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ", maxSplits: 6)
+            return fields.count > 5 && fields[4] == operation ? fields[5] : nil
+        }
+    }
+
     /// The most requests for `operation` the server was answering at one moment, from each line's
     /// arrival and latency (a request is counted from its arrival to 1 ms before its logged end,
     /// for the rounding of both).
