@@ -5,9 +5,9 @@ import Darwin
 #endif
 
 /// The one error of TriageIO: an input that cannot be opened or read further (a gzip stream cut
-/// short or corrupt), a CSV header that cannot be used, an ASFF document that cannot be read
-/// further, a journal that cannot be read, or a report, spool, journal, lock or lane file that
-/// cannot be written. It carries a ``Code``, a one-line message, where there is one the file it
+/// short or corrupt) or named by an ambiguous argument, a CSV header that cannot be used, an ASFF
+/// document that cannot be read further, a journal that cannot be read, a run lock held by another
+/// run, or a report, spool, journal, lock or lane file that cannot be written. It carries a ``Code``, a one-line message, where there is one the file it
 /// concerns (``path``, for outputs and JUnit reports) and the failed system call's `errno`, and
 /// the error behind it.
 ///
@@ -34,12 +34,21 @@ package struct TriageIOError: Error, Sendable, Equatable, CustomStringConvertibl
         /// An ASFF document that cannot be read further (not JSON, cut short, unreadable); the
         /// message says what and at which byte.
         case unreadableFindings
+        /// A command-line argument whose bytes cannot be told: several arguments with different
+        /// bytes (`candidates`, in command-line order) read as its text, and not all of them are
+        /// inputs (``InputPath/resolving(_:argumentBytes:)``).
+        case ambiguousArgument(candidates: [[UInt8]])
         /// A journal that cannot be opened or read.
         case unreadableJournal
         /// A journal broken before its last entry; the message says what to do about it.
         case damagedJournal
+        /// A run lock (``RunLock``) is held by another live process; its PID when the lock file
+        /// names one.
+        case lockHeld(pid: Int32?)
         /// A report, spool, journal, lock or lane file could not be written (or read back).
         case output
+        /// The record spool read back is not what was written.
+        case corruptSpool
         /// The JUnit report writer failed at this step.
         case junit(JUnitStep)
     }

@@ -76,13 +76,14 @@ public final class Inbox {
         }
         do {
             lock = try RunLock(path: state + "/lock")
-        } catch .held(_, let pid) {
+        } catch {
+            guard case .lockHeld(let pid) = error.code else {
+                throw JobError(.output, "cannot lock the inbox: \(error)")
+            }
             throw JobError(
                 .usage,
                 "the inbox \(root) is in use by another triage run" + (pid.map { " (PID \($0))" } ?? "")
                     + "; this run took nothing")
-        } catch {
-            throw JobError(.output, "cannot lock the inbox: \(error)")
         }
     }
 

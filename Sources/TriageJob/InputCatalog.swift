@@ -75,11 +75,7 @@ final class InputCatalog: @unchecked Sendable {
         case .success(let paths):
             return paths
         case .failure(let ambiguous):
-            let names = ambiguous.candidates.map { InputPath(bytes: $0).displayName }.joined(separator: ", ")
-            throw JobError(
-                .usage,
-                "cannot tell which of the arguments \(names) is the input \(InputPath(ambiguous.text).displayName): "
-                    + "their names are not UTF-8 and read alike; rename the file or give it on standard input")
+            throw JobError(.usage, ambiguous.message)
         }
     }
 

@@ -104,13 +104,14 @@ struct RunSetup {
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG { return nil }
         do {
             return try RunLock(path: path + ".lock")
-        } catch .held(_, let pid) {
+        } catch {
+            guard case .lockHeld(let pid) = error.code else {
+                throw JobError(.output, "cannot lock the journal: \(error)")
+            }
             throw JobError(
                 .usage,
                 "the journal \(path) is in use by another triage run" + (pid.map { " (PID \($0))" } ?? "")
                     + "; wait for it to end, or give this run another --journal")
-        } catch {
-            throw JobError(.output, "cannot lock the journal: \(error)")
         }
     }
 

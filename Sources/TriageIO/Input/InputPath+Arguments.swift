@@ -5,15 +5,6 @@ import Darwin
 #endif
 
 extension InputPath {
-    /// An argument whose bytes cannot be told: several command-line arguments with different
-    /// bytes read as its text, and not all of them are inputs.
-    package struct AmbiguousArgument: Error, Sendable {
-        /// The argument as the program received it (ill-formed bytes as U+FFFD).
-        package var text: String
-        /// The bytes of every argument that reads as `text`, in command-line order.
-        package var candidates: [[UInt8]]
-    }
-
     /// The process's arguments after the program name, as the operating system passed them.
     package static func processArgumentBytes() -> [[UInt8]] {
         (1..<Int(CommandLine.argc)).compactMap { index in
@@ -29,10 +20,11 @@ extension InputPath {
     /// with U+FFFD is mapped back to the raw argument that reads as it; when raw arguments with
     /// different bytes read alike (`a\xFE`, `a\xFF`), they are matched in command-line order, which
     /// is sound only when every one of them is an input: otherwise (one is an option's value) the
-    /// argument is ambiguous. Text found in no raw argument is taken as its UTF-8.
+    /// argument is ambiguous (``TriageIOError/Code/ambiguousArgument(candidates:)``). Text found in
+    /// no raw argument is taken as its UTF-8.
     package static func resolving(
         _ arguments: [String], argumentBytes: [[UInt8]]
-    ) -> Result<[InputPath], AmbiguousArgument> {
+    ) -> Result<[InputPath], TriageIOError> {
         var paths: [InputPath] = []
         var taken: [[UInt8]: Int] = [:]
         for argument in arguments {
@@ -52,12 +44,22 @@ extension InputPath {
             }
             let naming = arguments.count(where: { Array($0.utf8) == text })
             guard naming == readAlike.count else {
-                return .failure(AmbiguousArgument(text: argument, candidates: readAlike))
+                return .failure(ambiguous(argument, candidates: readAlike))
             }
             let index = taken[text, default: 0]
             taken[text] = index + 1
             paths.append(InputPath(bytes: readAlike[index]))
         }
         return .success(paths)
+    }
+
+    /// The error for `argument` (as the program received it, ill-formed bytes as U+FFFD), which
+    /// the arguments `candidates` read as: a usage error naming them all.
+    private static func ambiguous(_ argument: String, candidates: [[UInt8]]) -> TriageIOError {
+        let names = candidates.map { InputPath(bytes: $0).displayName }.joined(separator: ", ")
+        return TriageIOError(
+            .ambiguousArgument(candidates: candidates),
+            "cannot tell which of the arguments \(names) is the input \(InputPath(argument).displayName): "
+                + "their names are not UTF-8 and read alike; rename the file or give it on standard input")
     }
 }

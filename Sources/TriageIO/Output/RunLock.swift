@@ -14,27 +14,24 @@ package final class RunLock: Sendable {
     package let path: String
     private let descriptor: Int32
 
-    /// Why a lock could not be taken.
-    package enum Failure: Error, Sendable {
-        /// Another live process holds it; its PID when the file names one.
-        case held(path: String, pid: Int32?)
-        /// The lock file could not be opened or locked.
-        case failed(TriageIOError)
-    }
-
     /// Takes the lock at `path` (creating the file), or fails at once when another process holds
-    /// it.
-    package init(path: String) throws(Failure) {
+    /// it (``TriageIOError/Code/lockHeld(pid:)``: `PATH is held by another triage run (PID N)`),
+    /// or with the ``TriageIOError/Code/output`` error of opening or locking the file.
+    package init(path: String) throws(TriageIOError) {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw .failed(TriageIOError(path: path, "cannot open the lock file", errno: errno))
+            throw TriageIOError(path: path, "cannot open the lock file", errno: errno)
         }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             let holder = Self.readPID(descriptor)
             close(descriptor)
-            if code == EWOULDBLOCK { throw .held(path: path, pid: holder) }
-            throw .failed(TriageIOError(path: path, "cannot lock", errno: code))
+            if code == EWOULDBLOCK {
+                throw TriageIOError(
+                    .lockHeld(pid: holder),
+                    "\(path) is held by another triage run" + (holder.map { " (PID \($0))" } ?? ""))
+            }
+            throw TriageIOError(path: path, "cannot lock", errno: code)
         }
         let text = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)
@@ -55,16 +52,5 @@ package final class RunLock: Sendable {
         guard count > 0 else { return nil }
         let digits = buffer[0..<count].prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
         return Int32(String(decoding: digits, as: UTF8.self))
-    }
-}
-
-extension RunLock.Failure: CustomStringConvertible {
-    /// One line naming the lock and, when known, the holder.
-    package var description: String {
-        switch self {
-        case .held(let path, let pid):
-            "\(path) is held by another triage run" + (pid.map { " (PID \($0))" } ?? "")
-        case .failed(let error): "\(error)"
-        }
     }
 }

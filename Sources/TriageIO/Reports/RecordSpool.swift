@@ -115,10 +115,6 @@ package final class RecordSpool: @unchecked Sendable {
         }
     }
 
-    struct CorruptSpool: Error, CustomStringConvertible {
-        var description: String { "the record spool is corrupt" }
-    }
-
     private struct Decoder {
         var pending: [UInt8] = []
         /// The sequence number of the next record: its position in the spool.
@@ -166,7 +162,9 @@ package final class RecordSpool: @unchecked Sendable {
                         guard let name = string(bytes, &offset) else { return nil }
                         code = ErrorCode(verbatim: name)
                     } else {
-                        guard codeIndex < ErrorCode.allCases.count else { throw CorruptSpool() }
+                        guard codeIndex < ErrorCode.allCases.count else {
+                            throw TriageIOError(.corruptSpool, "the record spool is corrupt")
+                        }
                         code = ErrorCode.allCases[codeIndex]
                     }
                     guard let message = string(bytes, &offset) else { return nil }

@@ -50,7 +50,11 @@ import Glibc
             Issue.record("resolved: \(result)")
             return
         }
-        #expect(ambiguous.candidates == [fe, ff])
+        #expect(ambiguous.code == .ambiguousArgument(candidates: [fe, ff]))
+        #expect(
+            ambiguous.message
+                == "cannot tell which of the arguments a\\xFE, a\\xFF is the input a\u{FFFD}: their names are not UTF-8 and "
+                + "read alike; rename the file or give it on standard input")
         // The same bytes given twice (input and option) are not ambiguous.
         let twice: [[UInt8]] = [Array("--junit".utf8), ff, ff]
         #expect(try InputPath.resolving([Self.asReceived(twice)[2]], argumentBytes: twice).get().map(\.bytes) == [ff])
