@@ -125,7 +125,7 @@ import TriageTestSupport
         defer { try? FileManager.default.removeItem(at: directory) }
         var setup = try CommandRun.triage(
             [
-                "generate", "--findings", "5000", "--findings-output", "f.ndjson.gz", "--decisions", "60000",
+                "generate", "--findings", "5000", "--findings-output", "f.ndjson.gz", "--decisions", "30000",
                 "--decisions-output", "d.ndjson.gz", "--repeat-per-mille", "50", "--missing-per-mille", "5",
                 "--invalid-per-mille", "2", "--seed", "11",
             ], directory: directory)

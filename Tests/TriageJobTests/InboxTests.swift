@@ -10,7 +10,7 @@ import Glibc
 /// applied, interrupted nights resumed by the next, a second run refused, changed files set aside,
 /// old files pruned.
 @Suite(.serialized) struct InboxTests {
-    /// Generated once for the suite: 3,000 findings imported into a store, and 60,000 decisions over
+    /// Generated once for the suite: 3,000 findings imported into a store, and 20,000 decisions over
     /// them (slow enough to stop in the middle with --batch-size 5 --concurrency 1).
     struct World {
         let directory: URL
@@ -27,7 +27,7 @@ import Glibc
             more = directory.appendingPathComponent("more.ndjson").path
             store = directory.appendingPathComponent("pristine.sqlite").path
             let generated = try CommandRun.triage([
-                "generate", "--findings", "3000", "--findings-output", findings, "--decisions", "60000",
+                "generate", "--findings", "3000", "--findings-output", findings, "--decisions", "20000",
                 "--decisions-output", decisions, "--gzip-level", "1",
             ])
             try #require(generated.status == 0, "\(generated.stderr)")
