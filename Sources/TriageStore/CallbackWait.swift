@@ -3,7 +3,7 @@ import Synchronization
 
 /// The value `start` hands to its callback, the calling thread waiting for it: for a
 /// synchronous caller of an API that calls back (never on the thread the callback needs).
-package func waitForCallback<T: Sendable>(_ start: (@escaping @Sendable (T) -> Void) -> Void) -> T {
+func waitForCallback<T: Sendable>(_ start: (@escaping @Sendable (T) -> Void) -> Void) -> T {
     let box = CallbackBox<T>()
     start { value in box.put(value) }
     return box.take()
