@@ -8,7 +8,7 @@
 /// Messages never contain a secret or a whole record: a JSON error quotes at most one character of
 /// the input, a query error at most the caller's own filter value (64 characters), an endpoint
 /// error the user's own setting.
-public struct CoreError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct CoreError: ModuleError {
     /// What kind of failure this is.
     public enum Code: Sendable, Equatable {
         /// A JSON text that breaks the grammar (or the shape a scan expects) at `offset`, 0-based:
@@ -52,14 +52,6 @@ public struct CoreError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
         self.underlying = underlying
     }
-
-    /// Errors are equal when their code and message are.
-    public static func == (lhs: CoreError, rhs: CoreError) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message
-    }
-
-    /// ``message``.
-    public var description: String { message }
 
     // MARK: JSON
 

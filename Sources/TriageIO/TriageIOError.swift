@@ -1,3 +1,5 @@
+import TriageCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,7 +19,7 @@ import Darwin
 /// Messages are one line and never hold data from an input (a record, a value): an input's
 /// message names no path (the caller adds the location), an output's names the path as the user
 /// gave it.
-package struct TriageIOError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct TriageIOError: ModuleError {
     /// What kind of failure this is.
     package enum Code: Sendable, Equatable {
         /// An input could not be opened (missing, permission denied, a directory).

@@ -1,9 +1,11 @@
+import TriageCore
+
 /// The one error of TriageSecurityHub: credentials that cannot be found, read or refreshed, a
 /// target that cannot be set up (bad proxy, endpoint, CA bundle: exit status 2 upstream, nothing
 /// sent), or a `200` answer that is not one (which the attempt's shell hands on as a value).
 ///
 /// The message is one line and never holds a secret, a session token or a web identity token.
-public struct SecurityHubError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct SecurityHubError: ModuleError {
     /// What kind of failure this is.
     public enum Code: String, Sendable, Equatable {
         /// No source in the chain of credentials is configured.
@@ -35,14 +37,6 @@ public struct SecurityHubError: Error, Sendable, Equatable, CustomStringConverti
         self.message = message
         self.underlying = underlying
     }
-
-    /// Errors are equal when their code and message are.
-    public static func == (lhs: SecurityHubError, rhs: SecurityHubError) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message
-    }
-
-    /// ``message``.
-    public var description: String { message }
 
     /// The same error with `context` and ": " in front of the message.
     func prefixed(_ context: String) -> SecurityHubError {

@@ -14,7 +14,7 @@ import Glibc
 ///
 /// Messages never contain a secret, a session token or a signature; a config error's message is
 /// cleared of every secret of the document (``redacting(_:)``).
-package struct ServerError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ServerError: ModuleError {
     /// What kind of failure this is.
     package enum Code: Sendable, Equatable {
         /// The request is answered with this error: its name (`x-amzn-ErrorType`, the body's
@@ -42,11 +42,6 @@ package struct ServerError: Error, Sendable, Equatable, CustomStringConvertible 
         self.code = code
         self.message = message
         self.underlying = underlying
-    }
-
-    /// Errors are equal when their code and message are.
-    package static func == (lhs: ServerError, rhs: ServerError) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message
     }
 
     /// An answer: `Name (status): message`; otherwise the message.

@@ -6,7 +6,7 @@ import TriageCore
 ///
 /// Messages never contain a secret, a session token, a signature or a canonical request (which may
 /// hold a token).
-public struct SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
+public struct SigV4Error: ModuleError {
     /// What is wrong with the request's signature.
     public enum Code: Sendable, Equatable, CaseIterable {
         /// No `Authorization` header and no presigned query.
@@ -50,14 +50,6 @@ public struct SigV4Error: Error, Sendable, Equatable, CustomStringConvertible {
         self.code = code
         self.message = message
         self.underlying = underlying
-    }
-
-    /// ``message``.
-    public var description: String { message }
-
-    /// Errors are equal when their code and message are.
-    public static func == (lhs: SigV4Error, rhs: SigV4Error) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message
     }
 
     /// The whole-request error a SigV4 service answers with: 400 for an incomplete signature and
