@@ -238,8 +238,11 @@ import Glibc
             extraArguments: ["--max-connections", String(limit), "--idle-timeout", "600"])
         let busy = try HTTPConnection(port: server.port)
         Self.sendGetFindings(busy, port: server.port)
-        // Time for the server to read the head (it takes well under a millisecond); not an assertion.
-        usleep(1_000_000)
+        // The server has read the head and started on it (its answer then waits the 3 s of latency).
+        let started = ProcessProbe.waitUntil {
+            ProcessProbe.hasReadEverythingSent(server: server.processIdentifier, port: server.port)
+        }
+        try #require(started, "serve never read the busy connection's request")
         // 40 new connections past the limit: each replaces an idle one, never the busy one.
         let newcomers = try (0..<(limit - 1 + 40)).map { _ in try HTTPConnection(port: server.port) }
         let closed = Self.closedIndices(newcomers, count: 40, seconds: 10)
@@ -263,8 +266,11 @@ import Glibc
             extraArguments: ["--max-connections", String(limit), "--idle-timeout", "600"])
         let busy = try (0..<limit).map { _ in try HTTPConnection(port: server.port) }
         for connection in busy { Self.sendGetFindings(connection, port: server.port) }
-        // Time for the server to read the heads (well under a millisecond each); not an assertion.
-        usleep(1_000_000)
+        // The server has read the heads and started on them (their answers then wait the 3 s of latency).
+        let started = ProcessProbe.waitUntil {
+            ProcessProbe.hasReadEverythingSent(server: server.processIdentifier, port: server.port)
+        }
+        try #require(started, "serve never read the busy connections' requests")
         // Held, it would stay open (idle timeout 600 s): closed, it was refused while all were busy.
         let refused = try HTTPConnection(port: server.port)
         #expect(refused.waitForClose(seconds: 10), "a connection past the limit was held while every one was busy")
