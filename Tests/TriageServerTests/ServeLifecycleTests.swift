@@ -22,14 +22,21 @@ import Glibc
                  "faults": {"latencyMs": 1500}}
                 """)
         let http = RawHTTP(port: server.port)
+        // Read on the thread below only, once the request is sent.
+        nonisolated(unsafe) let connection = try HTTPConnection(port: http.port)
+        connection.send(
+            HTTPRequestBytes.signed(method: "POST", path: "/findings", port: http.port, body: Array("{}".utf8)))
         nonisolated(unsafe) var answer: RawHTTP.Answer?
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            answer = try? http.exchange(
-                HTTPRequestBytes.signed(method: "POST", path: "/findings", port: http.port, body: Array("{}".utf8)))
+            answer = connection.readAnswer()
             done.signal()
         }
-        usleep(500_000)
+        // SIGTERM once the request is in flight: serve has read it and waits its 1,500 ms of latency.
+        let inFlight = ProcessProbe.waitUntil {
+            ProcessProbe.hasReadEverythingSent(server: server.processIdentifier, port: server.port)
+        }
+        try #require(inFlight, "serve never read the request")
         kill(server.processIdentifier, SIGTERM)
         #expect(done.wait(timeout: .now() + 30) == .success)
         #expect(answer?.status == 200)
