@@ -192,7 +192,8 @@ import Glibc
         let requestId = try #require(answer.headers["x-amzn-requestid"])
         #expect(UUID(uuidString: requestId) != nil)
         #expect(answer.errorType == nil)
-        usleep(100_000)
+        // serve writes the line once the answer is on its way: it may follow the answer's arrival.
+        _ = ProcessProbe.waitUntil { server.log.contains(requestId) }
         let line = try #require(server.log.split(separator: "\n").first { $0.contains(requestId) })
         #expect(line.contains(" 000000000000 us-east-1 GetFindings 200 in=0 out=0 "), "\(line)")
     }
