@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
 import TriageStandIn
+import TriageTestSupport
 
 @testable import TriageSecurityHub
 
@@ -35,6 +36,18 @@ import TriageStandIn
                         keyId: "ASIA\(number)", secret: "secret-\(number)", token: "token-\(number)",
                         expiration: self.clock.iso(after: self.lifetime)), delay: self.delay)
             }
+        }
+    }
+
+    /// How far the readers of ``manyThreadsNeverSeeExpiredCredentials()`` have gone: the clock time at
+    /// which each last started a read (`Int64.max` once it has stopped), and whether the clock has made
+    /// its last step (the readers stop then).
+    final class ReaderProgress: Sendable {
+        let lastRead: Mutex<[Int64]>
+        let advanced = Atomic<Bool>(false)
+
+        init(readers: Int) {
+            lastRead = Mutex([Int64](repeating: 0, count: readers))
         }
     }
 
@@ -150,13 +163,17 @@ import TriageStandIn
 
     @Test func manyThreadsNeverSeeExpiredCredentials() async throws {
         try await withProvider(lifetime: 60) { (provider, endpoint, clock) async throws in
+            let readers = 4
+            let progress = ReaderProgress(readers: readers)
             let expiredHandedOut = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<4 {
+                for reader in 0..<readers {
                     group.addTask {
                         try await offloaded {
+                            defer { progress.lastRead.withLock { $0[reader] = .max } }
                             var expired = 0
-                            for _ in 0..<300 {
+                            while !progress.advanced.load(ordering: .acquiring) {
                                 let now = clock.now
+                                progress.lastRead.withLock { $0[reader] = max($0[reader], now) }
                                 let credentials = try provider.current()
                                 if (credentials.expiration ?? 0) <= now { expired += 1 }
                             }
@@ -165,11 +182,23 @@ import TriageStandIn
                     }
                 }
                 group.addTask {
-                    for _ in 0..<120 {
-                        clock.advance(seconds: 1)
-                        try await Task.sleep(for: .milliseconds(2))
+                    try await offloaded {
+                        // One second at a time, each once every reader has read at the one before (a refresh
+                        // a reader waits for included): the readers run through every second of 120.
+                        func readersReadNow() {
+                            let now = clock.now
+                            _ = ProcessProbe.waitUntil(interval: 0.0002) {
+                                progress.lastRead.withLock { $0.allSatisfy { $0 >= now } }
+                            }
+                        }
+                        for _ in 0..<120 {
+                            readersReadNow()
+                            clock.advance(seconds: 1)
+                        }
+                        readersReadNow()
+                        progress.advanced.store(true, ordering: .releasing)
+                        return 0
                     }
-                    return 0
                 }
                 return try await group.reduce(0, +)
             }
