@@ -62,6 +62,21 @@ package struct CommandRun: Sendable {
     /// on `PATH`, `HOME` there and no AWS file or instance metadata of this machine (credentials
     /// only as the script sets them).
     package static func example(_ script: String, in directory: URL) throws -> CommandRun {
+        // Examples that start `triage serve` on the documented port (the README's and --help's)
+        // take turns: run at once by two suites, the second serve finds the port in use.
+        if script.contains("--port 4510") {
+            documentedPort.lock()
+            defer { documentedPort.unlock() }
+            return try runExample(script, in: directory)
+        }
+        return try runExample(script, in: directory)
+    }
+
+    /// Held while an example uses port 4510.
+    private static let documentedPort = NSLock()
+
+    /// ``example(_:in:)`` without the port's turn.
+    private static func runExample(_ script: String, in directory: URL) throws -> CommandRun {
         let samples = directory.appendingPathComponent("samples")
         if !FileManager.default.fileExists(atPath: samples.path) {
             try FileManager.default.createSymbolicLink(
