@@ -45,7 +45,7 @@ final class LaneDispatcher: @unchecked Sendable {
         self.progress = progress
         schedule = LaneSchedule(
             limits: LaneSchedule.Limits(concurrency: concurrency), temporaryDirectory: temporaryDirectory,
-            endpoint: target.endpointLabel, pacer: { [target] region, now in target.pacer(forRegion: region, now: now) }
+            endpoint: target.endpointLabel, pacer: { [target] lane, now in target.pacer(for: lane, now: now) }
         )
         // A stop wakes the planning thread waiting for room, and drops what waits in the lanes.
         // On the queue: the stop may be asked for under the ledger's lock (a journal write that

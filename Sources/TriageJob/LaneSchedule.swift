@@ -72,7 +72,7 @@ struct LaneSchedule {
 
     /// A lane to look at again at `at` (monotonic milliseconds): its rate or a backoff allows a send then.
     struct Wake: Equatable {
-        var lane: String
+        var lane: LaneKey
         var at: Int64
     }
 
@@ -91,14 +91,14 @@ struct LaneSchedule {
 
     let limits: Limits
     private let temporaryDirectory: String
-    private let makePacer: (String, Int64) -> (any LanePacer)?
-    private(set) var lanes: [String: DispatchLane] = [:]
+    private let makePacer: (LaneKey, Int64) -> (any LanePacer)?
+    private(set) var lanes: [LaneKey: DispatchLane] = [:]
     /// Lane names in the order they appeared; slots are offered round-robin from `nextLane`.
-    private(set) var laneOrder: [String] = []
+    private(set) var laneOrder: [LaneKey] = []
     private var nextLane = 0
     private var gate = InFlightFindings()
     /// Lanes stopped, by Region, and in the order they stopped.
-    private var stoppedLanes: [String: LaneStop] = [:]
+    private var stoppedLanes: [LaneKey: LaneStop] = [:]
     private(set) var laneStops: [LaneStop] = []
     /// What will not be sent, for `--resume`.
     private var leftover = DispatchLeftover()
@@ -123,7 +123,7 @@ struct LaneSchedule {
     /// remote target's endpoint (its requests are then counted), nil for the store.
     init(
         limits: Limits, temporaryDirectory: String, endpoint: String?,
-        pacer: @escaping (String, Int64) -> (any LanePacer)?
+        pacer: @escaping (LaneKey, Int64) -> (any LanePacer)?
     ) {
         self.limits = limits
         self.temporaryDirectory = temporaryDirectory
@@ -139,7 +139,7 @@ struct LaneSchedule {
     /// The planning thread hands over `batch` (once per batch, before ``admit(_:stopped:)``):
     /// its lane opens if new, and counts as fed lately.
     mutating func handOver(_ batch: PlannedBatch, now: Int64) {
-        let name = batch.region
+        let name = batch.lane
         if lanes[name] == nil {
             lanes[name] = DispatchLane(pacer: makePacer(name, now))
             laneOrder.append(name)
@@ -150,7 +150,7 @@ struct LaneSchedule {
 
     /// Takes `batch` (handed over before) into its lane's memory or file, or says why not.
     mutating func admit(_ batch: PlannedBatch, stopped: Bool) -> Admission {
-        let name = batch.region
+        let name = batch.lane
         if stopped || stoppedLanes[name] != nil { return .refused }
         if hasRoomInMemory(name) {
             hold(batch, in: name)
@@ -166,7 +166,7 @@ struct LaneSchedule {
 
     /// Whether lane `name` may take a batch into memory now: nothing of it waits in its file,
     /// it holds less than its read-ahead, and memory has room.
-    private func hasRoomInMemory(_ name: String) -> Bool {
+    private func hasRoomInMemory(_ name: LaneKey) -> Bool {
         let lane = lanes[name]!
         return lane.spilled == 0 && lane.held < limits.laneReadAhead
             && (inMemory < limits.maxInMemory || lane.held < limits.laneFloor)
@@ -183,26 +183,26 @@ struct LaneSchedule {
     }
 
     /// Takes a batch into lane `name`'s memory.
-    private mutating func hold(_ batch: PlannedBatch, in name: String) {
+    private mutating func hold(_ batch: PlannedBatch, in name: LaneKey) {
         lanes[name]!.hold(batch)
         noteInMemory(name)
     }
 
     /// One more batch of lane `name` in memory.
-    private mutating func noteInMemory(_ name: String) {
+    private mutating func noteInMemory(_ name: LaneKey) {
         inMemory += 1
         highWater.inMemory = max(highWater.inMemory, inMemory)
         highWater.laneInMemory = max(highWater.laneInMemory, lanes[name]!.held)
     }
 
     /// A batch of lane `name` left memory.
-    private mutating func release(in name: String) {
+    private mutating func release(in name: LaneKey) {
         lanes[name]!.release()
         inMemory -= 1
     }
 
     /// Puts a batch at the end of lane `name`'s temporary file; false when it cannot be written.
-    private mutating func spillOut(_ batch: PlannedBatch, to name: String) -> Bool {
+    private mutating func spillOut(_ batch: PlannedBatch, to name: LaneKey) -> Bool {
         let wasEmpty = lanes[name]!.spilled == 0
         guard lanes[name]!.spillOut(batch, directory: temporaryDirectory) else { return false }
         if wasEmpty { spillingLanes += 1 }
@@ -223,7 +223,7 @@ struct LaneSchedule {
                 do {
                     try lanes[name]!.readBack()
                 } catch {
-                    return "the temporary file of Region \(name)'s batches could not be read back: \(error)"
+                    return "the temporary file of lane \(name)'s batches could not be read back: \(error)"
                 }
                 noteInMemory(name)
                 if lanes[name]!.spilled == 0 { spillingLanes -= 1 }
@@ -261,7 +261,7 @@ struct LaneSchedule {
 
     /// The lane's next attempt if it has one ready and its pace allows; otherwise, when it waits
     /// on time, a wake (unless an earlier one is set).
-    private mutating func start(lane name: String, now: Int64, stopped: Bool, wakes: inout [Wake]) -> BatchAttempt? {
+    private mutating func start(lane name: LaneKey, now: Int64, stopped: Bool, wakes: inout [Wake]) -> BatchAttempt? {
         var lane = lanes[name]!
         defer { lanes[name] = lane }
         guard !stopped else { return nil }
@@ -300,17 +300,22 @@ struct LaneSchedule {
         return nil
     }
 
-    /// A remote target's request counted as it leaves.
+    /// A remote target's request counted as it leaves, per Region and, for an assumed role's
+    /// lane, per account.
     private mutating func count(_ work: BatchAttempt) {
         guard statistics != nil else { return }
-        let region = work.batch.region
-        statistics!.regions[region, default: .init()].requests += 1
-        if work.attempt == 1 && work.round == 1 {
-            statistics!.regions[region, default: .init()].findings += work.batch.members.count
-        } else {
-            statistics!.retries += 1
-            statistics!.regions[region, default: .init()].retries += 1
+        let first = work.attempt == 1 && work.round == 1
+        if !first { statistics!.retries += 1 }
+        Self.tally(&statistics!.regions[work.batch.region, default: .init()], work, first: first)
+        if let account = work.batch.account {
+            Self.tally(&statistics!.accounts[account, default: .init()], work, first: first)
         }
+    }
+
+    /// One request of `work` in `figures`: its findings on a first try, else a retry.
+    private static func tally(_ figures: inout RemoteStatistics.Region, _ work: BatchAttempt, first: Bool) {
+        figures.requests += 1
+        if first { figures.findings += work.batch.members.count } else { figures.retries += 1 }
     }
 
     /// A timer set for `wake` fired: the lane may set another.
@@ -327,11 +332,12 @@ struct LaneSchedule {
     mutating func answered(
         _ work: BatchAttempt, _ decision: AttemptStateMachine.Decision, now: Int64, stopped: Bool
     ) -> [Decided] {
-        let region = work.batch.region
+        let region = work.batch.lane
         lanes[region]?.pacer?.record(decision.rate, now: now)
         if decision.rate == .throttled, statistics != nil {
             statistics!.throttled += 1
-            statistics!.regions[region, default: .init()].throttled += 1
+            statistics!.regions[work.batch.region, default: .init()].throttled += 1
+            if let account = work.batch.account { statistics!.accounts[account, default: .init()].throttled += 1 }
         }
         onWire -= 1
         var decided: [Decided] = []
@@ -348,11 +354,11 @@ struct LaneSchedule {
             }
         case .stopped(let next, let why):
             if let part = leave(next) { decided.append(part) }
-            if stoppedLanes[why.region] == nil {
-                stoppedLanes[why.region] = why
+            if stoppedLanes[why.lane] == nil {
+                stoppedLanes[why.lane] = why
                 laneStops.append(why)
             }
-            if lanes[why.region] != nil { decided += empty(lane: why.region) }
+            if lanes[why.lane] != nil { decided += empty(lane: why.lane) }
         }
         return decided
     }
@@ -368,7 +374,7 @@ struct LaneSchedule {
 
     /// Takes every batch waiting in lane `name` out of it: fresh ones were never sent, resends
     /// leave what they decided.
-    private mutating func empty(lane name: String) -> [Decided] {
+    private mutating func empty(lane name: LaneKey) -> [Decided] {
         var decided: [Decided] = []
         if lanes[name]!.spilled > 0 { spillingLanes -= 1 }
         let taken = lanes[name]!.takeNeverSent(into: &leftover)
@@ -385,7 +391,7 @@ struct LaneSchedule {
     /// left for `--resume`.
     private mutating func leave(_ work: BatchAttempt) -> Decided? {
         gate.finish(work.batch.members)
-        release(in: work.batch.region)
+        release(in: work.batch.lane)
         queued -= 1
         let parts = work.split()
         if let undecided = parts.undecided { leftover.unfinished.append(undecided) }

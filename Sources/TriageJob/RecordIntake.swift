@@ -15,6 +15,8 @@ struct RecordIntake {
     private let emit: (PlannedBatch) -> Void
     /// The Region of each finding, for a target that routes (Security Hub); nil for the store.
     private let routing: BatchRouting?
+    /// Whether batches and lanes are per account too (``RunConfiguration/routesByAccount``).
+    private let routesByAccount: Bool
     private var sequence = 0
     private let spool: RecordSpool?
     private let ledger: ApplyLedger
@@ -38,6 +40,7 @@ struct RecordIntake {
         self.stop = stop
         self.emit = emit
         self.routing = configuration.routing
+        self.routesByAccount = configuration.routesByAccount
         self.spool = spool
         self.ledger = ledger
         self.resumed = resumed
@@ -55,19 +58,21 @@ struct RecordIntake {
             let source = SourceLocation(input: input, line: line)
             for verdict in verdicts {
                 switch verdict {
-                case .valid(let identifier, let update):
+                case .valid(let identifier, let update, let accountMember):
+                    let account = FindingAccount.of(identifier.id, member: accountMember)
                     var region = ""
                     if let routing {
                         switch routing.region(of: identifier) {
                         case .success(let routed): region = routed
                         case .failure(let failure):
                             fail(
-                                at: source, id: identifier.id, productArn: identifier.productArn,
+                                at: source, id: identifier.id, productArn: identifier.productArn, account: account,
                                 .failed(.invalidInput, failure.message))
                             continue
                         }
                     }
-                    let member = BatchMember(sequence: sequence, identifier: identifier, source: source)
+                    let member = BatchMember(
+                        sequence: sequence, identifier: identifier, source: source, account: account)
                     admit(member.reference, outcome: nil)
                     if let resumed, let outcome = resumed.outcome(member.sequence) {
                         // Applied by the interrupted run: its outcome comes from the journal.
@@ -78,6 +83,7 @@ struct RecordIntake {
                 case .invalid(let raw, let issues):
                     fail(
                         at: source, id: raw?.id, productArn: raw?.productArn,
+                        account: raw.flatMap(FindingAccount.of(_:)),
                         .failed(.invalidInput, ValidationIssue.message(issues)))
                 }
             }
@@ -87,7 +93,9 @@ struct RecordIntake {
     /// Plans a valid decision now, or through the key-order window.
     private mutating func plan(_ entry: KeyOrderWindow.Entry) {
         guard window != nil else {
-            planner.add(entry.member, update: entry.update, region: entry.region, emit: emit)
+            planner.add(
+                entry.member, update: entry.update, region: entry.region,
+                account: routesByAccount ? entry.member.account : nil, emit: emit)
             return
         }
         window!.append(entry)
@@ -99,13 +107,15 @@ struct RecordIntake {
     private mutating func drainWindow() {
         guard var held = window else { return }
         window = KeyOrderWindow(capacity: held.capacity)
-        let (stop, emit) = (self.stop, self.emit)
+        let (stop, emit, routesByAccount) = (self.stop, self.emit, self.routesByAccount)
         // Moved out for the closure and back (a copy would duplicate its tables on first write).
         var planner = BatchPlanner(batchSize: self.planner.batchSize)
         swap(&planner, &self.planner)
         let rest = held.drain { entry in
             if stop.isRequested { return false }
-            planner.add(entry.member, update: entry.update, region: entry.region, emit: emit)
+            planner.add(
+                entry.member, update: entry.update, region: entry.region,
+                account: routesByAccount ? entry.member.account : nil, emit: emit)
             return true
         }
         self.planner = planner
@@ -146,10 +156,12 @@ struct RecordIntake {
 
     /// A record that failed before any request (malformed, invalid).
     private mutating func fail(
-        at source: SourceLocation, id: String? = nil, productArn: String? = nil, _ outcome: Outcome
+        at source: SourceLocation, id: String? = nil, productArn: String? = nil, account: String? = nil,
+        _ outcome: Outcome
     ) {
         let record = RecordOutcome(
-            RecordReference(sequence: sequence, source: source, id: id, productArn: productArn), outcome)
+            RecordReference(sequence: sequence, source: source, id: id, productArn: productArn, account: account),
+            outcome)
         if journaling {
             unjournaled.append(record)
             if unjournaled.count >= 1000 { ledger.journalFailures(takeUnjournaledFailures()) }

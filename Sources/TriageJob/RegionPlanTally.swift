@@ -15,6 +15,10 @@ final class RegionPlanTally: Sendable {
         statistics.withLock { statistics in
             statistics.regions[batch.region, default: .init()].requests += 1
             statistics.regions[batch.region, default: .init()].findings += batch.members.count
+            if let account = batch.account {
+                statistics.accounts[account, default: .init()].requests += 1
+                statistics.accounts[account, default: .init()].findings += batch.members.count
+            }
         }
     }
 

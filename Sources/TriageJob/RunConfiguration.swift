@@ -48,6 +48,10 @@ public struct RunConfiguration: Sendable {
     /// The Region of each finding, for a target that sends per Region (also in a dry run, which
     /// then plans per Region); nil for the store.
     public var routing: BatchRouting?
+    /// Whether each account's findings go in batches and lanes of their own (`--assume-role`:
+    /// each account's role sends them, at that account's quota); also in a dry run, which then
+    /// plans per account and Region.
+    public var routesByAccount: Bool = false
     /// How reports name the endpoint of a routed run (its JUnit `endpoint` property).
     public var routingEndpoint: String = ""
     /// `--concurrency`: batches in flight; nil for the target's default.

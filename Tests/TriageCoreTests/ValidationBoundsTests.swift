@@ -23,7 +23,7 @@ func problems(_ draft: UpdateDraft, author: String? = nil) -> String? {
 }
 
 func validUpdate(_ draft: UpdateDraft) -> FindingUpdate? {
-    if case .valid(_, let update) = draft.validate().first { return update.update }
+    if case .valid(_, let update, _) = draft.validate().first { return update.update }
     return nil
 }
 
@@ -92,7 +92,7 @@ func text(_ count: Int, _ unit: String = "é") -> String { String(repeating: uni
         }
         #expect(problems(draft) == "Note.UpdatedBy: is required when Note is present (or give --updated-by)")
         #expect(problems(draft, author: "nightly-job") == nil)
-        if case .valid(_, let update) = draft.validate(defaultNoteAuthor: "nightly-job")[0] {
+        if case .valid(_, let update, _) = draft.validate(defaultNoteAuthor: "nightly-job")[0] {
             #expect(update.update.note == NoteUpdate(text: "checked", updatedBy: "nightly-job"))
         } else {
             Issue.record("expected valid")

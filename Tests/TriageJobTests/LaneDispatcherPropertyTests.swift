@@ -221,7 +221,7 @@ private final class FlakyRemoteTarget: BatchTarget, @unchecked Sendable {
     var retryPolicy: RetryPolicy { RetryPolicy(maxAttempts: 5, backoffBase: 1, backoffCap: 3) }
 
     /// Each Region's pace: one request every `spacing` ms; without, a request sometimes waits 2 ms.
-    func pacer(forRegion region: String, now: Int64) -> (any LanePacer)? {
+    func pacer(for lane: LaneKey, now: Int64) -> (any LanePacer)? {
         FlakyPacer(target: self, spacing: spacing)
     }
 

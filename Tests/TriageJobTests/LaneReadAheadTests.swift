@@ -249,8 +249,8 @@ final class HeldRegionTarget: BatchTarget, @unchecked Sendable {
     var retryPolicy: RetryPolicy { RetryPolicy(maxAttempts: .max, backoffBase: 20, backoffCap: 20) }
 
     /// With `.rate`, a held Region's pace allows no request until ``release()``.
-    func pacer(forRegion region: String, now: Int64) -> (any LanePacer)? {
-        hold == .rate ? HeldPacer(target: self, region: region) : nil
+    func pacer(for lane: LaneKey, now: Int64) -> (any LanePacer)? {
+        hold == .rate ? HeldPacer(target: self, region: lane.region) : nil
     }
 
     func syncApplied() throws(CoreError) {}

@@ -56,7 +56,7 @@ import TriageTestSupport
         LaneSchedule(
             limits: LaneSchedule.Limits(concurrency: concurrency), temporaryDirectory: directory,
             endpoint: store ? nil : "test",
-            pacer: { region, _ in SpacedPacer(region: region, spacing: spacing[region] ?? 0, log: log) })
+            pacer: { lane, _ in SpacedPacer(region: lane.region, spacing: spacing[lane.region] ?? 0, log: log) })
     }
 
     /// Hands `batch` over and admits it.

@@ -162,7 +162,7 @@ import TriageTestSupport
         var tally = RehearsalTally()
         for (index, line) in lines.enumerated() {
             guard case .object(let members) = try JSONParser.parse(Array(line.utf8)),
-                case .valid(let identifier, let update) = UpdateDraft(decisionObject: members).validate()[0]
+                case .valid(let identifier, let update, _) = UpdateDraft(decisionObject: members).validate()[0]
             else {
                 Issue.record("generated an invalid decision")
                 return

@@ -3,7 +3,7 @@
 ///
 /// It holds the reference's fields rather than a reference: it is kept per decision while a
 /// batch is open, queued or in flight, and the `Id` and `ProductArn` once, in ``identifier``,
-/// keep it at 56 bytes. ``reference`` names the record as the journal and the reports do.
+/// keep it at 72 bytes (the account is usually a substring of the `Id` or a shared string). ``reference`` names the record as the journal and the reports do.
 public struct BatchMember: Hashable, Sendable {
     /// 0-based position of the record in the run (across all inputs).
     public var sequence: Int
@@ -11,19 +11,23 @@ public struct BatchMember: Hashable, Sendable {
     public var identifier: FindingIdentifier
     /// Where the record came from (for the journal).
     public var source: SourceLocation
+    /// The account the finding belongs to (``FindingAccount``), nil when unknown.
+    public var account: String?
 
     /// Creates a member.
     public init(
-        sequence: Int, identifier: FindingIdentifier, source: SourceLocation = SourceLocation(input: 0, line: 0)
+        sequence: Int, identifier: FindingIdentifier, source: SourceLocation = SourceLocation(input: 0, line: 0),
+        account: String? = nil
     ) {
         self.sequence = sequence
         self.identifier = identifier
         self.source = source
+        self.account = account
     }
 
     /// The record as the journal, the failure sample and the reports name it.
     public var reference: RecordReference {
-        RecordReference(sequence: sequence, source: source, identifier: identifier)
+        RecordReference(sequence: sequence, source: source, identifier: identifier, account: account)
     }
 }
 
@@ -36,12 +40,50 @@ public struct PlannedBatch: Sendable {
     /// The Region every member's finding goes to (``BatchRouting``); empty for a target that
     /// does not route (the store).
     public var region: String
+    /// The account whose credentials send the batch (`--assume-role`: every member's finding
+    /// belongs to it); nil for the run's own credentials.
+    public var account: String?
 
     /// Creates a batch.
-    public init(update: CanonicalUpdate, members: [BatchMember], region: String = "") {
+    public init(update: CanonicalUpdate, members: [BatchMember], region: String = "", account: String? = nil) {
         self.update = update
         self.members = members
         self.region = region
+        self.account = account
+    }
+
+    /// The lane the batch goes through: its account and Region.
+    public var lane: LaneKey { LaneKey(account: account, region: region) }
+}
+
+/// A lane of the scheduler: the account whose credentials send (nil: the run's own) and the
+/// Region. Security Hub's quota is per calling account and Region, so each lane has its own pace.
+public struct LaneKey: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The account whose assumed role sends, nil for the run's own credentials.
+    public var account: String?
+    /// The Region (empty for the store).
+    public var region: String
+
+    /// A lane.
+    public init(account: String? = nil, region: String) {
+        self.account = account
+        self.region = region
+    }
+
+    /// The run's own lane of Region `region` (a literal names a Region).
+    public init(stringLiteral region: String) {
+        self.init(region: region)
+    }
+
+    /// `us-east-1`, or `us-east-1 (account 222222222222)` for an assumed role's lane.
+    public var description: String {
+        account.map { "\(region) (account \($0))" } ?? region
+    }
+
+    /// By Region, then account (the run's own first).
+    public static func < (left: LaneKey, right: LaneKey) -> Bool {
+        if left.region != right.region { return left.region < right.region }
+        return (left.account ?? "") < (right.account ?? "")
     }
 }
 
@@ -63,10 +105,12 @@ public struct PlannedBatch: Sendable {
 /// Without repeated findings and with at most `maxOpenGroups` distinct updates the plan has
 /// exactly Σ⌈nₖ / batchSize⌉ batches, nₖ the number of records with update k.
 public struct BatchPlanner: Sendable {
-    /// What a batch shares: its update and its Region (a request goes to one Region).
+    /// What a batch shares: its update, its Region (a request goes to one Region) and the
+    /// account whose credentials send it.
     private struct GroupKey: Hashable {
         var update: CanonicalUpdate
         var region: String
+        var account: String?
     }
 
     private struct Group {
@@ -103,12 +147,15 @@ public struct BatchPlanner: Sendable {
 
     /// Adds a valid decision and calls `emit` for every batch that must be sent now, in order.
     /// `region` is the Region of the decision's finding (the same for every decision of one
-    /// finding); batches never mix Regions.
+    /// finding); batches never mix Regions. `account` is the account whose credentials send it
+    /// (the same for every decision of one finding), nil for the run's own; batches never mix
+    /// accounts either.
     public mutating func add(
-        _ member: BatchMember, update: CanonicalUpdate, region: String = "", emit: (PlannedBatch) -> Void
+        _ member: BatchMember, update: CanonicalUpdate, region: String = "", account: String? = nil,
+        emit: (PlannedBatch) -> Void
     ) {
         let identifier = member.identifier
-        let update = GroupKey(update: update, region: region)
+        let update = GroupKey(update: update, region: region, account: account)
         var mustFollow: Int?
         if let holding = openFindings[identifier] {
             // An earlier decision for this finding waits in `holding`: this one must be emitted
@@ -205,6 +252,8 @@ public struct BatchPlanner: Sendable {
         for member in group.members where openFindings[member.identifier] == generation {
             openFindings.removeValue(forKey: member.identifier)
         }
-        emit(PlannedBatch(update: group.key.update, members: group.members, region: group.key.region))
+        emit(
+            PlannedBatch(
+                update: group.key.update, members: group.members, region: group.key.region, account: group.key.account))
     }
 }

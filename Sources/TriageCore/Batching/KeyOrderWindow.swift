@@ -42,6 +42,8 @@ public struct KeyOrderWindow: Sendable {
         var update: UInt32
         var input: UInt32
         var line: UInt32
+        /// Index into the window's accounts, ``noAccount`` for none.
+        var account: UInt32
 
         /// The `Id` bytes within the window's buffer.
         func id(in bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
@@ -58,6 +60,10 @@ public struct KeyOrderWindow: Sendable {
     private var productArnRegions: [String] = []
     private var productArnIndex: [String: UInt32] = [:]
     private var updates: [CanonicalUpdate] = []
+    /// The records' accounts (``BatchMember/account``), each once.
+    private var accounts: [String] = []
+    private var accountIndex: [String: UInt32] = [:]
+    private static let noAccount = UInt32.max
     private var updateIndex: [ObjectIdentifier: UInt32] = [:]
 
     /// Creates a window of `capacity` decisions (1 ... 2²⁴).
@@ -98,6 +104,16 @@ public struct KeyOrderWindow: Sendable {
             updates.append(entry.update)
             updateIndex[ObjectIdentifier(entry.update)] = update
         }
+        var account = Self.noAccount
+        if let name = member.account {
+            if let known = accountIndex[name] {
+                account = known
+            } else {
+                account = UInt32(accounts.count)
+                accounts.append(name)
+                accountIndex[name] = account
+            }
+        }
         let offset = idBytes.count
         idBytes.append(contentsOf: member.identifier.id.utf8)
         slots.append(
@@ -105,7 +121,7 @@ public struct KeyOrderWindow: Sendable {
                 sequence: member.sequence, idOffset: UInt32(truncatingIfNeeded: offset),
                 idCount: UInt32(truncatingIfNeeded: idBytes.count - offset), productArn: arn, update: update,
                 input: UInt32(truncatingIfNeeded: member.source.input),
-                line: UInt32(truncatingIfNeeded: member.source.line)))
+                line: UInt32(truncatingIfNeeded: member.source.line), account: account))
         if idBytes.count > Int(UInt32.max) { fatalError("key-order window over 4 GiB of Id bytes") }
     }
 
@@ -175,7 +191,8 @@ public struct KeyOrderWindow: Sendable {
         let member = BatchMember(
             sequence: slot.sequence,
             identifier: FindingIdentifier(id: id, productArn: productArns[Int(slot.productArn)]),
-            source: SourceLocation(input: Int(slot.input), line: Int(slot.line)))
+            source: SourceLocation(input: Int(slot.input), line: Int(slot.line)),
+            account: slot.account == Self.noAccount ? nil : accounts[Int(slot.account)])
         return Entry(member, update: updates[Int(slot.update)], region: productArnRegions[Int(slot.productArn)])
     }
 

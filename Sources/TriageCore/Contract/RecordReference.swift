@@ -15,18 +15,25 @@ public struct RecordReference: Hashable, Sendable {
     public var id: String?
     /// The finding's `ProductArn` as the record wrote it; nil when it named none.
     public var productArn: String?
+    /// The account the finding belongs to (``FindingAccount``): the one given, else the account
+    /// field of an ARN `Id`; nil when unknown.
+    public var account: String?
 
     /// A reference with each of its members.
-    public init(sequence: Int, source: SourceLocation, id: String? = nil, productArn: String? = nil) {
+    public init(
+        sequence: Int, source: SourceLocation, id: String? = nil, productArn: String? = nil, account: String? = nil
+    ) {
+        self.account = account ?? id.flatMap(FindingAccount.fromARN)
         self.sequence = sequence
         self.source = source
         self.id = id
         self.productArn = productArn
     }
 
-    /// A reference to a record that named `identifier` in full.
-    public init(sequence: Int, source: SourceLocation, identifier: FindingIdentifier) {
-        self.init(sequence: sequence, source: source, id: identifier.id, productArn: identifier.productArn)
+    /// A reference to a record that named `identifier` in full; `account` is its finding's.
+    public init(sequence: Int, source: SourceLocation, identifier: FindingIdentifier, account: String? = nil) {
+        self.init(
+            sequence: sequence, source: source, id: identifier.id, productArn: identifier.productArn, account: account)
     }
 
     /// The finding, when the record named both its `Id` and its `ProductArn`.

@@ -3,11 +3,12 @@ package enum DecisionMembers {
     /// Members of ASFF that exist but that BatchUpdateFindings cannot change.
     package static let notUpdatable: Set<String> = [
         "WorkflowState", "UpdatedAt", "RecordState", "FindingProviderFields", "CreatedAt", "Compliance",
-        "Title", "Description", "Resources", "GeneratorId", "AwsAccountId", "SchemaVersion",
+        "Title", "Description", "Resources", "GeneratorId", "SchemaVersion",
     ]
 
     /// Top-level names a record may have.
-    package static let recordMembers: [String] = ["Id", "ProductArn", "FindingIdentifiers"] + Limits.updateMembers
+    package static let recordMembers: [String] =
+        ["Id", "ProductArn", "FindingIdentifiers", "AwsAccountId"] + Limits.updateMembers
 
     /// What a top-level name may have been meant as: a member, or a nested field written flat
     /// (`WorkflowStatus` for `Workflow.Status`).

@@ -24,6 +24,8 @@ extension UpdateDraft {
             case "ProductArn":
                 hasIdentifierMember = true
                 identifier.productArn = string(member.value, "ProductArn")
+            case "AwsAccountId":
+                awsAccountId = string(member.value, "AwsAccountId")
             case "FindingIdentifiers":
                 isWholeRequest = true
                 if let list = array(member.value, "FindingIdentifiers") {
@@ -42,6 +44,9 @@ extension UpdateDraft {
             }
         } else {
             identifiers = [identifier]
+        }
+        if let awsAccountId {
+            for index in identifiers.indices { identifiers[index].account = awsAccountId }
         }
     }
 
@@ -119,6 +124,7 @@ extension UpdateDraft {
         case "UserDefinedFields": 1 << 9
         case "Workflow": 1 << 10
         case "RelatedFindings": 1 << 11
+        case "AwsAccountId": 1 << 12
         default: nil
         }
     }

@@ -130,7 +130,8 @@ public struct AttemptStateMachine: Sendable {
                 rate: .none)
         case .noCredentials(let message):
             let stop = LaneStop(
-                region: work.batch.region, cause: .credentialsRefused, code: "CredentialsUnavailable", message: message)
+                region: work.batch.region, account: work.batch.account, cause: .credentialsRefused,
+                code: "CredentialsUnavailable", message: message)
             return Decision(result: .stopped(work, stop), rate: .none)
         case .interrupted:
             return Decision(result: .again(work, afterMilliseconds: 0), rate: .none)
@@ -213,7 +214,10 @@ public struct AttemptStateMachine: Sendable {
                 message += "; the updates whose last request got \(answer) may be in effect: --resume sends them again"
             }
             return .stopped(
-                work, LaneStop(region: work.batch.region, cause: cause, code: Self.name(failure), message: message))
+                work,
+                LaneStop(
+                    region: work.batch.region, account: work.batch.account, cause: cause, code: Self.name(failure),
+                    message: message))
         }
         if policy.shouldRetry(failure, attempt: work.attempt) {
             var next = work

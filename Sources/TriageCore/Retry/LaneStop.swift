@@ -14,6 +14,8 @@ public struct LaneStop: Sendable, Equatable {
 
     /// The Region whose lane stopped.
     public var region: String
+    /// The account of the lane (an assumed role's), nil for the run's own credentials.
+    public var account: String?
     /// The kind of failure.
     public var cause: Cause
     /// The error's name: the service's code (`InvalidSignatureException`), or ours for a
@@ -23,8 +25,9 @@ public struct LaneStop: Sendable, Equatable {
     public var message: String
 
     /// Creates a stop.
-    public init(region: String, cause: Cause, code: String, message: String) {
+    public init(region: String, account: String? = nil, cause: Cause, code: String, message: String) {
         self.region = region
+        self.account = account
         self.cause = cause
         self.code = code
         self.message = message
@@ -56,7 +59,7 @@ public struct LaneStop: Sendable, Equatable {
 
     /// One line for stderr: `us-east-1: InvalidSignatureException: <message> — <hint>`.
     public var line: String {
-        Self.line(regions: [region], code: code, message: message, hint: hint)
+        Self.line(regions: [lane.description], code: code, message: message, hint: hint)
     }
 
     /// One line per distinct error, naming every Region it stopped (a refused credential stops
@@ -71,13 +74,16 @@ public struct LaneStop: Sendable, Equatable {
                 order.append(key)
                 first[key] = stop
             }
-            regions[key, default: []].append(stop.region)
+            regions[key, default: []].append(stop.lane.description)
         }
         return order.map { key in
             let stop = first[key]!
             return line(regions: regions[key]!, code: stop.code, message: stop.message, hint: stop.hint)
         }
     }
+
+    /// The lane it stopped.
+    public var lane: LaneKey { LaneKey(account: account, region: region) }
 
     private static func line(regions: [String], code: String, message: String, hint: String) -> String {
         let named = regions.map { $0.isEmpty ? "the target" : $0 }.joined(separator: ", ")

@@ -24,9 +24,10 @@ public protocol BatchTarget: AnyObject, Sendable {
     /// How a remote target's report names its endpoint (the run then counts requests, retries
     /// and throttles per Region: ``RemoteStatistics``); nil for the store.
     var endpointLabel: String? { get }
-    /// The pace of `region`'s lane, made when the lane opens at `now` (monotonic milliseconds);
+    /// The pace of `lane` (an account and Region: the quota is theirs), made when the lane opens
+    /// at `now` (monotonic milliseconds);
     /// nil: the lane sends as fast as `--concurrency` allows.
-    func pacer(forRegion region: String, now: Int64) -> (any LanePacer)?
+    func pacer(for lane: LaneKey, now: Int64) -> (any LanePacer)?
     /// Makes every batch applied so far durable. Called before journal entries are synced, so a
     /// durable entry never records a batch the target could still lose.
     func syncApplied() throws(CoreError)
@@ -58,7 +59,7 @@ extension BatchTarget {
     public var endpointLabel: String? { nil }
 
     /// No pace.
-    public func pacer(forRegion region: String, now: Int64) -> (any LanePacer)? { nil }
+    public func pacer(for lane: LaneKey, now: Int64) -> (any LanePacer)? { nil }
 
     /// Nothing to cut off.
     public func interruptRequests(afterMilliseconds graceMilliseconds: Int64) {}

@@ -29,6 +29,8 @@ public struct RemoteStatistics: Sendable, Equatable {
     public var throttled = 0
     /// Figures by Region name.
     public var regions: [String: Region] = [:]
+    /// The same figures per account whose assumed role sent (`--assume-role`); empty without.
+    public var accounts: [String: Region] = [:]
     /// Where the requests went, for the JUnit properties (an endpoint override, or the AWS
     /// endpoints' pattern).
     public var endpoint: String = ""

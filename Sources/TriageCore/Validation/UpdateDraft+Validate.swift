@@ -1,7 +1,8 @@
 /// The verdict on one record: a valid decision, or the problems that make it `InvalidInput`.
 public enum CheckedDecision: Sendable {
-    /// The record satisfies the contract.
-    case valid(FindingIdentifier, CanonicalUpdate)
+    /// The record satisfies the contract; `account` is its `AwsAccountId` routing member (12
+    /// digits), nil when it had none (``FindingAccount/of(_:member:)`` then reads the `Id`).
+    case valid(FindingIdentifier, CanonicalUpdate, account: String?)
     /// The record breaks the contract; `identifier` is what it named (for the report), if anything.
     case invalid(RawIdentifier?, [ValidationIssue])
 }
@@ -24,9 +25,14 @@ extension CheckedDecision {
         var issues = requestIssues
         let identifier = UpdateDraft.checkIdentifier(
             raw, fieldPrefix: fieldPrefix, maxIdLength: Limits.maxIdLength, issues: &issues)
+        if let account = raw.account, !FindingAccount.isAccountId(account) {
+            issues.append(
+                ValidationIssue(
+                    field: "AwsAccountId", problem: "must be an AWS account id of 12 digits, not \"\(account)\""))
+        }
         switch update {
         case .valid(let update):
-            if let identifier, issues.isEmpty { return .valid(identifier, update) }
+            if let identifier, issues.isEmpty { return .valid(identifier, update, account: raw.account) }
         case .invalid(let updateIssues):
             issues += updateIssues
         }

@@ -4,11 +4,15 @@ public struct RawIdentifier: Hashable, Sendable {
     public var id: String?
     /// `ProductArn`, if the record had one.
     public var productArn: String?
+    /// The record's `AwsAccountId` routing member, if it had one: the account the finding belongs
+    /// to, checked as 12 digits and never sent to the API (``FindingAccount``).
+    public var account: String?
 
     /// Creates a raw identifier.
-    public init(id: String?, productArn: String?) {
+    public init(id: String?, productArn: String?, account: String? = nil) {
         self.id = id
         self.productArn = productArn
+        self.account = account
     }
 }
 
@@ -49,6 +53,9 @@ public struct UpdateDraft: Sendable {
     public var workflowStatus: String?
     /// `RelatedFindings`, unchecked.
     public var relatedFindings: [RawIdentifier]?
+    /// `AwsAccountId`, the record's routing member (not an update member), unchecked; it applies
+    /// to every identifier of the record.
+    public var awsAccountId: String?
 
     /// Problems found while decoding (wrong types, unknown members).
     public var issues: [ValidationIssue] = []

@@ -6,7 +6,7 @@ import TriageCore
 /// key as written in the header. An empty cell means "not set".
 package struct CSVDecisionLayout: Sendable {
     enum Column: Sendable, Equatable {
-        case id, productArn, workflowStatus, verificationState, severityLabel, severityNormalized
+        case id, productArn, awsAccountId, workflowStatus, verificationState, severityLabel, severityNormalized
         case severityProduct, confidence, criticality, noteText, noteUpdatedBy, types, relatedFindings
         case userDefinedField(String)
     }
@@ -18,6 +18,7 @@ package struct CSVDecisionLayout: Sendable {
         ("Severity.Normalized", .severityNormalized), ("Severity.Product", .severityProduct),
         ("Confidence", .confidence), ("Criticality", .criticality), ("Note.Text", .noteText),
         ("Note.UpdatedBy", .noteUpdatedBy), ("Types", .types), ("RelatedFindings", .relatedFindings),
+        ("AwsAccountId", .awsAccountId),
     ]
 
     /// The fixed columns by lower-cased name.
@@ -91,6 +92,7 @@ package struct CSVDecisionLayout: Sendable {
             switch column {
             case .id: identifier.id = cell
             case .productArn: identifier.productArn = cell
+            case .awsAccountId: identifier.account = cell
             case .workflowStatus: draft.workflowStatus = cell
             case .verificationState: draft.verificationState = cell
             case .severityLabel: draft.severityLabel = cell

@@ -82,6 +82,7 @@ package final class DecisionLineDecoder {
 
     private static let idKey = Array("Id".utf8)
     private static let productArnKey = Array("ProductArn".utf8)
+    private static let accountKey = Array("AwsAccountId".utf8)
     private static let updateKeys: [[UInt8]] = Limits.updateMembers.map { Array($0.utf8) }
 
     /// The verdict of a plain decision record, or nil to take the slow path.
@@ -91,6 +92,7 @@ package final class DecisionLineDecoder {
         index = Self.skipWhitespace(line, index &+ 1)
         var id: String?
         var productArn: String?
+        var account: String?
         var seen: UInt32 = 0
         updateBytes.removeAll(keepingCapacity: true)
         while true {
@@ -125,6 +127,12 @@ package final class DecisionLineDecoder {
                     guard let text = internedProductArn(line, from: valueStart, to: valueEnd) else { return nil }
                     productArn = text
                 }
+            } else if key.elementsEqual(Self.accountKey) {
+                // The routing member: a plain string, or the slow path says why not.
+                guard account == nil, line[valueStart] == UInt8(ascii: "\""),
+                    let text = Self.plainString(line, from: valueStart, to: valueEnd)
+                else { return nil }
+                account = text
             } else {
                 if let position = Self.updateKeys.firstIndex(where: { key.elementsEqual($0) }) {
                     let bit: UInt32 = 4 << UInt32(position)
@@ -148,7 +156,8 @@ package final class DecisionLineDecoder {
             break
         }
         guard let verdict = cachedVerdict() else { return nil }
-        return CheckedDecision.combining(RawIdentifier(id: id, productArn: productArn), update: verdict)
+        return CheckedDecision.combining(
+            RawIdentifier(id: id, productArn: productArn, account: account), update: verdict)
     }
 
     /// The string value in `line[start..<end]` (quotes included, already validated by

@@ -75,7 +75,8 @@ package enum JournalReader {
 
     /// The journal's bytes: decompressed when the file starts with the gzip magic number.
     private static func open(_ path: String) throws(TriageIOError) -> ByteSource {
-        let file = try FileByteSource(path: path)
+        let file: ByteSource =
+            try RemoteObjects.isRemote(path) ? RemoteObjects.openObject(path) : FileByteSource(path: path)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2, alignment: 1)
         defer { buffer.deallocate() }
         var count = 0
@@ -185,7 +186,7 @@ package enum JournalReader {
     }
 
     private static func record(_ value: JSONValue) -> RecordOutcome? {
-        guard case .array(let fields) = value, fields.count == 7 || fields.count == 8,
+        guard case .array(let fields) = value, (7...9).contains(fields.count),
             case .number(let sequence) = fields[0], let sequenceValue = sequence.intValue,
             case .number(let input) = fields[1], let inputValue = input.intValue,
             case .number(let line) = fields[2], let lineValue = line.intValue
@@ -196,11 +197,14 @@ package enum JournalReader {
             guard !code.isEmpty else { return nil }
             let errorCode = ErrorCode(verbatim: code)
             let message = text(fields[6]) ?? errorCode.defaultMessage
-            outcome = fields.count == 8 ? .unconfirmed(errorCode, message) : .failed(errorCode, message)
+            var unconfirmed = false
+            if fields.count >= 8, case .number(let flag) = fields[7] { unconfirmed = flag.intValue == 1 }
+            outcome = unconfirmed ? .unconfirmed(errorCode, message) : .failed(errorCode, message)
         }
+        let id = text(fields[3])
         let reference = RecordReference(
-            sequence: sequenceValue, source: SourceLocation(input: inputValue, line: lineValue), id: text(fields[3]),
-            productArn: text(fields[4]))
+            sequence: sequenceValue, source: SourceLocation(input: inputValue, line: lineValue), id: id,
+            productArn: text(fields[4]), account: fields.count == 9 ? text(fields[8]) : nil)
         return RecordOutcome(reference, outcome)
     }
 }

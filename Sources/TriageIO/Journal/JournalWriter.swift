@@ -25,17 +25,24 @@ package final class JournalWriter: @unchecked Sendable {
     /// The compressor of a gzip journal.
     private let gzip: GzipWriter?
     /// The journal's path.
-    package var path: String { output.path }
+    package let path: String
+    /// For an `s3://` journal: its local copy in the run's temporary directory, written during
+    /// the run and uploaded by ``close()`` (`docs/s3.md`).
+    private let staged: String?
 
     /// Opens `path` for appending (created if missing), or empties it first when `fresh`. A torn
     /// last entry left by a crash is cut off first, so that the entries appended now follow a
-    /// complete one.
+    /// complete one. An `s3://` journal is downloaded first (unless `fresh`).
     package init(path: String, fresh: Bool = false) throws(TriageIOError) {
+        self.path = path
+        staged = RemoteObjects.isRemote(path) ? try RemoteObjects.stagingPath(kind: "journal") : nil
+        if let staged, !fresh { _ = try RemoteObjects.store().download(path, to: staged) }
+        let file = staged ?? path
         if fresh {
-            output = try FileOutput(path: path, atomic: false)
+            output = try FileOutput(path: file, atomic: false)
         } else {
-            try Self.cutTornTail(path)
-            output = try FileOutput(path: path, atomic: false, append: true)
+            try Self.cutTornTail(file)
+            output = try FileOutput(path: file, atomic: false, append: true)
         }
         gzip = GzipPath.names(path) ? try GzipWriter(output: output, level: 1) : nil
     }
@@ -177,9 +184,16 @@ package final class JournalWriter: @unchecked Sendable {
         try output.sync()
     }
 
-    /// Syncs and closes.
+    /// Syncs and closes; an `s3://` journal is uploaded (its local copy removed once it is).
     package func close() throws(TriageIOError) {
         try output.commit()
+        guard let staged else { return }
+        do throws(TriageIOError) {
+            try RemoteObjects.store().upload(file: staged, to: path)
+        } catch {
+            throw TriageIOError(path: path, reason: "\(error.message); the journal is kept at \(staged)")
+        }
+        unlink(staged)
     }
 
     private func writeEntry(_ json: [UInt8]) throws(TriageIOError) {
@@ -198,7 +212,9 @@ package final class JournalWriter: @unchecked Sendable {
     }
 
     /// `[[sequence,input,line,id,productArn,code,message],...]`; code and message are null when processed;
-    /// an unconfirmed failure (its update may be in effect) has an eighth field, `1`.
+    /// an unconfirmed failure (its update may be in effect) has an eighth field, `1`. A record whose
+    /// account (``FindingAccount``) is not the account field of its `Id` has an eighth field `0` or
+    /// `1` (unconfirmed) and a ninth, the account; an account the `Id` gives is not written.
     private static func appendRecords(_ records: [RecordOutcome], to json: inout [UInt8]) {
         json.append(UInt8(ascii: "["))
         for (index, record) in records.enumerated() {
@@ -212,7 +228,15 @@ package final class JournalWriter: @unchecked Sendable {
             JSONText.appendScalar(record.outcome.errorCode.map { .string($0.rawValue) } ?? .null, to: &json)
             json.append(UInt8(ascii: ","))
             JSONText.appendScalar(record.outcome.errorMessage.map { .string($0) } ?? .null, to: &json)
-            if record.outcome.isUnconfirmed { json.append(contentsOf: ",1".utf8) }
+            let writtenAccount = reference.account.flatMap { account in
+                account == reference.id.flatMap(FindingAccount.fromARN) ? nil : account
+            }
+            if let writtenAccount {
+                json.append(contentsOf: (record.outcome.isUnconfirmed ? ",1," : ",0,").utf8)
+                JSONText.appendString(writtenAccount, to: &json)
+            } else if record.outcome.isUnconfirmed {
+                json.append(contentsOf: ",1".utf8)
+            }
             json.append(UInt8(ascii: "]"))
         }
         json.append(UInt8(ascii: "]"))

@@ -117,6 +117,7 @@ package final class JSONReportWriter {
             Self.appendOptional(reference.id, to: &out)
             out.append(contentsOf: ", \"ProductArn\": ".utf8)
             Self.appendOptional(reference.productArn, to: &out)
+            Self.appendAccount(reference.account, to: &out)
             appendSource(reference.source, to: &out)
             out.append(UInt8(ascii: "}"))
         }
@@ -146,6 +147,7 @@ package final class JSONReportWriter {
                 Self.appendOptional(reference.productArn, to: &out)
                 out.append(UInt8(ascii: "}"))
             }
+            Self.appendAccount(reference.account, to: &out)
             out.append(contentsOf: ", \"ErrorCode\": ".utf8)
             JSONText.appendString(code.rawValue, to: &out)
             out.append(contentsOf: ", \"ErrorMessage\": ".utf8)
@@ -154,6 +156,14 @@ package final class JSONReportWriter {
             out.append(UInt8(ascii: "}"))
         }
         first = false
+    }
+
+    /// `, "AwsAccountId": "…"` when the record's finding has a known account (``FindingAccount``);
+    /// nothing otherwise, so that a report entry stays the API's identifier shape.
+    private static func appendAccount(_ account: String?, to out: inout [UInt8]) {
+        guard let account else { return }
+        out.append(contentsOf: ", \"AwsAccountId\": ".utf8)
+        JSONText.appendString(account, to: &out)
     }
 
     /// Closes the document, and the gzip member (the caller commits the output).

@@ -59,11 +59,16 @@ package final class RecordSpool: @unchecked Sendable {
         if reference.productArn != nil { flags |= 2 }
         if outcome != nil { flags |= 4 }
         if outcome?.isUnconfirmed == true { flags |= 8 }
+        // The account: none (no flag), the `Id`'s own ARN account (16: no bytes), or written (32).
+        let accountIsDerived =
+            reference.account != nil && reference.account == reference.id.flatMap(FindingAccount.fromARN)
+        if reference.account != nil { flags |= accountIsDerived ? 16 : 32 }
         out.append(flags)
         appendVarint(UInt64(reference.source.input), to: &out)
         appendVarint(UInt64(reference.source.line), to: &out)
         if let id = reference.id { appendString(id, to: &out) }
         if let productArn = reference.productArn { appendString(productArn, to: &out) }
+        if !accountIsDerived, let account = reference.account { appendString(account, to: &out) }
         switch outcome {
         case nil: break
         case .processed?: out.append(0xFF)
@@ -150,6 +155,13 @@ package final class RecordSpool: @unchecked Sendable {
                 guard let value = string(bytes, &offset) else { return nil }
                 productArn = value
             }
+            var account: String?
+            if flags & 16 != 0 {
+                account = id.flatMap(FindingAccount.fromARN)
+            } else if flags & 32 != 0 {
+                guard let value = string(bytes, &offset) else { return nil }
+                account = value
+            }
             if flags & 4 != 0 {
                 guard offset < bytes.count else { return nil }
                 let codeIndex = Int(bytes[offset])
@@ -173,7 +185,7 @@ package final class RecordSpool: @unchecked Sendable {
             }
             let reference = RecordReference(
                 sequence: sequence, source: SourceLocation(input: Int(input), line: Int(line)), id: id,
-                productArn: productArn)
+                productArn: productArn, account: account)
             return (reference, outcome, offset)
         }
 

@@ -5,14 +5,17 @@ import TriageCore
 /// update: ``CanonicalUpdate/decoding(canonicalJSON:)``).
 ///
 /// Layout: varint length and the update's canonical JSON, varint length and the Region's UTF-8,
-/// varint member count, then per member varint sequence, input and line, the length-prefixed
-/// `Id`, and the `ProductArn` as varint 0 when it is the previous member's, else its length + 1
-/// and its bytes (members of a batch usually share one product).
+/// the batch's account (varint 0 for none, else its length + 1 and its bytes), varint member
+/// count, then per member varint sequence, input and line, the length-prefixed `Id`, the
+/// `ProductArn` as varint 0 when it is the previous member's, else its length + 1 and its bytes
+/// (members of a batch usually share one product), and the member's account: varint 0 for none,
+/// 1 for the `Id`'s own ARN account, else its length + 2 and its bytes.
 package enum PlannedBatchBytes {
     /// Appends the encoding of `batch` to `out`.
     package static func append(_ batch: PlannedBatch, to out: inout [UInt8]) {
         appendBytes(batch.update.canonicalJSON, to: &out)
         appendBytes(Array(batch.region.utf8), to: &out)
+        appendOptional(batch.account, to: &out)
         appendVarint(batch.members.count, to: &out)
         var previousProduct: String?
         for member in batch.members {
@@ -28,7 +31,23 @@ package enum PlannedBatchBytes {
                 out.append(contentsOf: product)
                 previousProduct = member.identifier.productArn
             }
+            if member.account == nil {
+                appendVarint(0, to: &out)
+            } else if member.account == FindingAccount.fromARN(member.identifier.id) {
+                appendVarint(1, to: &out)
+            } else {
+                let account = Array(member.account!.utf8)
+                appendVarint(account.count + 2, to: &out)
+                out.append(contentsOf: account)
+            }
         }
+    }
+
+    /// Varint 0 for nil, else the length + 1 and the bytes.
+    private static func appendOptional(_ text: String?, to out: inout [UInt8]) {
+        guard let text else { return appendVarint(0, to: &out) }
+        appendVarint(text.utf8.count + 1, to: &out)
+        out.append(contentsOf: text.utf8)
     }
 
     /// The batch encoded in `bytes` (exactly one); nil when they are not such an encoding.
@@ -36,7 +55,14 @@ package enum PlannedBatchBytes {
     package static func decode(_ bytes: [UInt8], update: ([UInt8]) -> CanonicalUpdate?) -> PlannedBatch? {
         var reader = Reader(data: bytes)
         guard let json = reader.bytes(), let canonical = update(json), let region = reader.string(),
-            let count = reader.varint(), count <= bytes.count
+            let accountLength = reader.varint()
+        else { return nil }
+        var batchAccount: String?
+        if accountLength > 0 {
+            guard let bytes = reader.take(accountLength - 1) else { return nil }
+            batchAccount = String(decoding: bytes, as: UTF8.self)
+        }
+        guard let count = reader.varint(), count <= bytes.count
         else { return nil }
         var members: [BatchMember] = []
         members.reserveCapacity(count)
@@ -49,14 +75,21 @@ package enum PlannedBatchBytes {
                 guard let bytes = reader.take(productLength - 1) else { return nil }
                 product = String(decoding: bytes, as: UTF8.self)
             }
-            guard let product else { return nil }
+            guard let product, let accountTag = reader.varint() else { return nil }
+            var account: String?
+            if accountTag == 1 {
+                account = FindingAccount.fromARN(id)
+            } else if accountTag > 1 {
+                guard let bytes = reader.take(accountTag - 2) else { return nil }
+                account = String(decoding: bytes, as: UTF8.self)
+            }
             members.append(
                 BatchMember(
                     sequence: sequence, identifier: FindingIdentifier(id: id, productArn: product),
-                    source: SourceLocation(input: input, line: line)))
+                    source: SourceLocation(input: input, line: line), account: account))
         }
         guard reader.offset == bytes.count else { return nil }
-        return PlannedBatch(update: canonical, members: members, region: region)
+        return PlannedBatch(update: canonical, members: members, region: region, account: batchAccount)
     }
 
     private static func appendVarint(_ value: Int, to out: inout [UInt8]) {

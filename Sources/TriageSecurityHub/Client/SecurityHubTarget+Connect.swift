@@ -16,6 +16,8 @@ extension SecurityHubTarget {
         public var environment: [String: String]
         /// `--profile`.
         public var profile: String?
+        /// `--assume-role` and its companions; nil: every batch goes with the run's own credentials.
+        public var assumeRole: AssumeRoleSettings?
 
         /// A connection description.
         public init(
@@ -49,12 +51,12 @@ extension SecurityHubTarget {
                     eventLoopGroupProvider: .singleton, configuration: try http.configuration(proxied: true))
             }
             let credentials: CredentialProvider
+            let environment = CredentialEnvironment(
+                variables: connection.environment, profile: connection.profile,
+                homeDirectory: connection.environment["HOME"] ?? NSHomeDirectory(), now: clock.wallMilliseconds,
+                http: direct)
             do throws(SecurityHubError) {
-                credentials = try CredentialProvider.resolve(
-                    CredentialEnvironment(
-                        variables: connection.environment, profile: connection.profile,
-                        homeDirectory: connection.environment["HOME"] ?? NSHomeDirectory(),
-                        now: clock.wallMilliseconds, http: direct))
+                credentials = try CredentialProvider.resolve(environment)
             } catch {
                 throw SecurityHubError(.invalidConfiguration, error.message)
             }
@@ -62,7 +64,10 @@ extension SecurityHubTarget {
             return SecurityHubTarget(
                 settings: connection.settings, endpoints: connection.endpoints, credentials: credentials,
                 direct: direct, proxied: proxied, endpointLabel: connection.endpointLabel, logger: logger,
-                clock: clock)
+                clock: clock,
+                roles: connection.assumeRole.map {
+                    AccountRoles(settings: $0, base: credentials, context: CredentialContext(environment: environment))
+                })
         } catch {
             try? direct.syncShutdown()
             try? proxied?.syncShutdown()

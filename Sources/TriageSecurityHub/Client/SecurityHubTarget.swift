@@ -50,6 +50,8 @@ public final class SecurityHubTarget: BatchTarget {
     private let settings: Settings
     private let endpoints: SecurityHubEndpointRules
     private let credentials: CredentialProvider
+    /// `--assume-role`: each account's role, for the batches of its lanes; nil without.
+    private let roles: AccountRoles?
     private let direct: HTTPClient
     private let proxied: HTTPClient?
     var directClient: HTTPClient { direct }
@@ -76,11 +78,13 @@ public final class SecurityHubTarget: BatchTarget {
     /// proxy is set); the caller resolved `credentials` before (no credentials: exit 2).
     init(
         settings: Settings, endpoints: SecurityHubEndpointRules, credentials: CredentialProvider,
-        direct: HTTPClient, proxied: HTTPClient?, endpointLabel: String, logger: Logger, clock: JobClock
+        direct: HTTPClient, proxied: HTTPClient?, endpointLabel: String, logger: Logger, clock: JobClock,
+        roles: AccountRoles? = nil
     ) {
         self.settings = settings
         self.endpoints = endpoints
         self.credentials = credentials
+        self.roles = roles
         self.direct = direct
         self.proxied = proxied
         self.retryPolicy = RetryPolicy(maxAttempts: settings.maxAttempts)
@@ -92,8 +96,24 @@ public final class SecurityHubTarget: BatchTarget {
     }
 
     /// Each Region's pace: the client-side limit (`--rate`, `--burst`), cut by throttles.
-    public func pacer(forRegion region: String, now: Int64) -> (any LanePacer)? {
+    public func pacer(for lane: LaneKey, now: Int64) -> (any LanePacer)? {
         RegionRateController(rate: settings.rate, burst: settings.burst, now: now)
+    }
+
+    /// With `--assume-role`: the accounts whose role was assumed, and those STS refused (code and
+    /// message), in the order first asked; nil without `--assume-role`.
+    public var assumedRoles: (assumed: [String], refused: [(account: String, code: String, message: String)])? {
+        guard let roles else { return nil }
+        var assumed: [String] = []
+        var refused: [(account: String, code: String, message: String)] = []
+        for entry in roles.outcomes() {
+            if let refusal = entry.refusal {
+                refused.append((entry.account, refusal.code, refusal.message))
+            } else {
+                assumed.append(entry.account)
+            }
+        }
+        return (assumed, refused)
     }
 
     // MARK: One attempt
@@ -152,7 +172,8 @@ public final class SecurityHubTarget: BatchTarget {
         logger.debug(
             "BatchUpdateFindings",
             metadata: [
-                "region": "\(work.batch.region)", "attempt": "\(work.attempt)", "round": "\(work.round)",
+                "region": "\(work.batch.region)", "account": "\(work.batch.account ?? "own")",
+                "attempt": "\(work.attempt)", "round": "\(work.round)",
                 "findings": "\(work.pending.count)", "ms": "\(elapsed)", "answer": "\(Self.summary(answer))",
             ])
     }
@@ -196,10 +217,21 @@ public final class SecurityHubTarget: BatchTarget {
             return .failed(.unsendable(.invalidInput, "no Security Hub endpoint for Region \(batch.region): \(error)"))
         }
         let current: AWSCredentials
-        do {
-            current = try credentials.current()
-        } catch {
-            return .failed(.noCredentials("credentials unavailable: \(error.message)"))
+        if let account = batch.account, let roles {
+            switch roles.credentials(for: account) {
+            case .credentials(let assumed): current = assumed
+            case .refused(let code, let message):
+                // The role cannot be assumed: the account's records fail once, with STS's words.
+                let outcome = Outcome.failed(ErrorCode(verbatim: code), message)
+                return .failed(.decided(Array(repeating: outcome, count: members.count)))
+            case .unavailable(let message): return .failed(.noCredentials(message))
+            }
+        } else {
+            do {
+                current = try credentials.current()
+            } catch {
+                return .failed(.noCredentials("credentials unavailable: \(error.message)"))
+            }
         }
         let body = BatchUpdateBody.make(batch, members: members)
         let path = endpoint.basePath + "/findings/batchupdate"

@@ -92,7 +92,9 @@ public final class CredentialProvider: Sendable, CustomStringConvertible {
                 skipped.append("\(source.name) (\(error.message))")
             } catch {
                 let before = skipped.isEmpty ? "" : "; skipped before it: " + skipped.joined(separator: ", ")
-                throw SecurityHubError(error.code, "AWS credentials from \(source.name): \(error.message)\(before)")
+                throw SecurityHubError(
+                    error.code, "AWS credentials from \(source.name): \(error.message)\(before)",
+                    underlying: error.underlying)
             }
         }
         throw SecurityHubError(

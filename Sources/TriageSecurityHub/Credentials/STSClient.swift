@@ -65,7 +65,9 @@ package struct STSClient: Sendable, CustomStringConvertible {
             timeoutMilliseconds: Self.timeoutMilliseconds, what: "STS \(action)")
         guard response.status == 200 else {
             let detail = STSResponse.errorDetail(response.body)
-            throw SecurityHubError(.retrievalFailed, "STS \(action) failed: HTTP \(response.status)\(detail)")
+            throw SecurityHubError(
+                .retrievalFailed, "STS \(action) failed: HTTP \(response.status)\(detail)",
+                underlying: STSRefusal(status: response.status, body: response.body))
         }
         return try STSResponse.credentials(response.body, action: action)
     }

@@ -46,17 +46,24 @@ package enum STSResponse {
     /// `: Code: Message` from an `ErrorResponse` body (the message cut at 300 characters), or "" when the body is
     /// not one.
     package static func errorDetail(_ body: [UInt8]) -> String {
-        guard let root = parse(body), let error = root.name == "Error" ? root : root.descendant("Error") else {
-            return ""
-        }
-        let code = error.child("Code")?.text.trimmingWhitespace ?? ""
-        let message = (error.child("Message")?.text.trimmingWhitespace ?? "").replacingLineBreaks.prefix(300)
+        let (code, message) = errorParts(body)
         switch (code.isEmpty, message.isEmpty) {
         case (true, true): return ""
         case (false, true): return " \(code)"
         case (true, false): return ": \(message)"
         case (false, false): return " \(code): \(message)"
         }
+    }
+
+    /// The code and message of an error answer (empty when absent or unreadable); the message on
+    /// one line, at most 300 characters.
+    package static func errorParts(_ body: [UInt8]) -> (code: String, message: String) {
+        guard let root = parse(body), let error = root.name == "Error" ? root : root.descendant("Error") else {
+            return ("", "")
+        }
+        let code = error.child("Code")?.text.trimmingWhitespace ?? ""
+        let message = String((error.child("Message")?.text.trimmingWhitespace ?? "").replacingLineBreaks.prefix(300))
+        return (code, message)
     }
 
     /// The account id of an ARN (`arn:aws:sts::123456789012:assumed-role/…`).
@@ -97,5 +104,31 @@ package enum STSResponse {
             child = current.pointee.next
         }
         return result
+    }
+}
+
+/// An STS error answer (`<ErrorResponse><Error><Code>…`): its status, code and message as STS
+/// wrote them, carried as a ``SecurityHubError``'s `underlying` so that a caller can tell a role
+/// refused (`AccessDenied`) from STS not answering.
+package struct STSRefusal: Error, Sendable, Equatable {
+    /// The HTTP status.
+    package var status: Int
+    /// STS's error code (`AccessDenied`, `ValidationError`, …); `HTTP <status>` without one.
+    package var code: String
+    /// STS's message, one line, at most 300 characters.
+    package var message: String
+
+    /// The refusal of an error answer's body.
+    package init(status: Int, body: [UInt8]) {
+        self.status = status
+        let parsed = STSResponse.errorParts(body)
+        code = parsed.code.isEmpty ? "HTTP \(status)" : parsed.code
+        message = parsed.message
+    }
+
+    /// Whether the answer says something about the request or the role that asking again will
+    /// not change (a 4xx other than throttling), rather than STS failing (5xx, throttled).
+    package var isFinal: Bool {
+        (400..<500).contains(status) && !["Throttling", "ThrottlingException", "IDPCommunicationError"].contains(code)
     }
 }

@@ -29,7 +29,7 @@ enum BatchUpdateFindingsOperation {
         var update: FindingUpdate?
         for verdict in UpdateDraft(decisionObject: object).validate() {
             switch verdict {
-            case .valid(let identifier, let canonical):
+            case .valid(let identifier, let canonical, _):
                 identifiers.append(identifier)
                 update = canonical.update
             case .invalid(_, let issues):

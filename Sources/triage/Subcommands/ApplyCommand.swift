@@ -118,6 +118,7 @@ struct ApplyCommand: ParsableCommand {
     }
 
     func run() throws {
+        RemoteObjectWiring.install(region: securityHub.region, profile: securityHub.profile)
         if let inbox { return try runInbox(inbox) }
         var configuration = options.configuration(dryRun: dryRun)
         if !dryRun {
@@ -172,6 +173,7 @@ struct ApplyCommand: ParsableCommand {
         }
         configuration.routing = SecurityHubRouting(rules: rules)
         configuration.routingEndpoint = rules.label
+        configuration.routesByAccount = securityHub.assumeRole != nil
         configuration.concurrency = concurrency
         var target: SecurityHubTarget?
         if !dryRun {
@@ -187,6 +189,32 @@ struct ApplyCommand: ParsableCommand {
             configuration.target = connected
         }
         defer { target?.shutdown() }
-        return try DecisionJob(configuration: configuration).run()
+        var result = try DecisionJob(configuration: configuration).run()
+        if let roles = target?.assumedRoles {
+            Self.noteRoles(roles, in: &result, template: securityHub.assumeRole ?? "")
+        }
+        return result
+    }
+
+    /// `--assume-role`'s outcome in the run's result: a line per account whose role STS refused
+    /// (its records failed with STS's code and message), and exit status 5 when no account's role
+    /// could be assumed at all (the credentials or the roles' trust are wrong, not a few accounts).
+    private static func noteRoles(
+        _ roles: (assumed: [String], refused: [(account: String, code: String, message: String)]),
+        in result: inout RunResult, template: String
+    ) {
+        for refusal in roles.refused {
+            let role = template.replacingOccurrences(of: "{account}", with: refusal.account)
+            result.notes.append(
+                "account \(refusal.account): \(role) could not be assumed, its records failed: \(refusal.code): "
+                    + refusal.message)
+        }
+        if roles.assumed.isEmpty, !roles.refused.isEmpty {
+            result.targetStops += roles.refused.map { refusal in
+                LaneStop(
+                    region: "", account: refusal.account, cause: .credentialsRefused, code: refusal.code,
+                    message: refusal.message)
+            }
+        }
     }
 }

@@ -33,6 +33,33 @@ struct SecurityHubOptions: ParsableArguments {
     @Option(name: .customLong("read-timeout"), help: "Seconds to wait for an answer's next bytes (default: 60).")
     var readTimeout: Double?
 
+    @Option(
+        name: .customLong("assume-role"),
+        help: ArgumentHelp(
+            "Send each account's findings with this role assumed in that account, e.g. "
+                + "'arn:aws:iam::{account}:role/triage': every account-Region gets its own quota.",
+            valueName: "role-arn-template"))
+    var assumeRole: String?
+
+    @Option(name: .customLong("external-id"), help: "The external id the roles' trust policy asks for (--assume-role).")
+    var externalId: String?
+
+    @Option(
+        name: .customLong("role-session-name"),
+        help: "The session name of assumed roles, shown in CloudTrail (default: triage-<epoch seconds>).")
+    var roleSessionName: String?
+
+    @Option(help: "Seconds an assumed role's credentials last, 900 to 43200 (default: STS's, 3600).")
+    var duration: Int?
+
+    /// `--assume-role` and its companions; nil without `--assume-role`.
+    var assumeRoleSettings: AssumeRoleSettings? {
+        assumeRole.map {
+            AssumeRoleSettings(
+                roleArnTemplate: $0, externalId: externalId, sessionName: roleSessionName, durationSeconds: duration)
+        }
+    }
+
     /// The first securityhub option given, for the error when the target is the store.
     var givenOption: String? {
         if endpointURL != nil { return "--endpoint-url" }
@@ -44,6 +71,7 @@ struct SecurityHubOptions: ParsableArguments {
         if useFIPS { return "--use-fips" }
         if connectTimeout != nil { return "--connect-timeout" }
         if readTimeout != nil { return "--read-timeout" }
+        if assumeRole != nil { return "--assume-role" }
         return nil
     }
 
@@ -68,6 +96,15 @@ struct SecurityHubOptions: ParsableArguments {
             throw ValidationError(
                 "--region '\(region)' is not a Region name (lower-case letters, digits and hyphens, like us-east-1)")
         }
+        if assumeRole == nil {
+            for (name, given) in [
+                ("--external-id", externalId != nil), ("--role-session-name", roleSessionName != nil),
+                ("--duration", duration != nil),
+            ] where given {
+                throw ValidationError("\(name) goes with --assume-role")
+            }
+        }
+        if let problem = assumeRoleSettings?.check() { throw ValidationError(problem) }
         if let endpointURL, !(endpointURL.hasPrefix("http://") || endpointURL.hasPrefix("https://")) {
             throw ValidationError("--endpoint-url needs a scheme: http://HOST[:PORT] or https://HOST[:PORT]")
         }
@@ -91,8 +128,10 @@ struct SecurityHubOptions: ParsableArguments {
         settings.burst = burst ?? 30
         settings.maxAttempts = maxAttempts ?? 5
         settings.concurrency = concurrency
-        return SecurityHubTarget.Connection(
+        var connection = SecurityHubTarget.Connection(
             settings: settings, endpoints: rules, endpointLabel: rules.label,
             environment: environment, profile: profile)
+        connection.assumeRole = assumeRoleSettings
+        return connection
     }
 }

@@ -25,9 +25,9 @@ import TriageCore
         #expect(RecordOutcome(reference, .processed).sequence == 9)
     }
 
-    @Test("a batch member and a reference take seven words each, as a batch member did before references")
+    @Test("a batch member and a reference take nine words each: seven as before references, two for the account")
     func sizes() {
-        #expect(MemoryLayout<BatchMember>.stride == 56)
-        #expect(MemoryLayout<RecordReference>.stride == 56)
+        #expect(MemoryLayout<BatchMember>.stride == 72)
+        #expect(MemoryLayout<RecordReference>.stride == 72)
     }
 }

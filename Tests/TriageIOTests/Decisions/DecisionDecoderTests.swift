@@ -47,7 +47,7 @@ func verdicts(_ records: [DecodedRecord], author: String? = nil) -> [String] {
         case .checked(let checked, let line):
             return checked.map {
                 switch $0 {
-                case .valid(let identifier, _): "valid \(line) \(identifier.id)"
+                case .valid(let identifier, _, _): "valid \(line) \(identifier.id)"
                 case .invalid(_, let issues): "invalid \(line) \(ValidationIssue.message(issues))"
                 }
             }
@@ -133,7 +133,7 @@ func verdicts(_ records: [DecodedRecord], author: String? = nil) -> [String] {
 
     @Test func cellsBecomeTheUpdate() throws {
         let records = try decodeAll(Self.text, format: .csv)
-        guard case .checked(let checked, _) = records[0], case .valid(_, let canonical) = checked[0] else {
+        guard case .checked(let checked, _) = records[0], case .valid(_, let canonical, _) = checked[0] else {
             Issue.record("first row should be valid")
             return
         }
