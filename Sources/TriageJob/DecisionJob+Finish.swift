@@ -19,7 +19,8 @@ extension DecisionJob {
             target: setup.targetName, inputs: setup.catalog.entries.map(\.name),
             startedAt: Timestamp.rfc3339(milliseconds: setup.startedAt),
             finishedAt: Timestamp.rfc3339(milliseconds: finishedAt), dryRun: configuration.dryRun,
-            interrupted: interrupted, wouldChange: configuration.target?.rehearsalChanges, remote: remote)
+            interrupted: interrupted, wouldChange: configuration.target?.rehearsalChanges, remote: remote,
+            shard: configuration.shard)
 
         var outputFailures: [String] = []
         var journalIncomplete = false

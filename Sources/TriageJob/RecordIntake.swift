@@ -17,6 +17,8 @@ struct RecordIntake {
     private let routing: BatchRouting?
     /// Whether batches and lanes are per account too (``RunConfiguration/routesByAccount``).
     private let routesByAccount: Bool
+    /// This process's shard: other shards' records are skipped (``isOtherShards(_:)``).
+    private let shard: Shard?
     private var sequence = 0
     private let spool: RecordSpool?
     private let ledger: ApplyLedger
@@ -41,6 +43,7 @@ struct RecordIntake {
         self.emit = emit
         self.routing = configuration.routing
         self.routesByAccount = configuration.routesByAccount
+        self.shard = configuration.shard
         self.spool = spool
         self.ledger = ledger
         self.resumed = resumed
@@ -51,8 +54,10 @@ struct RecordIntake {
     mutating func take(_ record: DecodedRecord, input: Int) {
         switch record {
         case .malformed(let line, let message):
+            if isOtherShards(nil) { return }
             fail(at: SourceLocation(input: input, line: line), .failed(.malformedRecord, message))
         case .inputFailed(let line, let message):
+            if isOtherShards(nil) { return }
             fail(at: SourceLocation(input: input, line: line), .failed(.malformedInput, message))
         case .checked(let verdicts, let line):
             let source = SourceLocation(input: input, line: line)
@@ -65,12 +70,16 @@ struct RecordIntake {
                         switch routing.region(of: identifier) {
                         case .success(let routed): region = routed
                         case .failure(let failure):
+                            if isOtherShards((account, FindingAccount.regionOfARN(identifier.productArn))) { continue }
                             fail(
                                 at: source, id: identifier.id, productArn: identifier.productArn, account: account,
                                 .failed(.invalidInput, failure.message))
                             continue
                         }
                     }
+                    // The routing Region, else (the store) the ProductArn's: a shard means the same for both.
+                    let shardRegion = routing == nil ? FindingAccount.regionOfARN(identifier.productArn) : region
+                    if isOtherShards((account, shardRegion)) { continue }
                     let member = BatchMember(
                         sequence: sequence, identifier: identifier, source: source, account: account)
                     admit(member.reference, outcome: nil)
@@ -81,6 +90,8 @@ struct RecordIntake {
                         plan(KeyOrderWindow.Entry(member, update: update, region: region))
                     }
                 case .invalid(let raw, let issues):
+                    let key = raw.map { (FindingAccount.of($0), $0.productArn.flatMap(FindingAccount.regionOfARN)) }
+                    if isOtherShards(key) { continue }
                     fail(
                         at: source, id: raw?.id, productArn: raw?.productArn,
                         account: raw.flatMap(FindingAccount.of(_:)),
@@ -168,6 +179,16 @@ struct RecordIntake {
         }
         admit(record.reference, outcome: outcome)
         counts.count(record)
+    }
+
+    /// Whether a record is another shard's (``Shard``): then it only takes its sequence number
+    /// (not spooled, counted or journaled), so that every shard numbers records as a single run
+    /// does. `key` is its (account, Region); nil for a record without either (shard 0 keeps it).
+    private mutating func isOtherShards(_ key: (account: String?, region: String?)?) -> Bool {
+        guard let shard else { return false }
+        let mine = key.map { shard.contains(account: $0.account, region: $0.region) } ?? shard.takesUnkeyedRecords
+        if !mine { sequence += 1 }
+        return !mine
     }
 
     /// Spools a record and counts it as read; the next record gets the next sequence number. A

@@ -54,6 +54,10 @@ public struct RunConfiguration: Sendable {
     public var routesByAccount: Bool = false
     /// How reports name the endpoint of a routed run (its JUnit `endpoint` property).
     public var routingEndpoint: String = ""
+    /// `--shard K/N` or `--shards N`: this process keeps only the records of its shard (``Shard``;
+    /// the others' still take their sequence numbers), and its journal and report name it; nil
+    /// keeps every record.
+    public var shard: Shard?
     /// `--concurrency`: batches in flight; nil for the target's default.
     public var concurrency: Int?
     /// `--journal`: the durable run journal.

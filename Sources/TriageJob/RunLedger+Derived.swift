@@ -19,6 +19,10 @@ struct RunFacts: Sendable {
     var wouldChange: [MemberChange]?
     /// A remote target's retries, throttles and Regions (planned ones in a dry run); nil otherwise.
     var remote: RemoteStatistics?
+    /// The shard the run kept (`--shard`); nil for every record.
+    var shard: Shard?
+    /// A merged report's shards' figures; nil otherwise.
+    var shards: [ShardSummary]?
 }
 
 /// The three things made of a run's counts, each by one function: the report's summary, the
@@ -32,18 +36,22 @@ extension RunLedger {
             errors: errors, interrupted: facts.interrupted, remaining: remaining)
         summary.wouldChange = facts.wouldChange
         summary.remote = facts.remote
+        summary.shard = facts.shard
+        summary.shards = facts.shards
         return summary
     }
 
     /// The journal's `end` entry: how the run ended, and the inputs' reading times `triage
     /// report` renders the JUnit suites with. `reported`: whether the run's reports were written.
     func journalEnd(_ facts: RunFacts, reported: Bool) -> JournalEnd {
-        JournalEnd(
+        var end = JournalEnd(
             finishedAt: facts.finishedAt, interrupted: facts.interrupted, remaining: remaining, reported: reported,
             inputTimes: facts.inputs.indices.map { index in
                 let counts = self[input: index]
                 return .init(startedAt: counts.startedAt, finishedAt: counts.finishedAt)
             })
+        end.remote = facts.remote
+        return end
     }
 
     /// The run's result, for the executable: counts, the first failures, why it stopped early

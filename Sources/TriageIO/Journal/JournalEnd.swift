@@ -1,3 +1,5 @@
+import TriageCore
+
 /// The `end` entry of a run in its journal: how the run ended, and what `triage report` needs to
 /// render the very reports the run wrote (its finishing time, the inputs' reading times).
 package struct JournalEnd: Sendable, Equatable {
@@ -12,6 +14,9 @@ package struct JournalEnd: Sendable, Equatable {
     package var reported: Bool
     /// Per input, when reading it started and ended, in milliseconds since 1970 (0: unknown).
     package var inputTimes: [InputTime]
+    /// What a remote target counted (the report summary's `retries`, `throttled`, `regions`,
+    /// `accounts`); nil for the store, and in a journal written before it was recorded.
+    package var remote: RemoteStatistics?
 
     /// When one input was read.
     package struct InputTime: Sendable, Equatable {

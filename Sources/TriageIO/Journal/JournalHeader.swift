@@ -1,3 +1,5 @@
+import TriageCore
+
 /// What a journal says about its run.
 package struct JournalHeader: Sendable, Equatable {
     /// Input names as given.
@@ -14,11 +16,13 @@ package struct JournalHeader: Sendable, Equatable {
     package var batchSize: Int
     /// RFC 3339.
     package var startedAt: String
+    /// The shard the run kept (`--shard`); nil for a run of every record.
+    package var shard: Shard?
 
     /// Creates a header.
     package init(
         inputs: [String], fingerprints: [String] = [], target: String, destination: JournalDestination? = nil,
-        batchSize: Int, startedAt: String
+        batchSize: Int, startedAt: String, shard: Shard? = nil
     ) {
         self.inputs = inputs
         self.fingerprints = fingerprints
@@ -26,5 +30,6 @@ package struct JournalHeader: Sendable, Equatable {
         self.destination = destination
         self.batchSize = batchSize
         self.startedAt = startedAt
+        self.shard = shard
     }
 }

@@ -121,11 +121,17 @@ package enum JournalReader {
                 guard let parsed = Self.destination(value) else { return false }
                 destination = parsed
             }
+            var shard: Shard?
+            if let value = member("shard") {
+                guard let parsed = JournalShard.shard(value) else { return false }
+                shard = parsed
+            }
             runs.append(
                 Run(
                     header: JournalHeader(
                         inputs: strings(inputs), fingerprints: fingerprints, target: target,
-                        destination: destination, batchSize: batchSize.intValue ?? 100, startedAt: startedAt)))
+                        destination: destination, batchSize: batchSize.intValue ?? 100, startedAt: startedAt,
+                        shard: shard)))
             return true
         case "batch", "failed":
             guard !runs.isEmpty, case .array(let records)? = member("records") else { return false }
@@ -167,6 +173,10 @@ package enum JournalReader {
                     else { return false }
                     end.inputTimes.append(.init(startedAt: Int64(startValue), finishedAt: Int64(finishValue)))
                 }
+            }
+            if let value = member("remote") {
+                guard let remote = JournalRemote.statistics(value) else { return false }
+                end.remote = remote
             }
             runs[runs.count - 1].end = end
             return true

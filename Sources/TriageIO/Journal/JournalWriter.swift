@@ -128,6 +128,9 @@ package final class JournalWriter: @unchecked Sendable {
         }
         json.append(contentsOf: #","batchSize":\#(header.batchSize),"startedAt":"#.utf8)
         JSONText.appendString(header.startedAt, to: &json)
+        if let shard = header.shard {
+            json.append(contentsOf: #","shard":{"index":\#(shard.index),"count":\#(shard.count)}"#.utf8)
+        }
         json.append(UInt8(ascii: "}"))
         try writeEntry(json)
         try output.sync()
@@ -179,7 +182,12 @@ package final class JournalWriter: @unchecked Sendable {
             if index > 0 { json.append(UInt8(ascii: ",")) }
             json.append(contentsOf: "[\(time.startedAt),\(time.finishedAt)]".utf8)
         }
-        json.append(contentsOf: "]}".utf8)
+        json.append(UInt8(ascii: "]"))
+        if let remote = end.remote {
+            json.append(contentsOf: #","remote":"#.utf8)
+            JournalRemote.append(remote, to: &json)
+        }
+        json.append(UInt8(ascii: "}"))
         try writeEntry(json)
         try output.sync()
     }

@@ -34,6 +34,11 @@ package struct ReportSummary: Sendable, Equatable {
     /// With a remote target (or a dry run planned for one): `retries`, `throttled` and
     /// `regions` (per Region `requests`, `throttled`, `findings`); nil otherwise.
     package var remote: RemoteStatistics?
+    /// The shard of a run that kept one (`--shard K/N`): the summary's `shard`; nil otherwise.
+    package var shard: Shard?
+    /// In a report merged from the journals of a sharded run: each shard's figures, in shard
+    /// order (the summary's `shards`); nil otherwise.
+    package var shards: [ShardSummary]?
 
     /// Creates a summary.
     package init(

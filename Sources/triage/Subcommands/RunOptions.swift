@@ -47,6 +47,20 @@ struct RunOptions: ParsableArguments {
             valueName: "N"))
     var sortWindow: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Run one shard: keep only the records whose (account, Region) hashes to shard K of N (K from 0).",
+            discussion: "Every shard reads all the inputs; `triage report` merges the shards' journals.",
+            valueName: "K/N"))
+    var shard: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Run one of N shards, K from JOB_COMPLETION_INDEX (Kubernetes) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch).",
+            discussion: "auto: N from AWS_BATCH_JOB_ARRAY_SIZE.",
+            valueName: "N|auto"))
+    var shards: String?
+
     @Flag(help: "Do not list the first failures on stderr (the summary line stays).")
     var quiet = false
 
@@ -70,6 +84,7 @@ struct RunOptions: ParsableArguments {
         if metrics == "-" {
             throw ValidationError("--metrics needs a file path (it is rewritten during the run), not '-'")
         }
+        _ = try chosenShard()
     }
 
     /// Standard input is read when no INPUT is given; a terminal there is a mistake (the run
@@ -94,6 +109,7 @@ struct RunOptions: ParsableArguments {
         configuration.dryRun = dryRun
         configuration.progress = progress.rawValue
         configuration.keyOrderWindow = sortWindow
+        configuration.shard = try? chosenShard()
         // The exit status is the run's once it has ended: a late SIGTERM must not make it 143.
         configuration.ignoresStopSignalsAfterRun = true
         if let directory = getenv("TMPDIR").map({ String(cString: $0) }), !directory.isEmpty {
