@@ -47,6 +47,17 @@ class Server:
             "securityhub", endpoint_url=self.url, region_name=region, aws_access_key_id=key,
             aws_secret_access_key=secret, aws_session_token=token, config=config)
 
+    def sts(self, key="test", secret="test", token=None, region="us-east-1"):
+        """An unmodified boto3 STS client pointed at the server (STS is served at `POST /`)."""
+        return boto3.client(
+            "sts", endpoint_url=self.url, region_name=region, aws_access_key_id=key, aws_secret_access_key=secret,
+            aws_session_token=token, config=Config(retries={"mode": "standard", "max_attempts": 1}))
+
+    def client_from(self, credentials, **options):
+        """A securityhub client signing with the `Credentials` of an AssumeRole answer."""
+        return self.client(credentials["AccessKeyId"], credentials["SecretAccessKey"],
+                           token=credentials["SessionToken"], **options)
+
     def cli(self, *arguments, key="test", secret="test", token=None):
         """The AWS CLI (`aws securityhub ...`) against the server; returns (status, stdout, stderr)."""
         environment = dict(os.environ)

@@ -7,9 +7,11 @@ import datetime
 import json
 import os
 import sys
+import tempfile
 import unittest
 from unittest import mock
 
+import boto3
 import botocore
 import botocore.auth
 from botocore.exceptions import ClientError
@@ -325,6 +327,117 @@ class ServeQuotaAndFaultTests(unittest.TestCase):
         finally:
             server.stop()
         self.assertEqual(server.log_text().count(" GetFindings 500 "), 3)
+
+
+ROLE_ARN = "arn:aws:iam::%s:role/triage" % MEMBER
+STS_SECRETS = ["caller-secret-Aa1", "other-secret-Bb2"]
+STS_CONFIG = {
+    "accounts": {ADMIN: {}, MEMBER: {}, OTHER: {}},
+    "credentials": [
+        {"accessKeyId": "AKIDCALLER", "secretAccessKey": "caller-secret-Aa1", "account": ADMIN},
+        {"accessKeyId": "AKIDOTHER", "secretAccessKey": "other-secret-Bb2", "account": OTHER},
+    ],
+    "roles": [{"arn": ROLE_ARN, "trust": [ADMIN]}],
+    "quotas": {"BatchUpdateFindings": OFF, "BatchImportFindings": OFF, "GetFindings": OFF},
+}
+
+
+class ServeSTSClientTests(unittest.TestCase):
+    """boto3's STS client against serve (issue 18): AssumeRole, GetCallerIdentity, then a securityhub
+    client built from the returned credentials acting as the role's account."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(STS_CONFIG)
+        cls.issued = []
+
+    @classmethod
+    def tearDownClass(cls):
+        status = cls.server.stop()
+        log = cls.server.log_text()
+        secrets = STS_SECRETS + [c["SecretAccessKey"] for c in cls.issued] + [c["SessionToken"] for c in cls.issued]
+        leaked = [secret for secret in secrets if secret in log]
+        assert not leaked, "the server's log holds secrets or session tokens"
+        assert status == 0, "triage serve exited %d after SIGTERM" % status
+
+    def assume(self, **request):
+        answer = self.server.sts("AKIDCALLER", "caller-secret-Aa1").assume_role(
+            RoleArn=ROLE_ARN, RoleSessionName="boto3-session", **request)
+        self.issued.append(answer["Credentials"])
+        return answer
+
+    def test_assume_role_gives_credentials_of_the_roles_account(self):
+        before = datetime.datetime.now(datetime.timezone.utc)
+        answer = self.assume(DurationSeconds=1800)
+        credentials = answer["Credentials"]
+        self.assertTrue(credentials["AccessKeyId"].startswith("ASIA"))
+        expiration = credentials["Expiration"]  # botocore parses it into an aware datetime
+        self.assertLessEqual(abs((expiration - before).total_seconds() - 1800), 5)
+        user = answer["AssumedRoleUser"]
+        self.assertEqual(user["Arn"], "arn:aws:sts::%s:assumed-role/triage/boto3-session" % MEMBER)
+        self.assertTrue(user["AssumedRoleId"].startswith("AROA") and user["AssumedRoleId"].endswith(":boto3-session"))
+        self.assertEqual(answer["ResponseMetadata"]["HTTPStatusCode"], 200)
+
+        securityhub = self.server.client_from(credentials)
+        self.assertEqual(import_all(securityhub, [finding(n, MEMBER, generator="sts") for n in range(3)]), [])
+        self.assertEqual(import_all(self.server.client("AKIDOTHER", "other-secret-Bb2"),
+                                    [finding(0, OTHER, generator="sts")]), [])
+        mine = [{"Id": "sts-%s-%04d" % (MEMBER, n), "ProductArn": PRODUCT} for n in range(3)]
+        theirs = {"Id": "sts-%s-0000" % OTHER, "ProductArn": PRODUCT}
+        answer = securityhub.batch_update_findings(FindingIdentifiers=mine + [theirs], Workflow={"Status": "NOTIFIED"})
+        self.assertEqual(len(answer["ProcessedFindings"]), 3)
+        self.assertEqual([u["ErrorCode"] for u in answer["UnprocessedFindings"]], ["FindingNotFound"])
+        seen = all_findings(securityhub, Filters={"GeneratorId": [{"Value": "sts-", "Comparison": "PREFIX"}]})
+        self.assertEqual({f["AwsAccountId"] for f in seen}, {MEMBER})
+        self.assertEqual({f["Workflow"]["Status"] for f in seen}, {"NOTIFIED"})
+
+    def test_get_caller_identity(self):
+        me = self.server.sts("AKIDCALLER", "caller-secret-Aa1").get_caller_identity()
+        self.assertEqual((me["Account"], me["Arn"]), (ADMIN, "arn:aws:iam::%s:user/AKIDCALLER" % ADMIN))
+        credentials = self.assume()["Credentials"]
+        session = self.server.sts(credentials["AccessKeyId"], credentials["SecretAccessKey"],
+                                  token=credentials["SessionToken"]).get_caller_identity()
+        self.assertEqual(session["Account"], MEMBER)
+        self.assertEqual(session["Arn"], "arn:aws:sts::%s:assumed-role/triage/boto3-session" % MEMBER)
+        self.assertTrue(session["UserId"].endswith(":boto3-session"))
+
+    def test_sts_errors_are_raised_as_boto3_raises_stss(self):
+        other = self.server.sts("AKIDOTHER", "other-secret-Bb2")
+        with self.assertRaises(ClientError) as caught:
+            other.assume_role(RoleArn=ROLE_ARN, RoleSessionName="nope")
+        error = caught.exception.response["Error"]
+        self.assertEqual((error["Code"], error["Type"]), ("AccessDenied", "Sender"))
+        self.assertEqual(error["Message"], "User: arn:aws:iam::%s:user/AKIDOTHER is not authorized to perform: "
+                                           "sts:AssumeRole on resource: %s" % (OTHER, ROLE_ARN))
+        self.assertEqual(caught.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        with self.assertRaises(ClientError) as caught:
+            self.assume(DurationSeconds=7200)
+        self.assertEqual(caught.exception.response["Error"]["Code"], "ValidationError")
+        with self.assertRaises(ClientError) as caught:
+            self.server.sts("AKIDCALLER", "wrong").get_caller_identity()
+        self.assertEqual(caught.exception.response["Error"]["Code"], "SignatureDoesNotMatch")
+        with self.assertRaises(ClientError) as caught:
+            self.server.sts("AKIDNOBODY", "x").get_caller_identity()
+        self.assertEqual(caught.exception.response["Error"]["Code"], "InvalidClientTokenId")
+
+    def test_a_boto3_profile_with_role_arn_assumes_the_role_through_serve(self):
+        directory = tempfile.mkdtemp(prefix="triage-sts-profile-")
+        config_path = os.path.join(directory, "config")
+        with open(config_path, "w") as handle:
+            handle.write("[profile source]\naws_access_key_id = AKIDCALLER\naws_secret_access_key = caller-secret-Aa1\n"
+                         "[profile role]\nrole_arn = %s\nsource_profile = source\nregion = us-east-1\n" % ROLE_ARN)
+        variables = {"AWS_CONFIG_FILE": config_path, "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+                     "AWS_ENDPOINT_URL_STS": self.server.url}
+        with mock.patch.dict(os.environ, variables):
+            for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"]:
+                os.environ.pop(name, None)
+            session = boto3.Session(profile_name="role")
+            identity = session.client("sts").get_caller_identity()
+            self.assertEqual(identity["Arn"].rsplit("/", 2)[:2], ["arn:aws:sts::%s:assumed-role" % MEMBER, "triage"])
+            frozen = session.get_credentials().get_frozen_credentials()
+            self.issued.append({"SecretAccessKey": frozen.secret_key, "SessionToken": frozen.token})
+            securityhub = session.client("securityhub", endpoint_url=self.server.url)
+            self.assertEqual(import_all(securityhub, [finding(0, MEMBER, generator="profile")]), [])
 
 
 if __name__ == "__main__":

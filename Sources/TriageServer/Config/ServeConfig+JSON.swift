@@ -4,12 +4,13 @@ import TriageCore
 ///
 /// The document is parsed by the strict JSON parser (invalid UTF-8, duplicate members and
 /// trailing garbage are errors). Top-level members: `accounts` and `credentials` (required),
-/// `quotas` and `faults` (optional; an operation missing from `quotas` keeps Security Hub's
-/// default quota, a missing `faults` injects none). Every object's member names are checked, so
+/// `roles`, `quotas` and `faults` (optional; no `roles`: STS `AssumeRole` is always refused, an
+/// operation missing from `quotas` keeps Security Hub's default quota, a missing `faults` injects
+/// none). Every object's member names are checked, so
 /// a typo is an error naming the member's path, with a did-you-mean where one is near.
 extension ServeConfig {
     /// The top-level members.
-    static let members = ["accounts", "credentials", "quotas", "faults"]
+    static let members = ["accounts", "credentials", "roles", "quotas", "faults"]
 
     /// The config in `bytes`, a JSON document.
     /// - Throws: ``ServerError`` (``ServerError/Code/config``), whose message names the offending
@@ -44,7 +45,25 @@ extension ServeConfig {
         guard !credentials.isEmpty else { throw credentialsNode.error("needs at least one credential") }
         self.init(
             credentials: credentials, accounts: accounts, quotas: try Quota.table(config: root.member("quotas")),
-            faults: try FaultConfig(config: root.member("faults")), isDefault: false)
+            faults: try FaultConfig(config: root.member("faults")), roles: try Self.roles(config: root.member("roles")),
+            isDefault: false)
+    }
+
+    /// The `roles` at `node` (none when absent), each ARN once.
+    private static func roles(config node: ConfigNode?) throws(ServerError) -> RoleDirectory {
+        guard let node else { return RoleDirectory([]) }
+        var roles: [ServeRole] = []
+        var arnPaths: [String: String] = [:]
+        for element in try node.array() {
+            let role = try ServeRole(config: element)
+            let arnPath = JSONProblem.path(element.path, "arn")
+            if let earlier = arnPaths[role.arn] {
+                throw ServerError(configAt: arnPath, "role \(role.arn) is already \(earlier)")
+            }
+            arnPaths[role.arn] = arnPath
+            roles.append(role)
+        }
+        return RoleDirectory(roles)
     }
 
     /// Every string under a member named `secretAccessKey` or `sessionToken`, at any depth.

@@ -1,5 +1,5 @@
 /// Everything `triage serve` decides requests by: the accounts, the credentials (with their
-/// policies), the quotas and the faults — read from `--config FILE` (``init(json:)``,
+/// policies), the roles STS hands out, the quotas and the faults — read from `--config FILE` (``init(json:)``,
 /// `ServeConfig+JSON.swift`) or, without one, ``defaultConfig``.
 ///
 /// `description`, `debugDescription` and the mirror (`dump`) never show a secret access key or a
@@ -15,13 +15,15 @@ package struct ServeConfig: Sendable {
     package let quotas: [ServeOperation: Quota]
     /// The faults to inject.
     package let faults: FaultConfig
+    /// The roles STS `AssumeRole` may hand out.
+    package let roles: RoleDirectory
     /// Whether this is ``defaultConfig`` (no `--config`).
     package let isDefault: Bool
 
     /// A config of parts already checked (access key ids unique).
     init(
         credentials: [ServeCredential], accounts: AccountDirectory, quotas: [ServeOperation: Quota],
-        faults: FaultConfig, isDefault: Bool
+        faults: FaultConfig, roles: RoleDirectory, isDefault: Bool
     ) {
         self.credentials = credentials
         credentialIndex = Dictionary(
@@ -29,6 +31,7 @@ package struct ServeConfig: Sendable {
         self.accounts = accounts
         self.quotas = quotas
         self.faults = faults
+        self.roles = roles
         self.isDefault = isDefault
     }
 
@@ -37,12 +40,13 @@ package struct ServeConfig: Sendable {
 
     /// Without `--config`: one credential, access key `test`, secret `test`, account
     /// `000000000000`, which administers every account (every account is subscribed); Security
-    /// Hub's quotas (`Quota.securityHubDefaults`); no faults; no policies.
+    /// Hub's quotas (`Quota.securityHubDefaults`); no faults; no policies; every role ARN may be
+    /// assumed by `000000000000` (``RoleDirectory/everyRole(trusting:)``).
     package static var defaultConfig: ServeConfig {
         ServeConfig(
             credentials: [ServeCredential(accessKeyId: "test", secretAccessKey: "test", account: defaultAccount)],
             accounts: .everyAccount(administeredBy: defaultAccount), quotas: Quota.securityHubDefaults,
-            faults: FaultConfig(), isDefault: true)
+            faults: FaultConfig(), roles: .everyRole(trusting: defaultAccount), isDefault: true)
     }
 
     /// The credential of `accessKeyId`, nil for a key the config does not have.
@@ -68,8 +72,16 @@ extension ServeConfig: CustomStringConvertible, CustomDebugStringConvertible, Cu
                 + "\(faults.dropConnectionRate), unprocessed findings \(faults.unprocessedRate), latency "
                 + "\(faults.latencyMs) ms"
             : "none"
+        let rolesText =
+            roles.roles.map { roles in
+                roles.isEmpty
+                    ? "none"
+                    : roles.map { "\($0.arn) (trusts \($0.trust.sorted().joined(separator: ", ")))" }.joined(
+                        separator: "; ")
+            } ?? "any role, trusting \(Self.defaultAccount)"
         return
-            "accounts: \(accountsText); credentials: \(credentialsText); quotas: \(quotasText); faults: \(faultsText)"
+            "accounts: \(accountsText); credentials: \(credentialsText); roles: \(rolesText); quotas: \(quotasText); "
+            + "faults: \(faultsText)"
     }
 
     /// The same as ``description``.
@@ -80,7 +92,7 @@ extension ServeConfig: CustomStringConvertible, CustomDebugStringConvertible, Cu
         Mirror(
             self,
             children: [
-                "credentials": credentials, "accounts": accounts, "quotas": quotas, "faults": faults,
+                "credentials": credentials, "accounts": accounts, "roles": roles, "quotas": quotas, "faults": faults,
                 "isDefault": isDefault,
             ], displayStyle: .struct)
     }

@@ -18,11 +18,14 @@ package struct ServeCredential: Sendable, Equatable {
     package var expiresAt: Int64?
     /// The identity-based policies evaluated for every request of this key; none: all allowed.
     package var policies: [AccessPolicy]
+    /// Who the key signs as: an IAM user for a key of the config, an assumed role for a session
+    /// STS `AssumeRole` issued.
+    package var identity: ServeIdentity
 
     /// A credential with every part given.
     package init(
         accessKeyId: String, secretAccessKey: String, account: String, sessionToken: String? = nil,
-        expiresAt: Int64? = nil, policies: [AccessPolicy] = []
+        expiresAt: Int64? = nil, policies: [AccessPolicy] = [], identity: ServeIdentity? = nil
     ) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
@@ -30,7 +33,11 @@ package struct ServeCredential: Sendable, Equatable {
         self.sessionToken = sessionToken
         self.expiresAt = expiresAt
         self.policies = policies
+        self.identity = identity ?? .user(name: ServeIdentity.userName(forAccessKeyId: accessKeyId))
     }
+
+    /// The ARN the key signs as (``ServeIdentity/arn(account:)``).
+    package var arn: String { identity.arn(account: account) }
 }
 
 extension ServeCredential: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
@@ -38,6 +45,7 @@ extension ServeCredential: CustomStringConvertible, CustomDebugStringConvertible
     /// the secret and the token are never shown, only whether a token is required.
     package var description: String {
         var parts = ["account \(account)"]
+        if case .assumedRole(let role, _, let session, _) = identity { parts.append("assumed-role \(role)/\(session)") }
         if sessionToken != nil { parts.append("session token") }
         if let expiresAt { parts.append("expires \(Timestamp.rfc3339(milliseconds: expiresAt))") }
         if !policies.isEmpty { parts.append(policies.count == 1 ? "1 policy" : "\(policies.count) policies") }
@@ -53,7 +61,7 @@ extension ServeCredential: CustomStringConvertible, CustomDebugStringConvertible
             self,
             children: [
                 "accessKeyId": accessKeyId, "account": account, "hasSessionToken": sessionToken != nil,
-                "expiresAt": expiresAt as Any, "policies": policies,
+                "expiresAt": expiresAt as Any, "policies": policies, "identity": identity,
             ], displayStyle: .struct)
     }
 }

@@ -8,11 +8,17 @@ import TriageStore
 
 /// The three Security Hub operations over one findings store (`docs/serve.md`): routing,
 /// the 6 MB limit, SigV4, accounts, quotas, policies, faults, and the wire format of answers and
-/// errors. A thin shell: the rules of the contract are the store's and TriageCore's.
+/// errors; and STS's `AssumeRole` and `GetCallerIdentity` at `POST /` (`SecurityHubEndpoint+STS.swift`),
+/// whose sessions act as their role's account. A thin shell: the rules of the contract are the
+/// store's and TriageCore's.
 package final class SecurityHubEndpoint: Sendable {
     let store: FindingsStore
     let config: ServeConfig
     let verifier: SigV4Verifier
+    /// The verifier of STS requests: the same keys, signing name `sts`.
+    let stsVerifier: SigV4Verifier
+    /// The sessions STS issued, consulted with the config's keys.
+    let sessions: SessionRegistry
     let quotas: QuotaTable
     let faults: FaultInjector
     let tokens: PageTokenCodec
@@ -28,14 +34,20 @@ package final class SecurityHubEndpoint: Sendable {
         self.config = config
         self.log = log
         self.clock = clock
-        // Any real Region, each its own quota bucket; an invented one is refused before it gets a bucket, as
-        // Security Hub refuses a scope naming no Region it serves ("Credential should be scoped to a valid
-        // region, not '...'", 403 InvalidSignatureException).
-        verifier = SigV4Verifier(region: nil, regions: AWSRegions.names, service: "securityhub") { accessKeyId in
-            config.credential(accessKeyId: accessKeyId).map {
+        let sessions = SessionRegistry()
+        self.sessions = sessions
+        let lookup: SigV4Verifier.KeyLookup = { accessKeyId in
+            Self.credential(accessKeyId: accessKeyId, config: config, sessions: sessions).map {
                 VerificationKey(secretAccessKey: $0.secretAccessKey, sessionToken: $0.sessionToken)
             }
         }
+        // Any real Region, each its own quota bucket; an invented one is refused before it gets a bucket, as
+        // Security Hub refuses a scope naming no Region it serves ("Credential should be scoped to a valid
+        // region, not '...'", 403 InvalidSignatureException).
+        // A request signed for another service than the operation's is refused as AWS refuses it ("Credential
+        // should be scoped to correct service: 'securityhub'."): STS's signing name is good for STS only.
+        verifier = SigV4Verifier(region: nil, regions: AWSRegions.names, service: "securityhub", lookup: lookup)
+        stsVerifier = SigV4Verifier(region: nil, regions: AWSRegions.names, service: "sts", lookup: lookup)
         quotas = QuotaTable(quotas: config.quotas, clock: clock)
         faults = FaultInjector(config.faults)
         // Tokens are bound to this process: a token from before a restart is refused like a forged one.
@@ -59,15 +71,20 @@ package final class SecurityHubEndpoint: Sendable {
         let started = ContinuousClock.now
         var entry = RequestLog.Entry(arrived: clock(), requestId: Self.requestId())
         var response: Response
-        do {
-            response = try await answer(request, context: context, entry: &entry)
-        } catch  where error.code == .dropped {
-            entry.status = 0
-            response = Response(status: .internalServerError)  // never sent: the connection is closed
-        } catch {
-            let answer = Self.errorAnswer(error)
-            entry.error = answer.name
-            response = Self.response(status: answer.status, body: answer.body, entry: &entry, errorName: answer.name)
+        if Self.isSTS(request.head) {
+            response = await answerSTS(request, entry: &entry)
+        } else {
+            do {
+                response = try await answer(request, context: context, entry: &entry)
+            } catch  where error.code == .dropped {
+                entry.status = 0
+                response = Response(status: .internalServerError)  // never sent: the connection is closed
+            } catch {
+                let answer = Self.errorAnswer(error)
+                entry.error = answer.name
+                response = Self.response(
+                    status: answer.status, body: answer.body, entry: &entry, errorName: answer.name)
+            }
         }
         let latency = config.faults.latencyMs
         if latency > 0 { try? await Task.sleep(for: .milliseconds(latency)) }
@@ -106,7 +123,7 @@ package final class SecurityHubEndpoint: Sendable {
 
     /// The request body, at most 6 MB: a larger `Content-Length` is refused before reading, a
     /// longer chunked body once it passes the limit.
-    private static func body(of request: Request) async throws(ServerError) -> [UInt8] {
+    static func body(of request: Request) async throws(ServerError) -> [UInt8] {
         let limit = ServeLimits.maxRequestBytes
         if let declared = request.headers[.contentLength], exceeds(declared, limit: limit) {
             throw .tooLarge(limit: limit)
@@ -141,6 +158,26 @@ package final class SecurityHubEndpoint: Sendable {
     func authenticate(
         _ head: HTTPRequest, path: Substring, query: Substring, body: [UInt8]
     ) throws(ServerError) -> Caller {
+        let now = clock()
+        let verified: VerifiedRequest
+        let credential: ServeCredential
+        do {
+            (verified, credential) = try verify(head, path: path, query: query, body: body, with: verifier, now: now)
+        } catch {
+            throw ServerError(error)
+        }
+        if let expiresAt = credential.expiresAt, now >= expiresAt { throw .expiredToken }
+        guard config.accounts.isSubscribed(credential.account) else { throw .notSubscribed(credential.account) }
+        return Caller(
+            accessKeyId: credential.accessKeyId, account: credential.account, region: verified.scope.region,
+            credential: credential, reachableAccounts: config.accounts.reachableAccounts(from: credential.account))
+    }
+
+    /// Verifies the request's signature with `verifier` at `now` (epoch ms): what it proved and the
+    /// credential that signed it (the config's or a session's), expired or not.
+    func verify(
+        _ head: HTTPRequest, path: Substring, query: Substring, body: [UInt8], with verifier: SigV4Verifier, now: Int64
+    ) throws(SigV4Error) -> (VerifiedRequest, ServeCredential) {
         var headers: [SigV4Request.Header] = []
         if let authority = head.authority { headers.append(SigV4Request.Header("host", authority)) }
         for field in head.headerFields where !(head.authority != nil && field.name.canonicalName == "host") {
@@ -149,21 +186,20 @@ package final class SecurityHubEndpoint: Sendable {
         let signed = SigV4Request(
             method: head.method.rawValue, path: String(path), query: String(query),
             headers: headers, body: body)
-        let now = clock()
-        let verified: VerifiedRequest
-        do {
-            verified = try verifier.verify(signed, now: SigningDate(secondsSince1970: now / 1000))
-        } catch {
-            throw ServerError(error)
-        }
-        guard let credential = config.credential(accessKeyId: verified.accessKeyId) else {
-            throw ServerError(SigV4Error.unknownAccessKey)
-        }
-        if let expiresAt = credential.expiresAt, now >= expiresAt { throw .expiredToken }
-        guard config.accounts.isSubscribed(credential.account) else { throw .notSubscribed(credential.account) }
-        return Caller(
-            accessKeyId: credential.accessKeyId, account: credential.account, region: verified.scope.region,
-            credential: credential, reachableAccounts: config.accounts.reachableAccounts(from: credential.account))
+        let verified = try verifier.verify(signed, now: SigningDate(secondsSince1970: now / 1000))
+        guard let credential = credential(accessKeyId: verified.accessKeyId) else { throw .unknownAccessKey }
+        return (verified, credential)
+    }
+
+    /// The credential of `accessKeyId`: the config's, else a session STS issued; nil for neither.
+    func credential(accessKeyId: String) -> ServeCredential? {
+        Self.credential(accessKeyId: accessKeyId, config: config, sessions: sessions)
+    }
+
+    private static func credential(
+        accessKeyId: String, config: ServeConfig, sessions: SessionRegistry
+    ) -> ServeCredential? {
+        config.credential(accessKeyId: accessKeyId) ?? sessions.credential(accessKeyId: accessKeyId)
     }
 
     /// What `error` is answered with: the status and name of its row of the ``RequestError`` table
