@@ -67,6 +67,17 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // `s3://BUCKET/KEY` inputs and outputs: TriageIO's RemoteObjectStore over S3's REST API
+        // (ranged GETs, PutObject, multipart uploads), signed with the run's own credentials.
+        .target(
+            name: "TriageS3",
+            dependencies: [
+                "TriageIO", "TriageSecurityHub", "TriageSigV4", "TriageCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         // The pipeline: the only module that creates queues. Prometheus: the `--metrics` file
         // (its registry writes the text exposition format).
         .target(
@@ -79,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageJob", "TriageCore", "TriageIO", "TriageStore", "TriageServer", "TriageSecurityHub",
+                "TriageJob", "TriageCore", "TriageIO", "TriageStore", "TriageServer", "TriageSecurityHub", "TriageS3",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -121,6 +132,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(name: "TriageSigV4Tests", dependencies: ["TriageSigV4", "TriageTestSupport"]),
+        // s3:// inputs and outputs against moto's S3 server on 127.0.0.1 (started by the suites).
+        .testTarget(
+            name: "TriageS3Tests",
+            dependencies: ["TriageS3", "TriageIO", "TriageJob", "TriageCore", "TriageTestSupport", "triage"]),
         .testTarget(
             name: "TriageServerTests",
             dependencies: [

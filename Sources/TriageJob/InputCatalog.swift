@@ -63,7 +63,7 @@ final class InputCatalog: @unchecked Sendable {
                     (try? source.peek(maxLineBytes + (64 << 10))) ?? [], name: path.displayName,
                     maxLineBytes: maxLineBytes)
             }
-            if !opened.canReopen { kept[index] = (source, opened.file) }
+            if !opened.canReopen, let file = opened.file { kept[index] = (source, file) }
             entries.append(Entry(path: path, format: format))
         }
     }

@@ -21,6 +21,7 @@ struct ResumePoint: Sendable {
         inputs.map { path in
             var status = stat()
             guard !path.isStandardInput else { return "" }
+            if RemoteObjects.isRemote(path) { return RemoteObjects.fingerprint(path.displayName) }
             let found = (path.bytes + [0]).withUnsafeBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { stat($0.baseAddress!, &status) == 0 }
             }
@@ -51,7 +52,7 @@ struct ResumePoint: Sendable {
         _ configuration: RunConfiguration, inputs: [String], paths: [InputPath], destination: JournalDestination?
     ) throws(JobError) {
         guard configuration.resume, let path = configuration.journalPath, !configuration.dryRun else { return nil }
-        guard access(path, F_OK) == 0 else {
+        guard try Self.journalExists(path) else {
             (requests, done, afresh) = (0, OutcomeTable(), .missing)
             return
         }
@@ -90,6 +91,7 @@ struct ResumePoint: Sendable {
                 .usage,
                 "cannot resume: \(path) records an interrupted run over \(run.header.inputs.joined(separator: " ")) "
                     + "as they were then (size and modification time); these inputs differ. Run without --resume to start afresh"
+                    + Self.changedObjects(run.header, fingerprints: fingerprints)
             )
         }
         self.requests = runs.reduce(0) { $0 + $1.requests }

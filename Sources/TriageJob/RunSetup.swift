@@ -100,6 +100,7 @@ struct RunSetup {
     /// Takes the lock `JOURNAL.lock` of a journal that is a regular file (or not there yet); a
     /// journal held by another run is a usage error (exit status 2) naming the holder.
     static func lockJournal(_ path: String) throws(JobError) -> RunLock? {
+        if RemoteObjects.isRemote(path) { return nil }  // no lock on S3: docs/s3.md
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG { return nil }
         do {

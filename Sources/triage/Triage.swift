@@ -33,6 +33,7 @@ struct Triage: ParsableCommand {
 enum TriageMain {
     static func main() {
         signal(SIGPIPE, SIG_IGN)
+        RemoteObjectWiring.install()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             // TRIAGE_LOG_LEVEL=debug logs every request (never a secret, token or signature).

@@ -8,14 +8,15 @@ package enum InputOpener {
         /// the opened descriptor, not by its name), not standard input. Anything else (a pipe, a
         /// FIFO, `/dev/stdin`, `/dev/fd/N`, a character device) must be read from this `source`.
         package var canReopen: Bool
-        /// The opened descriptor under `source` (for ``FileByteSource/stopWaiting``).
-        package var file: FileByteSource
+        /// The opened descriptor under `source` (for ``FileByteSource/stopWaiting``); nil for an
+        /// `s3://` object.
+        package var file: FileByteSource?
     }
 
     /// The gzip magic number (RFC 1952 ID1 ID2).
     private static let gzipMagic: [UInt8] = [0x1f, 0x8b]
 
-    /// Opens a path ("-" = stdin) and, when the first two bytes are the gzip magic 1f 8b, wraps it in a decompressor
+    /// Opens a path ("-" = stdin; `s3://BUCKET/KEY` an S3 object, ``RemoteObjects``) and, when the first two bytes are the gzip magic 1f 8b, wraps it in a decompressor
     /// (whatever the file name).
     ///
     /// Open errors are `.unreadable` with the OS reason; stdin is not closed when the source is released.
@@ -27,6 +28,11 @@ package enum InputOpener {
     /// be opened again. Opening a FIFO waits until it has a writer; reading the gzip magic waits for
     /// the first bytes of a pipe.
     package static func open(_ path: InputPath) throws(TriageIOError) -> Opened {
+        if RemoteObjects.isRemote(path) {
+            // An object can be opened again, at the version first read (``RemoteObjects``).
+            let object = try RemoteObjects.openInput(path.displayName)
+            return Opened(source: try open(source: object), canReopen: true, file: nil)
+        }
         let file: FileByteSource
         if path.isStandardInput {
             file = FileByteSource(fileDescriptor: 0, closeOnDeinit: false)

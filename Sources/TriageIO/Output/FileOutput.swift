@@ -28,6 +28,9 @@ package final class FileOutput {
     private let ownsDescriptor: Bool
     /// The temporary file and what it replaces at ``commit()``; nil when written in place.
     private var replacement: Replacement?
+    /// For an `s3://` path: the local file in the run's temporary directory that ``commit()``
+    /// uploads (then removes); the object is written only then.
+    private var upload: String?
     /// Not a regular file: `fsync` errors that only say "not supported here" are no errors.
     private let syncMayBeUnsupported: Bool
     private var buffer: [UInt8] = []
@@ -53,6 +56,7 @@ package final class FileOutput {
     package init(path: String, atomic: Bool = true, append: Bool = false) throws(TriageIOError) {
         self.path = path
         var replacement: Replacement?
+        var upload: String?
         if path == "-" {
             fd = 1
             ownsDescriptor = false
@@ -67,6 +71,11 @@ package final class FileOutput {
             case .replace(let target, let directory):
                 (fd, replacement) = try Self.openReplacement(of: target, in: directory, named: path)
                 ownsDescriptor = true
+            case .remote:
+                let staged = try RemoteObjects.stagingPath(kind: "upload")
+                fd = try Self.open(staged, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600, named: path)
+                ownsDescriptor = true
+                upload = staged
             }
         } else {
             let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC)
@@ -74,6 +83,7 @@ package final class FileOutput {
             ownsDescriptor = true
         }
         self.replacement = replacement
+        self.upload = upload
         syncMayBeUnsupported = !Self.isRegularFile(fd)
         buffer.reserveCapacity(capacity)
     }
@@ -159,7 +169,8 @@ package final class FileOutput {
         throw TriageIOError(path: path, "fsync failed", errno: code)
     }
 
-    /// Flushes, syncs and closes; a replaced file's temporary is renamed over its target. On
+    /// Flushes, syncs and closes; a replaced file's temporary is renamed over its target, an
+    /// `s3://` output's local file uploaded (a failed upload is this call's error). On
     /// failure the temporary is removed (the old file, if any, stays as it was) and the error thrown.
     package func commit() throws(TriageIOError) {
         guard !closed else { return }
@@ -192,7 +203,13 @@ package final class FileOutput {
         if ownsDescriptor, close(fd) != 0 {
             let code = errno
             if let replacement { unlink(replacement.temporary) }
+            if let upload { unlink(upload) }
             throw TriageIOError(path: path, "close failed", errno: code)
+        }
+        if let upload {
+            defer { unlink(upload) }
+            try RemoteObjects.store().upload(file: upload, to: path)
+            return
         }
         guard let replacement else { return }
         if rename(replacement.temporary, replacement.target) != 0 {
@@ -220,6 +237,7 @@ package final class FileOutput {
     private func release() {
         if ownsDescriptor { close(fd) }
         if let replacement, replacement.named { unlink(replacement.temporary) }
+        if let upload { unlink(upload) }
     }
 
     /// A temporary file that will replace `target`: anonymous where possible, else named with

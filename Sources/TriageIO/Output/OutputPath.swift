@@ -23,6 +23,9 @@ package struct OutputPath: Sendable, Equatable {
         case direct
         /// `-`: the process's standard output.
         case standardOutput
+        /// `s3://BUCKET/KEY`: written to a local file in the run's temporary directory and
+        /// uploaded when complete (``RemoteObjects``).
+        case remote
     }
 
     /// The path as the user named it.
@@ -34,6 +37,7 @@ package struct OutputPath: Sendable, Equatable {
     /// than replaced by a rename.
     package var isDirect: Bool {
         if case .replace = mode { return false }
+        if case .remote = mode { return false }
         return true
     }
 
@@ -64,6 +68,8 @@ package struct OutputPath: Sendable, Equatable {
         switch resolved.mode {
         case .standardOutput:
             break
+        case .remote:
+            try RemoteObjects.store().checkWritable(path)
         case .direct:
             if access(path, W_OK) != 0 { throw TriageIOError(path: path, "is not writable", errno: errno) }
         case .replace(let target, let directory):
@@ -86,6 +92,7 @@ package struct OutputPath: Sendable, Equatable {
 
     private static func resolve(_ path: String, option: String?) throws(TriageIOError) -> OutputPath {
         if path == "-" { return OutputPath(path: path, mode: .standardOutput) }
+        if RemoteObjects.isRemote(path) { return OutputPath(path: path, mode: .remote) }
         guard !path.isEmpty else { throw TriageIOError(path: path, reason: "an empty path names no file") }
         let directoryError = TriageIOError(
             path: path, reason: "is a directory" + (option.map { "; \($0) needs a file path" } ?? ""),
