@@ -51,7 +51,7 @@ public final class DecisionJob: Sendable {
         let (stop, unsent) = (self.stop, UnsentRecords())
         let planTally =
             configuration.routing != nil && configuration.target == nil
-            ? RegionPlanTally(endpoint: configuration.routingEndpoint) : nil
+            ? RegionPlanTally(endpoint: configuration.routingEndpoint, perAccount: configuration.routesByAccount) : nil
         var intake = RecordIntake(
             configuration: configuration, spool: setup.spool, ledger: setup.ledger, resumed: setup.resumed,
             inputCount: setup.catalog.entries.count, stop: stop, unsent: unsent,

@@ -302,20 +302,27 @@ struct LaneSchedule {
 
     /// A remote target's request counted as it leaves, per Region and, for an assumed role's
     /// lane, per account.
-    private mutating func count(_ work: BatchAttempt) {
+    /// `sign` -1 takes back the count of a try that never went on the wire (its target decided
+    /// it without a request: ``AttemptStateMachine/Decision/sent``).
+    private mutating func count(_ work: BatchAttempt, sign: Int = 1) {
         guard statistics != nil else { return }
         let first = work.attempt == 1 && work.round == 1
-        if !first { statistics!.retries += 1 }
-        Self.tally(&statistics!.regions[work.batch.region, default: .init()], work, first: first)
+        if !first { statistics!.retries += sign }
+        Self.tally(&statistics!.regions[work.batch.region, default: .init()], work, first: first, sign: sign)
+        if statistics!.regions[work.batch.region] == RemoteStatistics.Region() {
+            statistics!.regions[work.batch.region] = nil
+        }
         if let account = work.batch.account {
-            Self.tally(&statistics!.accounts[account, default: .init()], work, first: first)
+            Self.tally(&statistics!.accounts[account, default: .init()], work, first: first, sign: sign)
+            if statistics!.accounts[account] == RemoteStatistics.Region() { statistics!.accounts[account] = nil }
         }
     }
 
-    /// One request of `work` in `figures`: its findings on a first try, else a retry.
-    private static func tally(_ figures: inout RemoteStatistics.Region, _ work: BatchAttempt, first: Bool) {
-        figures.requests += 1
-        if first { figures.findings += work.batch.members.count } else { figures.retries += 1 }
+    /// One request of `work` in `figures` (`sign` -1: taken back): its findings on a first try,
+    /// else a retry.
+    private static func tally(_ figures: inout RemoteStatistics.Region, _ work: BatchAttempt, first: Bool, sign: Int) {
+        figures.requests += sign
+        if first { figures.findings += sign * work.batch.members.count } else { figures.retries += sign }
     }
 
     /// A timer set for `wake` fired: the lane may set another.
@@ -333,6 +340,7 @@ struct LaneSchedule {
         _ work: BatchAttempt, _ decision: AttemptStateMachine.Decision, now: Int64, stopped: Bool
     ) -> [Decided] {
         let region = work.batch.lane
+        if !decision.sent { count(work, sign: -1) }
         lanes[region]?.pacer?.record(decision.rate, now: now)
         if decision.rate == .throttled, statistics != nil {
             statistics!.throttled += 1

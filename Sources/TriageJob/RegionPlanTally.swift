@@ -5,9 +5,13 @@ import TriageCore
 /// report's `regions` name the requests a real run sends).
 final class RegionPlanTally: Sendable {
     private let statistics: Mutex<RemoteStatistics>
+    /// Whether lanes are per account (`--assume-role`): the plan is then told per lane.
+    private let perAccount: Bool
 
-    init(endpoint: String) {
+    /// A tally for `endpoint`; `perAccount`: plan per account and Region too.
+    init(endpoint: String, perAccount: Bool = false) {
         statistics = Mutex(RemoteStatistics(endpoint: endpoint))
+        self.perAccount = perAccount
     }
 
     /// Counts one planned batch.
@@ -18,6 +22,10 @@ final class RegionPlanTally: Sendable {
             if let account = batch.account {
                 statistics.accounts[account, default: .init()].requests += 1
                 statistics.accounts[account, default: .init()].findings += batch.members.count
+            }
+            if perAccount {
+                statistics.plannedLanes[batch.lane, default: .init()].requests += 1
+                statistics.plannedLanes[batch.lane, default: .init()].findings += batch.members.count
             }
         }
     }

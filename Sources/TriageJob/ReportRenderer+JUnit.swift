@@ -69,7 +69,7 @@ extension ReportRenderer {
     }
 
     /// The suites' `<properties>`: the target, the inputs, whether it was a dry run, and a remote
-    /// target's Regions and endpoint.
+    /// target's Regions and endpoint, and the accounts whose roles sent (`--assume-role`).
     private var properties: [(name: String, value: String)] {
         [
             (name: "target", value: summary.target),
@@ -81,7 +81,9 @@ extension ReportRenderer {
                     (name: "regions", value: remote.regions.keys.sorted().joined(separator: " ")),
                     (name: "endpoint", value: remote.endpoint),
                 ]
-            } ?? [])
+                    + (remote.accounts.isEmpty
+                        ? [] : [(name: "accounts", value: remote.accounts.keys.sorted().joined(separator: " "))])
+            } ?? []) + shardProperties
     }
 
     /// The name of the passing case that stands for an input's processed records with

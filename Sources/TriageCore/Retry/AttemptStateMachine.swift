@@ -73,11 +73,16 @@ public struct AttemptStateMachine: Sendable {
         public var result: BatchAttempt.Result
         /// What the answer says about the rate.
         public var rate: RateSignal
+        /// Whether the try went on the wire: false when the target decided without a request
+        /// (the store, a role that cannot be assumed, no credentials, nothing sendable), so that
+        /// a remote target's request counts leave it out.
+        public var sent: Bool
 
         /// A decision (the machine's; tests of what schedules them).
-        public init(result: BatchAttempt.Result, rate: RateSignal) {
+        public init(result: BatchAttempt.Result, rate: RateSignal, sent: Bool = true) {
             self.result = result
             self.rate = rate
+            self.sent = sent
         }
     }
 
@@ -102,7 +107,7 @@ public struct AttemptStateMachine: Sendable {
                     position < decided.count
                     ? decided[position] : .failed(.internalFailure, "the target returned no outcome")
             }
-            return Decision(result: .finished(outcomes.map { $0! }), rate: .none)
+            return Decision(result: .finished(outcomes.map { $0! }), rate: .none, sent: false)
         case .answered(let processed, let unprocessed):
             return Decision(
                 result: resolve(
@@ -132,13 +137,13 @@ public struct AttemptStateMachine: Sendable {
             let stop = LaneStop(
                 region: work.batch.region, account: work.batch.account, cause: .credentialsRefused,
                 code: "CredentialsUnavailable", message: message)
-            return Decision(result: .stopped(work, stop), rate: .none)
+            return Decision(result: .stopped(work, stop), rate: .none, sent: false)
         case .interrupted:
             return Decision(result: .again(work, afterMilliseconds: 0), rate: .none)
         case .unsendable(let code, let message):
             var outcomes = work.outcomes
             for index in pending { outcomes[index] = .failed(code, message) }
-            return Decision(result: .finished(outcomes.map { $0! }), rate: .none)
+            return Decision(result: .finished(outcomes.map { $0! }), rate: .none, sent: false)
         }
     }
 

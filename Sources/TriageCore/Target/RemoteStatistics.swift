@@ -31,6 +31,8 @@ public struct RemoteStatistics: Sendable, Equatable {
     public var regions: [String: Region] = [:]
     /// The same figures per account whose assumed role sent (`--assume-role`); empty without.
     public var accounts: [String: Region] = [:]
+    /// A dry run's plan per lane (account and Region) when lanes are per account; empty otherwise.
+    public var plannedLanes: [LaneKey: Region] = [:]
     /// Where the requests went, for the JUnit properties (an endpoint override, or the AWS
     /// endpoints' pattern).
     public var endpoint: String = ""

@@ -78,18 +78,23 @@ package final class JSONReportWriter {
             out.append(contentsOf: ", ".utf8)
             member("retries", .integer(remote.retries))
             member("throttled", .integer(remote.throttled))
-            out.append(contentsOf: "\"regions\": {".utf8)
-            for (index, name) in remote.regions.keys.sorted().enumerated() {
-                let region = remote.regions[name]!
-                if index > 0 { out.append(contentsOf: ", ".utf8) }
-                JSONText.appendString(name, to: &out)
-                out.append(contentsOf: ": {".utf8)
-                member("requests", .integer(region.requests))
-                member("throttled", .integer(region.throttled))
-                member("findings", .integer(region.findings), last: true)
+            // Per Region, and per account whose assumed role sent (`--assume-role`, when any).
+            for (key, figures) in [("regions", remote.regions), ("accounts", remote.accounts)]
+            where key == "regions" || !figures.isEmpty {
+                if key != "regions" { out.append(contentsOf: ", ".utf8) }
+                out.append(contentsOf: "\"\(key)\": {".utf8)
+                for (index, name) in figures.keys.sorted().enumerated() {
+                    let lane = figures[name]!
+                    if index > 0 { out.append(contentsOf: ", ".utf8) }
+                    JSONText.appendString(name, to: &out)
+                    out.append(contentsOf: ": {".utf8)
+                    member("requests", .integer(lane.requests))
+                    member("throttled", .integer(lane.throttled))
+                    member("findings", .integer(lane.findings), last: true)
+                    out.append(UInt8(ascii: "}"))
+                }
                 out.append(UInt8(ascii: "}"))
             }
-            out.append(UInt8(ascii: "}"))
         }
         if let changes = summary.wouldChange {
             out.append(contentsOf: ", \"wouldChange\": [".utf8)
@@ -103,6 +108,7 @@ package final class JSONReportWriter {
             }
             out.append(UInt8(ascii: "]"))
         }
+        Self.appendShards(summary, to: &out)
         out.append(contentsOf: "},\n  \"ProcessedFindings\": [".utf8)
         try append { $0.append(contentsOf: out) }
         first = true

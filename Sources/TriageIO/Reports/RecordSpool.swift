@@ -120,7 +120,7 @@ package final class RecordSpool: @unchecked Sendable {
         }
     }
 
-    private struct Decoder {
+    struct Decoder {
         var pending: [UInt8] = []
         /// The sequence number of the next record: its position in the spool.
         var sequence = 0

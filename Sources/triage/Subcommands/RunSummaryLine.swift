@@ -20,6 +20,16 @@ enum RunSummaryLine {
             + (verb == "validate" || verb.hasSuffix("--dry-run") ? " planned" : "")
         line += String(format: " in %.2f s", result.seconds)
         StandardError.print(line)
+        if let lanes = result.remote?.plannedLanes, !lanes.isEmpty {
+            // `--assume-role --dry-run`: what each account's role would send, per Region.
+            StandardError.print("triage \(verb): the plan per account and Region (each with its own quota):")
+            for lane in lanes.keys.sorted(by: { ($0.account ?? "", $0.region) < ($1.account ?? "", $1.region) }) {
+                let figures = lanes[lane]!
+                StandardError.print(
+                    "  account \(lane.account ?? "(own)") in \(lane.region): \(counted(figures.requests, "request")), "
+                        + counted(figures.findings, "finding"))
+            }
+        }
         if let changes = result.wouldChange {
             StandardError.print(
                 "triage \(verb): nothing was written; a real run would change:" + (changes.isEmpty ? " nothing" : ""))
