@@ -84,6 +84,23 @@ import TriageTestSupport
         }
     }
 
+    /// Point 7 of the scale-out issue, its benchmark in its smoke mode: 8 members x 2 Regions x 300
+    /// findings, the three runs (administrator, --assume-role, 4 shards and the merge) and its checks.
+    @Test func benchScaleRunsOnASmallInput() throws {
+        let directory = TestPaths.temporaryDirectory("bench-scale")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try runJob(
+            "bench-scale", environment: ["BENCH_DIR": directory.path, "BENCH_SCALE_FINDINGS": "300"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        for line in [
+            "(a) one process, the administrator's credentials", "(b) one process, --assume-role",
+            "(c) 4 shards as 4 processes", "final stores: equal",
+            "merged report vs (b)'s: entries equal, summary equal",
+        ] {
+            #expect(run.stdout.contains(line), "\(run.stdout)")
+        }
+    }
+
     @Test func simRatePrintsBotocoresFigures() throws {
         let run = try runJob("sim-rate", ["2"])
         #expect(run.status == 0, "\(run.stderr)")

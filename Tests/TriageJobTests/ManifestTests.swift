@@ -18,8 +18,10 @@ import TriageTestSupport
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         for file in [
             "jobs/container/Containerfile", "jobs/kubernetes/cronjob.yaml", "jobs/aws-batch/job-definition.yaml",
-            "jobs/ci/github-actions.yml", "jobs/ci/gitlab-ci.yml", "jobs/systemd/triage-nightly.service",
-            "jobs/systemd/triage-nightly.timer", "jobs/cron/triage-nightly.cron",
+            "jobs/kubernetes/indexed-job.yaml", "jobs/kubernetes/merge-job.yaml", "jobs/kubernetes/run-scale",
+            "jobs/aws-batch/array-job.yaml", "jobs/aws-batch/member-role.yaml", "jobs/ci/github-actions.yml",
+            "jobs/ci/gitlab-ci.yml", "jobs/systemd/triage-nightly.service", "jobs/systemd/triage-nightly.timer",
+            "jobs/cron/triage-nightly.cron",
         ] {
             #expect(run.stdout.contains("ok    \(file): "), "\(file) was not checked:\n\(run.stdout)")
         }
@@ -40,7 +42,7 @@ import TriageTestSupport
         }
         for command in commands {
             do {
-                _ = try Triage.parseAsRoot(command.arguments)
+                _ = try Triage.parseAsRoot(ManifestCommands.asFirstShard(command.arguments))
             } catch {
                 Issue.record(
                     "\(command.location): triage \(command.arguments.joined(separator: " ")): \(Triage.message(for: error))"
@@ -87,6 +89,18 @@ enum ManifestCommands {
         var location: String
         /// The arguments after `triage`, the subcommand first.
         var arguments: [String]
+    }
+
+    /// `--shards N` (or `auto`) as the scheduler's first shard runs it: `--shard 0/N` (`auto`: 4).
+    /// Parsing `--shards` reads the index from the scheduler's environment (`JOB_COMPLETION_INDEX`,
+    /// `AWS_BATCH_JOB_ARRAY_INDEX`), which the test process has not, and must not set: other
+    /// tests parse `--shards` without it.
+    static func asFirstShard(_ arguments: [String]) -> [String] {
+        guard let index = arguments.firstIndex(of: "--shards"), index + 1 < arguments.count else { return arguments }
+        let count = arguments[index + 1] == "auto" ? "4" : arguments[index + 1]
+        var shard = arguments
+        shard.replaceSubrange(index...(index + 1), with: ["--shard", "0/\(count)"])
+        return shard
     }
 
     static let directories = ["jobs/kubernetes", "jobs/aws-batch", "jobs/ci", "jobs/systemd", "jobs/cron"]
@@ -248,6 +262,8 @@ enum ManifestCommands {
         let base = name.split(separator: "[").first.map(String.init) ?? name
         if base == "@" || base.lowercased().contains("file") { return "decisions/example.ndjson.gz" }
         if base.uppercased().contains("REGION") { return "us-east-1" }
+        // A shard count (`--shards "$SHARDS"`).
+        if base.uppercased().hasSuffix("SHARDS") { return "4" }
         return "value"
     }
 }
