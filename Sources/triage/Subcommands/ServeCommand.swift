@@ -94,7 +94,8 @@ struct ServeCommand: ParsableCommand {
             StandardError.print(
                 "triage serve: no --config: access key test, secret test, account 000000000000 "
                     + "(administrator of every account); quotas per account and Region: BatchUpdateFindings and "
-                    + "BatchImportFindings 10/s (burst 30), GetFindings 3/s (burst 6); no faults")
+                    + "BatchImportFindings 10/s (burst 30), GetFindings 3/s (burst 6); no faults; STS AssumeRole of "
+                    + "any arn:aws:iam::ACCOUNT:role/NAME by account 000000000000")
         }
         var options = SecurityHubServer.Options(
             storePath: storePath, config: serveConfig, clock: .system)
