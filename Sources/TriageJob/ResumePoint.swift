@@ -80,6 +80,9 @@ struct ResumePoint: Sendable {
             {
                 throw JobError(.usage, refusal)
             }
+            if let refusal = Self.shardRefusal(run.header, journal: path, shard: configuration.shard) {
+                throw JobError(.usage, refusal)
+            }
         }
         let fingerprints = Self.fingerprints(of: paths)
         // The inbox appends the files that arrived since to the interrupted run's: records keep

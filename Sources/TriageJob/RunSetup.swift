@@ -59,7 +59,7 @@ struct RunSetup {
                         inputs: catalog.entries.map(\.name),
                         fingerprints: ResumePoint.fingerprints(of: catalog.entries.map(\.path)),
                         target: targetName, destination: destination, batchSize: configuration.batchSize,
-                        startedAt: Timestamp.rfc3339(milliseconds: startedAt)))
+                        startedAt: Timestamp.rfc3339(milliseconds: startedAt), shard: configuration.shard))
                 journal = writer
             } catch {
                 throw JobError(.output, "cannot write the journal: \(error)")
