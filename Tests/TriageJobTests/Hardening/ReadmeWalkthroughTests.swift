@@ -88,7 +88,7 @@ import TriageTestSupport
             + steps.enumerated().map { "\($0.element)\ncheck \($0.offset)" }.joined(separator: "\n") + "\nwait\n"
         let run = try CommandRun.example(script, in: directory)
         #expect(run.status == 0, "\(run.stderr)")
-        for made in ["out/wire.json", "out/triage.prom", "out/inbox/done/decisions.csv"] {
+        for made in ["out/wire.json", "out/triage.prom", "out/inbox/done/decisions.csv", "out/merged.json"] {
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(made).path), "\(made)")
         }
     }
