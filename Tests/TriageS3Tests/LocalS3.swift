@@ -24,7 +24,7 @@ final class LocalS3: @unchecked Sendable {
         directory = TestPaths.temporaryDirectory("triage-s3")
         try FileManager.default.createDirectory(
             at: directory.appendingPathComponent("tmp"), withIntermediateDirectories: true)
-        port = try Self.freePort()
+        port = try LoopbackPort.unused()
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", "\(port)"]
@@ -131,24 +131,6 @@ final class LocalS3: @unchecked Sendable {
     func entityTag(bucket: String, key: String) throws -> String {
         try python("print(s3.head_object(Bucket='\(bucket)', Key='''\(key)''')['ETag'])")
             .trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// A port nothing listens on now (the kernel's pick for port 0).
-    private static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
-            }
-        }
-        guard bound else { throw Failure("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Whether something accepts connections on `port` of 127.0.0.1.

@@ -51,7 +51,7 @@ import Glibc
     /// stops with exit status 5 (`ConnectionError`), no record failed, all left for `--resume`.
     @Test func aClosedPortIsExitFive() throws {
         let fixture = try WireFixture(findings: 500, decisions: 2_000)
-        let port = try Self.closedPort()
+        let port = try LoopbackPort.unused()
         let report = fixture.directory.appendingPathComponent("report.json").path
         let run = try CommandRun.run(
             TestPaths.triageBinary,
@@ -131,24 +131,5 @@ import Glibc
             case .firstError: "after the first error"
             }
         }
-    }
-
-    /// A port nothing listens on (bound, then closed).
-    static func closedPort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(socket >= 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                Glibc.bind(socket, raw, length) == 0 && getsockname(socket, raw, &length) == 0
-            }
-        }
-        try #require(bound)
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
