@@ -23,19 +23,26 @@ public enum FindingAccount {
     /// The account field (the fifth, 0-based 4) of `arn:PARTITION:SERVICE:REGION:ACCOUNT:…` when
     /// it is 12 digits; nil for anything else.
     public static func fromARN(_ text: String) -> String? {
-        var utf8 = text.utf8[...]
-        guard utf8.starts(with: "arn:".utf8) else { return nil }
-        // Skip the partition, service and Region fields.
-        for _ in 0..<4 {
-            guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-            utf8 = utf8[utf8.index(after: colon)...]
+        // Called for every record (intake, spool, journal, report): a byte scan, no Substring.
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard bytes.count > 17, bytes[0] == UInt8(ascii: "a"), bytes[1] == UInt8(ascii: "r"),
+                bytes[2] == UInt8(ascii: "n"), bytes[3] == UInt8(ascii: ":")
+            else { return nil }
+            // Skip the partition, service and Region fields: the account starts after the 4th colon.
+            var colons = 1
+            var index = 4
+            while index < bytes.count, colons < 4 {
+                if bytes[index] == UInt8(ascii: ":") { colons += 1 }
+                index += 1
+            }
+            let start = index
+            guard colons == 4, start + 12 < bytes.count, bytes[start + 12] == UInt8(ascii: ":") else { return nil }
+            for offset in start..<(start + 12) where !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[offset]) {
+                return nil
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<(start + 12)]), as: UTF8.self)
         }
-        guard let end = utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let field = utf8[..<end]
-        guard field.count == 12, field.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            return nil
-        }
-        return String(decoding: field, as: UTF8.self)
     }
 
     /// The Region field (the fourth, 0-based 3) of `arn:PARTITION:SERVICE:REGION:…` when it is not
