@@ -140,30 +140,29 @@ public enum JournalReportJob {
         rendering.inputs = set.members[0].runs[0].header.inputs
         // Every shard's records in one array, put in input order once at the end (a dictionary
         // per shard and one for the run cost a third of a 200,000-record merge).
-        var all: [(record: RecordOutcome, shard: Int)] = []
+        var all: [RecordOutcome] = []
         var times: [JournalEnd.InputTime] = []
         var summaries: [ShardSummary] = []
-        for (position, member) in set.members.enumerated() {
+        for member in set.members {
             let last = member.runs[member.runs.count - 1]
             var requests = 0
-            var own: [RecordOutcome]
+            for run in member.runs { requests += run.requests }
+            var counts = RunLedger(sampleCapacity: 0)
+            let start = all.count
             if member.runs.count == 1 {
-                own = member.runs[0].readFailures + member.runs[0].records
+                all += member.runs[0].readFailures
+                all += member.runs[0].records
             } else {
                 // A resumed shard: a later run's outcome of a record replaces an earlier run's.
                 var bySequence: [Int: RecordOutcome] = [:]
                 for run in member.runs {
                     for record in run.readFailures + run.records { bySequence[record.sequence] = record }
                 }
-                own = Array(bySequence.values)
+                all += bySequence.values
             }
-            for run in member.runs { requests += run.requests }
-            var counts = RunLedger(sampleCapacity: 0)
-            all.reserveCapacity(all.count + own.count)
-            for record in own {
+            for record in all[start...] {
                 counts.countRead(input: record.reference.source.input)
                 counts.count(record)
-                all.append((record, position))
             }
             let remaining = last.end?.remaining ?? 0
             if remaining > 0 {
@@ -184,16 +183,20 @@ public enum JournalReportJob {
                     errors: counts.errors))
         }
         rendering.counts.setTimes(Array(times.prefix(rendering.inputs.count)))
-        all.sort { $0.record.sequence < $1.record.sequence }
-        for index in all.indices.dropFirst() where all[index].record.sequence == all[index - 1].record.sequence {
-            let (first, second) = (set.members[all[index - 1].shard], set.members[all[index].shard])
+        all.sort { $0.sequence < $1.sequence }
+        for index in all.indices.dropFirst() where all[index].sequence == all[index - 1].sequence {
+            // Rare (journals of different runs): find which shards hold the record for the message.
+            let sequence = all[index].sequence
+            let holders = set.members.filter { member in
+                member.runs.contains { run in (run.readFailures + run.records).contains { $0.sequence == sequence } }
+            }
+            let names = holders.map { "\($0.shard)" }.joined(separator: " and ")
             throw JobError(
                 .usage,
-                "cannot merge the shards' journals: shards \(first.shard) and \(second.shard) both hold record "
-                    + "\(all[index].record.sequence) (\(second.path)): they are not shards of one run over the same inputs"
-            )
+                "cannot merge the shards' journals: shards \(names) both hold record \(sequence) "
+                    + "(\(holders.last?.path ?? "")): they are not shards of one run over the same inputs")
         }
-        rendering.merged = all.map(\.record)
+        rendering.merged = all
         rendering.shards = summaries
         return rendering
     }
