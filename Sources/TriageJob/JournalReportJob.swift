@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import TriageCore
 import TriageIO
 
@@ -70,14 +72,21 @@ public enum JournalReportJob {
         for (kind, path) in [("report", reportPath), ("junit", junitPath)] {
             if let path, path != "-" { try RunSetup.checkOutput(path, kind: kind) }
         }
-        var read: [(path: String, runs: [JournalReader.Run])] = []
-        for path in journals {
-            let runs: [JournalReader.Run]
+        // The journals are read at once, one per core (a sharded run's merge reads one per shard);
+        // errors are then told in the order the journals were given.
+        let results = Mutex([Result<[JournalReader.Run], JobError>?](repeating: nil, count: journals.count))
+        DispatchQueue.concurrentPerform(iterations: journals.count) { index in
+            let result: Result<[JournalReader.Run], JobError>
             do {
-                runs = try JournalReader.read(path: path)
+                result = .success(try JournalReader.read(path: journals[index]))
             } catch {
-                throw JobError(.badInput, "\(error)")
+                result = .failure(JobError(.badInput, "\(error)"))
             }
+            results.withLock { $0[index] = result }
+        }
+        var read: [(path: String, runs: [JournalReader.Run])] = []
+        for (path, result) in zip(journals, results.withLock { $0 }) {
+            let runs = try result!.get()  // concurrentPerform set every index
             guard !runs.isEmpty else { throw JobError(.badInput, "\(path): not a triage journal (no run entry)") }
             read.append((path, runs))
         }
