@@ -90,7 +90,8 @@ import TriageTestSupport
         let directory = TestPaths.temporaryDirectory("bench-scale")
         defer { try? FileManager.default.removeItem(at: directory) }
         let run = try runJob(
-            "bench-scale", environment: ["BENCH_DIR": directory.path, "BENCH_SCALE_FINDINGS": "300"])
+            "bench-scale",
+            environment: ["BENCH_DIR": directory.path, "BENCH_SCALE_FINDINGS": "300", "BENCH_SCALE_ROUNDS": "2"])
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
         for line in [
             "(a) one process, the administrator's credentials", "(b) one process, --assume-role",
