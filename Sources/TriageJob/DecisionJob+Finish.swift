@@ -35,7 +35,7 @@ extension DecisionJob {
             } else {
                 let ledger = setup.ledger
                 let renderer = ReportRenderer(
-                    spool: spool, summary: counts.summary(facts), counts: counts, now: finishedAt,
+                    records: .spool(spool), summary: counts.summary(facts), counts: counts, now: finishedAt,
                     appliedOutcome: { sequence in
                         configuration.target == nil ? .processed : ledger.outcome(sequence)
                     })

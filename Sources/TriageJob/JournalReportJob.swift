@@ -25,12 +25,8 @@ import Glibc
 /// input order.
 public enum JournalReportJob {
     /// Renders the reports; returns the run summary as `apply` would.
-    public static func run(
-        journals: [String], reportPath: String?, junitPath: String?, temporaryDirectory: String
-    ) throws(JobError) -> RunResult {
-        try run(
-            journals: journals, reportPath: reportPath, junitPath: junitPath, temporaryDirectory: temporaryDirectory,
-            clock: .system)
+    public static func run(journals: [String], reportPath: String?, junitPath: String?) throws(JobError) -> RunResult {
+        try run(journals: journals, reportPath: reportPath, junitPath: junitPath, clock: .system)
     }
 
     /// What the journals give the reports: records in report order, and the summary's facts.
@@ -66,7 +62,7 @@ public enum JournalReportJob {
     /// Renders the reports reading the time from `clock` (the fallbacks of a journal that lacks
     /// its times, and the duration).
     package static func run(
-        journals: [String], reportPath: String?, junitPath: String?, temporaryDirectory: String, clock: JobClock
+        journals: [String], reportPath: String?, junitPath: String?, clock: JobClock
     ) throws(JobError) -> RunResult {
         let started = clock.monotonicMilliseconds()
         for (kind, path) in [("report", reportPath), ("junit", junitPath)] {
@@ -105,9 +101,7 @@ public enum JournalReportJob {
         } else {
             rendering = concatenate(read)
         }
-        return try render(
-            rendering, reportPath: reportPath, junitPath: junitPath, temporaryDirectory: temporaryDirectory,
-            clock: clock, started: started)
+        return try render(rendering, reportPath: reportPath, junitPath: junitPath, clock: clock, started: started)
     }
 
     /// Journals of separate runs, one after the other, each keeping its own inputs.
@@ -242,22 +236,16 @@ public enum JournalReportJob {
         return total
     }
 
-    /// Spools the records, then renders the reports and the result.
+    /// Renders the reports from the records held, and the result.
     private static func render(
-        _ rendering: Rendering, reportPath: String?, junitPath: String?, temporaryDirectory: String,
-        clock: JobClock, started: Int64
+        _ rendering: Rendering, reportPath: String?, junitPath: String?, clock: JobClock, started: Int64
     ) throws(JobError) -> RunResult {
         var counts = rendering.counts
-        let spool = try RunSetup.createSpool(in: temporaryDirectory, kind: "report-spool")
-        defer { spool.remove() }
-        do {
-            for record in rendering.merged {
-                try spool.append(record.reference, outcome: record.outcome)
-                counts.countRead(input: record.reference.source.input)
-                counts.count(record)
-            }
-        } catch {
-            throw JobError(.output, "cannot write the record spool: \(error)")
+        // The records are in memory already (in input order): the reports are written from them,
+        // with no spool in between.
+        for record in rendering.merged {
+            counts.countRead(input: record.reference.source.input)
+            counts.count(record)
         }
         let (now, seconds) = (clock.wallMilliseconds(), Double(clock.monotonicMilliseconds() - started) / 1000)
         var facts = RunFacts(
@@ -268,7 +256,8 @@ public enum JournalReportJob {
         facts.shards = rendering.shards
         facts.shard = rendering.shard
         let renderer = ReportRenderer(
-            spool: spool, summary: counts.summary(facts), counts: counts, now: now, appliedOutcome: { _ in .processed })
+            records: .inMemory(rendering.merged), summary: counts.summary(facts), counts: counts, now: now,
+            appliedOutcome: { _ in .processed })
         let rendered = renderer.writeAll(jsonPath: reportPath, junitPath: junitPath)
         // The records' run stopped early, not this one: no stop reason.
         var result = counts.result(facts, stop: nil, seconds: seconds, reports: rendered.written)

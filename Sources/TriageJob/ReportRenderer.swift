@@ -8,9 +8,16 @@ import Glibc
 #endif
 
 /// Renders the JSON and JUnit reports of a run from its record spool (input order) and the
-/// outcomes of applied records (by sequence number), streaming.
+/// outcomes of applied records (by sequence number), streaming; or, for `triage report`, from the
+/// records it already holds in input order.
 struct ReportRenderer: Sendable {
-    let spool: RecordSpool
+    /// Where the records are: a run's spool, or the records a journal merge holds.
+    enum Records: Sendable {
+        case spool(RecordSpool)
+        case inMemory([RecordOutcome])
+    }
+
+    let records: Records
     let summary: ReportSummary
     /// The run's counts: the JUnit suites' per input.
     let counts: RunLedger
@@ -30,10 +37,12 @@ struct ReportRenderer: Sendable {
     func writeAll(
         jsonPath: String?, junitPath: String?, junitCases: RunConfiguration.JUnitCases = .all
     ) -> (written: [(kind: String, path: String)], failures: [TriageIOError]) {
-        do throws(TriageIOError) {
-            try spool.flush()
-        } catch {
-            return ([], [error])
+        if case .spool(let spool) = records {
+            do throws(TriageIOError) {
+                try spool.flush()
+            } catch {
+                return ([], [error])
+            }
         }
         let jobs: [(kind: String, path: String)] = [("report", jsonPath), ("junit", junitPath)].compactMap {
             kind, path in
@@ -58,9 +67,17 @@ struct ReportRenderer: Sendable {
         )
     }
 
-    /// Walks the spool, giving each record its final outcome; a record without one (never sent)
-    /// is left out.
+    /// Walks the records in input order, giving each its final outcome; a record without one
+    /// (never sent) is left out.
     func forEachRecord(_ body: (RecordOutcome) throws -> Void) throws {
+        let spool: RecordSpool
+        switch records {
+        case .inMemory(let held):
+            for record in held { try body(record) }
+            return
+        case .spool(let runSpool):
+            spool = runSpool
+        }
         try spool.forEach { reference, known in
             guard let outcome = known ?? appliedOutcome(reference.sequence) else { return }
             try body(RecordOutcome(reference, outcome))

@@ -28,9 +28,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let temporary = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        let result = try JournalReportJob.run(
-            journals: journals, reportPath: report, junitPath: junit, temporaryDirectory: temporary)
+        let result = try JournalReportJob.run(journals: journals, reportPath: report, junitPath: junit)
         RunSummaryLine.print(result, verb: "report")
         throw ExitCode(ExitStatus.of(result).rawValue)
     }
