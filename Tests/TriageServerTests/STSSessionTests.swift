@@ -31,15 +31,25 @@ import TriageTestSupport
         options.createStore = true
         options.port = 0
         let port = Mutex<Int?>(nil)
+        let ended = Mutex<String?>(nil)
         let server = Task {
-            try await SecurityHubServer.run(options, log: RequestLog { _ in }) { _, bound in
-                port.withLock { $0 = bound }
+            do {
+                try await SecurityHubServer.run(options, log: RequestLog { _ in }) { _, bound in
+                    port.withLock { $0 = bound }
+                }
+                ended.withLock { $0 = "the server stopped before it was asked to" }
+            } catch {
+                ended.withLock { $0 = "the server failed: \(error)" }
             }
         }
         defer { server.cancel() }
-        let deadline = ContinuousClock.now + .seconds(30)
+        // A hang detector only: in the whole suite on 2 cores, tests that block their thread can
+        // hold Swift concurrency's threads for tens of seconds (a 5 ms sleep was seen to take 48 s),
+        // so the deadline is generous; a server that fails to start is told at once.
+        let deadline = ContinuousClock.now + .seconds(600)
         while port.withLock({ $0 }) == nil {
-            try #require(ContinuousClock.now < deadline, "the server did not start")
+            if let why = ended.withLock({ $0 }) { Issue.record(Comment(rawValue: why)) }
+            try #require(ended.withLock { $0 } == nil && ContinuousClock.now < deadline, "the server did not start")
             try await Task.sleep(for: .milliseconds(5))
         }
         return try await body(port.withLock { $0 }!)

@@ -142,12 +142,15 @@ import Glibc
         #expect(otherRequests > 20, "the other client sent \(otherRequests) requests")
     }
 
-    /// Faults: 5 % InternalException, 1 % dropped connections, 2 % unprocessed findings: every
+    /// Faults: 5 % InternalException, 4 % dropped connections, 2 % unprocessed findings: every
     /// record ends processed, once, and the store equals the fault-free run's. 200 requests of 25
-    /// decisions (the fault injector draws per request, in arrival order).
+    /// decisions (the fault injector draws per request, in arrival order, as many numbers as the
+    /// request has findings: concurrent requests and resends of a few findings make the draws
+    /// differ from run to run). At 1 % dropped (0.95 % once internal errors win), about one run in
+    /// seven met no drop at all (0.9905^210); at 4 %, about one in 3,000.
     @Test func losesNothingUnderFaults() throws {
         let fixture = try WireFixture(findings: 5_000, decisions: 5_000)
-        let faults = #"{"seed": 11, "internalErrorRate": 0.05, "dropConnectionRate": 0.01, "unprocessedRate": 0.02}"#
+        let faults = #"{"seed": 11, "internalErrorRate": 0.05, "dropConnectionRate": 0.04, "unprocessedRate": 0.02}"#
         let wireStore = try fixture.copyOfStore("wire")
         let server = try ServeProcess(config: ServeProcess.wireConfig(faults: faults), store: wireStore)
         let report = fixture.directory.appendingPathComponent("report.json").path
