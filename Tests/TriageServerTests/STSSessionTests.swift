@@ -32,7 +32,9 @@ import TriageTestSupport
         options.port = 0
         let port = Mutex<Int?>(nil)
         let ended = Mutex<String?>(nil)
-        let server = Task {
+        // The server's tasks run on Dispatch's threads: in the whole suite, tests that block Swift
+        // concurrency's few threads (one per core) would otherwise keep it from answering.
+        let server = Task(executorPreference: DispatchTaskExecutor.shared) {
             do {
                 try await SecurityHubServer.run(options, log: RequestLog { _ in }) { _, bound in
                     port.withLock { $0 = bound }
@@ -158,5 +160,20 @@ import TriageTestSupport
 func offloadedThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}
+
+/// A task executor on Dispatch's threads (which grow when some block), for an in-process server
+/// that must answer while other tests hold Swift concurrency's cooperative threads.
+final class DispatchTaskExecutor: TaskExecutor, @unchecked Sendable {
+    /// The one the tests use.
+    static let shared = DispatchTaskExecutor()
+    private let queue = DispatchQueue(label: "triage.tests.serve", attributes: .concurrent)
+
+    /// Runs `job` on the queue.
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
