@@ -77,9 +77,12 @@ struct RecordIntake {
                             continue
                         }
                     }
-                    // The routing Region, else (the store) the ProductArn's: a shard means the same for both.
-                    let shardRegion = routing == nil ? FindingAccount.regionOfARN(identifier.productArn) : region
-                    if isOtherShards((account, shardRegion)) { continue }
+                    // The routing Region, else (the store) the ProductArn's: a shard means the same for
+                    // both. Read only in a sharded run (this is every record's path).
+                    if shard != nil {
+                        let shardRegion = routing == nil ? FindingAccount.regionOfARN(identifier.productArn) : region
+                        if isOtherShards((account, shardRegion)) { continue }
+                    }
                     let member = BatchMember(
                         sequence: sequence, identifier: identifier, source: source, account: account)
                     admit(member.reference, outcome: nil)
@@ -90,11 +93,13 @@ struct RecordIntake {
                         plan(KeyOrderWindow.Entry(member, update: update, region: region))
                     }
                 case .invalid(let raw, let issues):
-                    let key = raw.map { (FindingAccount.of($0), $0.productArn.flatMap(FindingAccount.regionOfARN)) }
-                    if isOtherShards(key) { continue }
+                    let account = raw.flatMap(FindingAccount.of(_:))
+                    if shard != nil {
+                        let key = raw.map { (account, $0.productArn.flatMap(FindingAccount.regionOfARN)) }
+                        if isOtherShards(key) { continue }
+                    }
                     fail(
-                        at: source, id: raw?.id, productArn: raw?.productArn,
-                        account: raw.flatMap(FindingAccount.of(_:)),
+                        at: source, id: raw?.id, productArn: raw?.productArn, account: account,
                         .failed(.invalidInput, ValidationIssue.message(issues)))
                 }
             }
