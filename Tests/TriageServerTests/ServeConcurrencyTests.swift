@@ -30,7 +30,9 @@ import TriageTestSupport
     }
 
     @Test(.timeLimit(.minutes(10))) func manyClientsAtOnceLeaveTheStoreAsTheCommitOrderSays() throws {
-        let directory = TestPaths.temporaryDirectory("triage-serve-concurrency")
+        let scratch = ScratchDirectory("triage-serve-concurrency")
+        let directory = scratch.url
+        defer { withExtendedLifetime(scratch) {} }
         let findingsFile = directory.appendingPathComponent("findings.ndjson.gz").path
         let storePath = directory.appendingPathComponent("store.sqlite").path
         let initialPath = directory.appendingPathComponent("initial.sqlite").path

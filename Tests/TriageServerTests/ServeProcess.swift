@@ -69,6 +69,10 @@ final class ServeProcess {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+        // The directory holds the log and, unless the test brought its own, the store.
+        if ProcessInfo.processInfo.environment["TRIAGE_KEEP_TEST_FILES"] != "1" {
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 }
 
@@ -90,7 +94,9 @@ extension ServeProcess {
     /// Runs `triage` with `arguments` that should end by themselves (a start-up error), killing
     /// it after `seconds`: a server that starts anyway fails the test instead of hanging it.
     static func runToEnd(_ arguments: [String], seconds: Double = 30) throws -> CommandRun {
-        let directory = TestPaths.temporaryDirectory("triage-serve-run")
+        let scratch = ScratchDirectory("triage-serve-run")
+        defer { withExtendedLifetime(scratch) {} }
+        let directory = scratch.url
         let outputURL = directory.appendingPathComponent("out")
         let errorURL = directory.appendingPathComponent("err")
         let process = try Process.start(arguments, stdout: outputURL, stderr: errorURL)

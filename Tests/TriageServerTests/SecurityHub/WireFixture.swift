@@ -11,7 +11,9 @@ import Glibc
 /// --target securityhub` against `triage serve` on it: an environment that reads no AWS file or
 /// metadata service of the machine and talks only to 127.0.0.1.
 struct WireFixture {
-    let directory: URL
+    /// Removed when the last copy of the fixture goes.
+    private let scratch: ScratchDirectory
+    var directory: URL { scratch.url }
     /// The store as imported, never written to (copied for each run).
     let pristineStore: String
     /// The decisions (NDJSON).
@@ -21,7 +23,8 @@ struct WireFixture {
     /// `findings` synthetic findings (4 Regions, 4 accounts) and `decisions` decisions naming them in
     /// turn (every decision valid, ten distinct updates).
     init(findings: Int, decisions: Int, label: String = "triage-wire") throws {
-        directory = TestPaths.temporaryDirectory(label)
+        scratch = ScratchDirectory(label)
+        let directory = scratch.url
         self.findings = findings
         let findingsFile = directory.appendingPathComponent("findings.ndjson").path
         self.decisions = directory.appendingPathComponent("decisions.ndjson").path
