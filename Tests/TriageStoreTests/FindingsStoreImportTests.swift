@@ -67,7 +67,11 @@ import TriageStore
     }
 
     @Test(arguments: [
-        ("Id", #"42"#, "Id: must be a string"), ("UpdatedAt", #""yesterday""#, "UpdatedAt: not an RFC 3339 date-time"),
+        ("Id", #"42"#, "Id: must be a string"),
+        (
+            "UpdatedAt", #""yesterday""#,
+            #"Finding does not adhere to Amazon Finding Format. data.UpdatedAt should match format "date-time"."#
+        ),
         ("RecordState", #""DELETED""#, "RecordState: must be ACTIVE or ARCHIVED"),
         ("Workflow", #"{"Status":"CLOSED"}"#, "Workflow.Status: must be one of NEW, NOTIFIED, RESOLVED, SUPPRESSED"),
         ("AwsAccountId", #""  ""#, "AwsAccountId: must contain a non-whitespace character"),

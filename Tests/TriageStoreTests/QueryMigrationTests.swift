@@ -63,10 +63,17 @@ import TriageTestSupport
             #expect(one["severity_label"] as String? == "INFORMATIONAL")  // the customer's label
             let eleven = try #require(byId[QueryTestData.identifier(11).id])
             #expect(eleven["severity_label"] as String? == "LOW")  // the provider's (FindingProviderFields)
+            // The Region member, which import sets to the ProductArn's Region (a service-owned member:
+            // finding 6's own "us-west-2" was replaced), recomputed for every row.
             let six = try #require(byId[QueryTestData.identifier(6).id])
-            #expect(six["region"] as String? == "us-west-2")  // the Region member
+            #expect(six["region"] as String? == "eu-central-1")
             let seven = try #require(byId[QueryTestData.identifier(7).id])
-            #expect(seven["region"] as String? == "us-east-1")  // the ProductArn's region
+            #expect(seven["region"] as String? == "us-east-1")
+            for row in rows {
+                let index = try #require(Int((row["id"] as String).split(separator: "-").last ?? ""))
+                let productArn = QueryTestData.identifier(index).productArn
+                #expect(row["region"] as String? == ProviderFinding.region(ofProductArn: productArn))
+            }
             let indexes = try String.fetchAll(
                 db,
                 sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'finding_by_%' ORDER BY name")

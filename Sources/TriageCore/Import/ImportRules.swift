@@ -125,13 +125,17 @@ package enum ImportRules {
         }
     }
 
-    /// The stored form: `edits` spliced into the document, sizes computed, the 240 KB limit checked.
+    /// The stored form: `edits` and the service-owned members (``ServiceOwnedMembers``) spliced
+    /// into the document in one pass, sizes computed, the 240 KB limit checked.
     private static func stored(
         _ provider: ProviderFinding, edits: [(String, [UInt8])], state: CustomerState, recordState: String
     ) throws(CoreError) -> StoredFinding {
-        let document = edits.isEmpty ? provider.bytes : splice(edits, into: provider)
+        var splice = splice(edits, into: provider)
+        try ServiceOwnedMembers.addMembers(of: provider, to: &splice)
+        let document =
+            splice.isEmpty ? provider.bytes : provider.bytes.withUnsafeBytes { splice.applied(to: $0) }
         let providerBytes = document.withUnsafeBytes { buffer in
-            let layout = edits.isEmpty ? provider.layout : (try? JSONObjectLayout.scan(buffer)) ?? provider.layout
+            let layout = splice.isEmpty ? provider.layout : (try? JSONObjectLayout.scan(buffer)) ?? provider.layout
             return FindingComposer.residualByteCount(of: buffer, layout: layout)
         }
         guard state.composedByteCount(providerBytes: providerBytes) <= Limits.maxFindingBytes else {
@@ -142,36 +146,27 @@ package enum ImportRules {
         return StoredFinding(document: document, providerBytes: providerBytes, state: state, recordState: recordState)
     }
 
-    /// The document with each `(name, compact value)` set: the first member of that name gets the
-    /// new value in place, a missing one is appended before the closing brace. All other bytes
-    /// stay as imported.
-    package static func splice(_ edits: [(String, [UInt8])], into provider: ProviderFinding) -> [UInt8] {
+    /// The edits that set each top-level `(name, compact value)`: the first member of that name
+    /// gets the new value in place, a missing one is appended after the last member. All other
+    /// bytes stay as imported.
+    package static func splice(_ edits: [(String, [UInt8])], into provider: ProviderFinding) -> DocumentSplice {
+        var splice = DocumentSplice()
+        guard !edits.isEmpty else { return splice }
         provider.bytes.withUnsafeBytes { buffer in
-            var replacements: [(range: Range<Int>, bytes: [UInt8])] = []
             var appended: [UInt8] = []
-            let insertionPoint = provider.layout.members.last?.value.upperBound ?? provider.layout.closingBrace
             for (name, value) in edits {
                 if let member = provider.layout.first(named: name, in: buffer) {
-                    replacements.append((member.value, value))
+                    splice.replace(member.value, with: value)
                 } else {
-                    if !provider.layout.members.isEmpty || !appended.isEmpty { appended.append(UInt8(ascii: ",")) }
+                    appended.append(UInt8(ascii: ","))
                     JSONText.appendString(name, to: &appended)
                     appended.append(UInt8(ascii: ":"))
                     appended.append(contentsOf: value)
                 }
             }
-            replacements.append((insertionPoint..<insertionPoint, appended))
-            replacements.sort { $0.range.lowerBound < $1.range.lowerBound }
-            var out: [UInt8] = []
-            out.reserveCapacity(buffer.count + appended.count + 64)
-            var position = 0
-            for replacement in replacements {
-                out.append(contentsOf: buffer[position..<replacement.range.lowerBound])
-                out.append(contentsOf: replacement.bytes)
-                position = replacement.range.upperBound
-            }
-            out.append(contentsOf: buffer[position...])
-            return out
+            if provider.layout.members.isEmpty, !appended.isEmpty { appended.removeFirst() }
+            splice.insert(appended, at: provider.layout.members.last?.value.upperBound ?? provider.layout.closingBrace)
         }
+        return splice
     }
 }

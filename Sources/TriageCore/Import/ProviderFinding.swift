@@ -16,7 +16,7 @@ package struct ProviderFinding {
     package let region: String
     /// `UpdatedAt` as written.
     package let updatedAt: String
-    /// `UpdatedAt` as an instant.
+    /// `UpdatedAt` as an instant (Security Hub's rules, ``FindingTimestamp/Rules/securityHub``).
     package let updatedInstant: FindingTimestamp
     /// `RecordState` (`ACTIVE` or `ARCHIVED`) if given.
     package let recordState: String?
@@ -29,7 +29,8 @@ package struct ProviderFinding {
         "Description", "Resources",
     ]
 
-    /// Checks and indexes `bytes`; a failure names the `Id` when the document had one.
+    /// Checks and indexes `bytes`; a failure names the `Id` when the document had one. Every
+    /// timestamp member (``ASFFTimestamps``) must follow Security Hub's rules.
     package init(bytes: [UInt8]) throws(CoreError) {
         self.bytes = bytes
         let scanned = bytes.withUnsafeBytes { buffer in
@@ -69,8 +70,13 @@ package struct ProviderFinding {
         identifier = FindingIdentifier(id: strings[0], productArn: strings[1])
         awsAccountId = strings[2]
         updatedAt = strings[3]
-        guard let instant = FindingTimestamp(updatedAt) else {
-            throw fail("UpdatedAt: not an RFC 3339 date-time")
+        let layout = self.layout
+        if let violation = bytes.withUnsafeBytes({ ASFFTimestamps.violation(in: $0, layout: layout) }) {
+            throw fail(violation)
+        }
+        guard let instant = FindingTimestamp(updatedAt, rules: .securityHub) else {
+            throw fail(
+                #"Finding does not adhere to Amazon Finding Format. data.UpdatedAt should match format "date-time"."#)
         }
         updatedInstant = instant
         region = Self.region(ofProductArn: identifier.productArn)
