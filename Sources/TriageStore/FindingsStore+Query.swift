@@ -13,7 +13,8 @@ extension FindingsStore {
     /// - `SortCriteria` with one criterion on one of those fields is read in order from SQL; any
     ///   other order is computed: each page reads every finding that passes the SQL filters.
     /// - `visibleAccounts` (`nil`: all) keeps the findings whose `AwsAccountId` is one of them
-    ///   (byte for byte), in SQL.
+    ///   (byte for byte), in SQL; `visibleRegions` (`nil`: all) likewise keeps the findings whose
+    ///   Region (the `region` column: the `Region` filter's value) is one of them.
     ///
     /// - Parameters:
     ///   - query: the filters, order and page size; its `nextToken` is not read (the caller turns
@@ -27,11 +28,14 @@ extension FindingsStore {
     ///   default order, which `BatchUpdateFindings` never changes, every finding).
     /// - Throws: ``StoreError`` `InvalidCursor` for a cursor this order did not issue; other
     ///   codes when the store cannot be read.
-    package func findings(_ query: FindingsQuery, visibleAccounts: Set<String>?, after cursor: [UInt8]?, now: Int64)
-        throws(StoreError) -> FindingsPage
-    {
+    package func findings(
+        _ query: FindingsQuery, visibleAccounts: Set<String>?, visibleRegions: Set<String>? = nil,
+        after cursor: [UInt8]?, now: Int64
+    ) throws(StoreError) -> FindingsPage {
         let position = try cursor.map { bytes throws(StoreError) in try QueryCursor(bytes: bytes) }
-        let plan = QueryPlan(query, visibleAccounts: visibleAccounts.map(AccountSet.init), now: now)
+        let plan = QueryPlan(
+            query, visibleAccounts: visibleAccounts.map(AccountSet.init),
+            visibleRegions: visibleRegions.map(RegionSet.init), now: now)
         if plan.matchesNothing { return FindingsPage(findings: [], cursor: nil) }
         let reader = QueryReader(query: query, plan: plan, now: now)
         switch plan.order {
@@ -55,10 +59,12 @@ extension FindingsStore {
     /// SQLite's plan for the first page of `query` (`EXPLAIN QUERY PLAN` detail lines, e.g.
     /// `SEARCH f USING INDEX finding_by_region (region=? AND updated_key<?)`), for tests and
     /// diagnostics; empty when no finding can match.
-    package func queryPlan(_ query: FindingsQuery, visibleAccounts: Set<String>?, now: Int64) throws(StoreError)
-        -> [String]
-    {
-        let plan = QueryPlan(query, visibleAccounts: visibleAccounts.map(AccountSet.init), now: now)
+    package func queryPlan(
+        _ query: FindingsQuery, visibleAccounts: Set<String>?, visibleRegions: Set<String>? = nil, now: Int64
+    ) throws(StoreError) -> [String] {
+        let plan = QueryPlan(
+            query, visibleAccounts: visibleAccounts.map(AccountSet.init),
+            visibleRegions: visibleRegions.map(RegionSet.init), now: now)
         if plan.matchesNothing { return [] }
         let reader = QueryReader(query: query, plan: plan, now: now)
         return try readSnapshot("explaining a query") { db in try reader.explain(db) }

@@ -12,32 +12,40 @@ extension FindingsStore {
     ///
     /// One outcome per identifier, in request order: a later repeat of an identifier (the same
     /// bytes) is `DuplicatedFindingIdentifier`, the first is applied; a finding that does not
-    /// exist, or whose `AwsAccountId` is not in `updatableAccounts` (when given), is
-    /// `FindingNotFound` (§4 *Choice*: it does not reveal that the finding exists) and unchanged.
+    /// exist, whose `AwsAccountId` is not in `updatableAccounts` or whose Region (the `region`
+    /// column) is not in `updatableRegions` (when given), is `FindingNotFound` (§4 *Choice*: it
+    /// does not reveal that the finding exists) and unchanged.
     /// - Parameters:
     ///   - now: `Note.UpdatedAt`, RFC 3339 UTC with milliseconds.
     ///   - updatableAccounts: the accounts the caller may update; `nil` for all.
+    ///   - updatableRegions: the Regions whose findings the caller may update; `nil` for all.
+    ///   - history: who sent the request and when: each finding it changes gets a history record
+    ///     (``FindingHistory``) in the same transaction; `nil` records none.
     /// - Returns: the outcomes and `commit`, 1, 2, 3… in the order the store's write
     ///   transactions committed (``CommitCounter``).
     /// - Throws: ``StoreError`` when the transaction fails as a whole (nothing is applied).
     package func applyRequest(
-        identifiers: [FindingIdentifier], update: FindingUpdate, now: String, updatableAccounts: Set<String>?
+        identifiers: [FindingIdentifier], update: FindingUpdate, now: String, updatableAccounts: Set<String>?,
+        updatableRegions: Set<String>? = nil, history: FindingHistory.Stamp? = nil
     ) throws(StoreError) -> (outcomes: [Outcome], commit: Int) {
         try waitForCallback { done in
             applyRequest(
                 identifiers: identifiers, update: update, now: now, updatableAccounts: updatableAccounts,
-                completion: done)
+                updatableRegions: updatableRegions, history: history, completion: done)
         }.get()
     }
 
-    /// ``applyRequest(identifiers:update:now:updatableAccounts:)`` without a thread waiting:
-    /// `completion` gets the result on the store's writer thread (it must not block it).
+    /// ``applyRequest(identifiers:update:now:updatableAccounts:updatableRegions:history:)`` without a
+    /// thread waiting: `completion` gets the result on the store's writer thread (it must not
+    /// block it).
     package func applyRequest(
         identifiers: [FindingIdentifier], update: FindingUpdate, now: String, updatableAccounts: Set<String>?,
+        updatableRegions: Set<String>? = nil, history: FindingHistory.Stamp? = nil,
         completion: @escaping @Sendable (Result<(outcomes: [Outcome], commit: Int), StoreError>) -> Void
     ) {
-        let accounts = updatableAccounts.map(AccountSet.init)
-        let request = RequestGroup.Request(identifiers: identifiers, update: update, now: now, accounts: accounts)
+        let request = RequestGroup.Request(
+            identifiers: identifiers, update: update, now: now, accounts: updatableAccounts.map(AccountSet.init),
+            regions: updatableRegions.map(RegionSet.init), history: history)
         guard rehearsal == nil else {
             completion(Result { () throws(StoreError) in try applyAlone(request) })
             return
@@ -53,7 +61,8 @@ extension FindingsStore {
         let (result, commit) = try writeNumbered("applying a request") { db in
             try applyRows(
                 db, request.batch, update: request.update, now: request.now, counting: false,
-                updatableAccounts: request.accounts)
+                updatableAccounts: request.accounts, updatableRegions: request.regions,
+                history: request.history)
         }
         return (result.outcomes, commit)
     }
@@ -68,7 +77,8 @@ extension FindingsStore {
                     let outcomes = try group.map { request in
                         try applyRows(
                             db, request.batch, update: request.update, now: request.now, counting: false,
-                            updatableAccounts: request.accounts
+                            updatableAccounts: request.accounts, updatableRegions: request.regions,
+                            history: request.history
                         ).outcomes
                     }
                     db.afterNextTransaction { _ in for slot in slots { commits.draw(into: slot) } }
@@ -96,16 +106,22 @@ extension FindingsStore {
     /// is not among them or whose default product is another account's, or one whose stored
     /// namesake (same `ProductArn` and `Id`) belongs to another account: `AccessDenied`
     /// (``TriageCore/ErrorCode/accessDenied``), or `InvalidInput` for a namesake of another of the
-    /// caller's accounts (an import does not move a finding). The others go on.
+    /// caller's accounts (an import does not move a finding). With `importRegion` (the Region the
+    /// request is signed for), a finding whose `ProductArn` names another Region fails with
+    /// `AccessDenied` and changes nothing. The others go on. With `historyTime` (epoch
+    /// milliseconds), each finding created or changed gets a history record (``FindingHistory``).
     /// - Returns: one outcome per finding, in order, and `commit` (see
-    ///   ``applyRequest(identifiers:update:now:updatableAccounts:)``).
+    ///   ``applyRequest(identifiers:update:now:updatableAccounts:updatableRegions:history:)``).
     /// - Throws: ``StoreError`` when the transaction fails as a whole (nothing is imported).
-    package func importRequest(findings: [[UInt8]], importableAccounts: Set<String>?) throws(StoreError)
-        -> (outcomes: [ImportOutcome], commit: Int)
-    {
+    package func importRequest(
+        findings: [[UInt8]], importableAccounts: Set<String>?, importRegion: String? = nil, historyTime: Int64? = nil
+    ) throws(StoreError) -> (outcomes: [ImportOutcome], commit: Int) {
         let accounts = importableAccounts.map(AccountSet.init)
+        let pruner = historyPruner
         let (outcomes, commit) = try writeNumbered("importing a request") { db in
-            try Self.importRows(db, findings, importableAccounts: accounts)
+            try Self.importRows(
+                db, findings, importableAccounts: accounts, importRegion: importRegion,
+                history: historyTime.map { (time: $0, pruner: pruner) })
         }
         return (outcomes, commit)
     }

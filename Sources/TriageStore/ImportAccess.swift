@@ -10,6 +10,11 @@ import TriageCore
 ///   the product of an account's custom integration) takes only findings of that account.
 /// - An import never replaces, hides or moves a stored finding of another account: the stored
 ///   finding with the same (`ProductArn`, `Id`) must belong to the finding's `AwsAccountId`.
+/// - The `ProductArn`'s Region must be the Region the request is signed for: Security Hub takes a
+///   finding only in its product's Region (a finding sent to another Region's endpoint is refused
+///   with `AccessDenied` and the same wording, as prowler#618 and cloud-custodian#3975 report;
+///   the real service refuses the whole request, serve that finding only, as it does for the
+///   account rules, so that one stray finding does not fail a batch).
 ///
 /// Why the last rule instead of a key with the account in it: the store keys a finding by
 /// (`ProductArn`, `Id`), as BatchUpdateFindings names it. Security Hub keeps each account's
@@ -20,11 +25,38 @@ import TriageCore
 /// three operations reaches another account's finding. A finding of an account the caller may not
 /// update is refused like a finding it may not import (`AccessDenied`), whatever its `UpdatedAt`.
 struct ImportAccess {
-    /// The accounts whose findings the caller may import and update.
-    let accounts: AccountSet
+    /// The accounts whose findings the caller may import and update; nil for all.
+    let accounts: AccountSet?
+    /// The Region the request is signed for; nil for any.
+    let region: String?
+
+    /// The rules for a caller of `accounts` (nil: all) signing for `region` (nil: any); nil when
+    /// neither restricts (`triage import`, or every account and Region).
+    init?(accounts: AccountSet?, region: String?) {
+        guard accounts != nil || region != nil else { return nil }
+        self.accounts = accounts
+        self.region = region
+    }
 
     /// Why `provider` may not be imported, before the store is read; nil if it may.
     func refusal(of provider: ProviderFinding) -> ImportOutcome? {
+        if let accounts, let refusal = Self.accountRefusal(of: provider, accounts: accounts) { return refusal }
+        if let region, !provider.region.utf8.elementsEqual(region.utf8) {
+            let productRegion = provider.region.isEmpty ? "none" : provider.region
+            return .failed(
+                id: provider.identifier.id, code: .accessDenied,
+                message: Self.notAuthorized(
+                    provider.identifier.productArn,
+                    because:
+                        "the ProductArn's Region (\(productRegion)) is not the Region the request is signed for, "
+                        + "\(region); import the finding in its own Region"))
+        }
+        return nil
+    }
+
+    /// Why `provider`, of an account outside `accounts` or of another account's default product,
+    /// may not be imported; nil if it may.
+    private static func accountRefusal(of provider: ProviderFinding, accounts: AccountSet) -> ImportOutcome? {
         let id = provider.identifier.id
         let productArn = provider.identifier.productArn
         guard accounts.contains(provider.awsAccountId) else {
@@ -52,6 +84,7 @@ struct ImportAccess {
     /// (`ProductArn`, `Id`); nil if it may.
     func refusal(of provider: ProviderFinding, over storedAccount: String) -> ImportOutcome? {
         let id = provider.identifier.id
+        guard let accounts else { return nil }
         guard accounts.contains(storedAccount) else {
             return .failed(
                 id: id, code: .accessDenied,

@@ -6,10 +6,13 @@ import TriageCore
 /// - Column order (one criterion on an indexed column, the default `UpdatedAt` descending
 ///   among them): SQL reads rows in order, ties by `ProductArn`, `Id`; a nullable column in two
 ///   phases, findings with a value first. With the `UpdatedAt` order, a field whose filters are
-///   all `EQUALS` (or else the visible accounts, up to ``maxAccountLegs``) drives the read: one
-///   index range per value, merged in order by SQLite (`UNION ALL`), so that the page stops when
-///   it is full. The other terms are written `+column`, so that no other index (and no sort of
-///   its rows) is chosen over the order's.
+///   all `EQUALS` (or else the visible accounts or the visible Regions, whichever has fewer values,
+///   up to ``maxAccountLegs``) drives the read: one index range per value, merged in order by
+///   SQLite (`UNION ALL`), so that the page stops when it is full. The other terms are written
+///   `+column`, so that no other index (and no sort of its rows) is chosen over the order's.
+/// - Visibility: the caller's accounts and Regions (``RegionSet``) are terms like any filter's,
+///   or restrict the driving values when they are on the driving column; a caller who sees one
+///   Region reads that Region's index range instead of skipping the others' rows.
 /// - Computed order (several criteria, or one on a field without a column): every row passing
 ///   the SQL terms is read and keyed in Swift, and the page is the least keys after the cursor
 ///   (a scan per page).
@@ -32,11 +35,12 @@ struct QueryPlan {
     private(set) var legs: (column: IndexedColumn, values: [String])?
     /// The filters matched in Swift.
     private(set) var residual: [FieldFilters] = []
-    /// Whether no finding can match (no visible account, or none a driving filter allows).
+    /// Whether no finding can match (no visible account or Region, or none a driving filter allows).
     private(set) var matchesNothing = false
 
-    /// The plan for `query` over the findings of `visibleAccounts` (`nil`: all) at `now`.
-    init(_ query: FindingsQuery, visibleAccounts: AccountSet?, now: Int64) {
+    /// The plan for `query` over the findings of `visibleAccounts` in `visibleRegions` (`nil`: all)
+    /// at `now`.
+    init(_ query: FindingsQuery, visibleAccounts: AccountSet?, visibleRegions: RegionSet? = nil, now: Int64) {
         if query.sortCriteria.count == 1, let column = IndexedColumn(field: query.sortCriteria[0].field.name) {
             order = .column(column, descending: query.sortCriteria[0].descending)
         } else {
@@ -48,21 +52,20 @@ struct QueryPlan {
         if case .column(.updatedKey, _) = order {
             driving = Self.drivingFilter(query)
             drivingFilter = driving?.column
-            if driving == nil, let visibleAccounts, (1...Self.maxAccountLegs).contains(visibleAccounts.accounts.count) {
-                driving = (.awsAccountId, visibleAccounts.accounts)
-            }
+            if driving == nil { driving = Self.visibleLegs(visibleAccounts, visibleRegions) }
         }
-        if let visibleAccounts {
-            if driving?.column == .awsAccountId {
-                driving?.values.removeAll { !visibleAccounts.contains($0) }
+        for (column, visible) in [(IndexedColumn.awsAccountId, visibleAccounts), (.region, visibleRegions)] {
+            guard let visible else { continue }
+            if driving?.column == column {
+                driving?.values.removeAll { !visible.contains($0) }
             } else {
-                let column = (streaming ? "+" : "") + IndexedColumn.awsAccountId.qualified
-                let marks = visibleAccounts.accounts.map { _ in "?" }.joined(separator: ", ")
-                terms.append(SQLTerm("\(column) IN (\(marks))", visibleAccounts.accounts.map { .text($0) }))
+                terms.append(Self.membership(visible.accounts, on: (streaming ? "+" : "") + column.qualified))
             }
         }
         legs = driving
-        matchesNothing = (driving?.values.isEmpty ?? false) || (visibleAccounts?.accounts.isEmpty ?? false)
+        matchesNothing =
+            (driving?.values.isEmpty ?? false) || (visibleAccounts?.accounts.isEmpty ?? false)
+            || (visibleRegions?.accounts.isEmpty ?? false)
         for filters in query.filters {
             guard let column = IndexedColumn(field: filters.field.name) else {
                 residual.append(filters)
@@ -81,6 +84,27 @@ struct QueryPlan {
                 residual.append(filters)
             }
         }
+    }
+
+    /// The visible accounts or Regions that drive a read with no driving filter: the set with fewer
+    /// values (accounts on a tie, as before Regions were kept apart), if it has at most
+    /// ``maxAccountLegs``; nil when neither restricts.
+    private static func visibleLegs(_ accounts: AccountSet?, _ regions: RegionSet?) -> (
+        column: IndexedColumn, values: [String]
+    )? {
+        let legs = Self.maxAccountLegs
+        let accountCount = accounts.map(\.accounts.count).flatMap { (1...legs).contains($0) ? $0 : nil }
+        let regionCount = regions.map(\.accounts.count).flatMap { (1...legs).contains($0) ? $0 : nil }
+        if let regionCount, let regions, regionCount < accountCount ?? .max { return (.region, regions.accounts) }
+        if accountCount != nil, let accounts { return (.awsAccountId, accounts.accounts) }
+        return nil
+    }
+
+    /// `column` is one of `values`: `= ?` for one, `IN (...)` for more.
+    private static func membership(_ values: [String], on column: String) -> SQLTerm {
+        if values.count == 1 { return SQLTerm("\(column) = ?", [.text(values[0])]) }
+        let marks = values.map { _ in "?" }.joined(separator: ", ")
+        return SQLTerm("\(column) IN (\(marks))", values.map { .text($0) })
     }
 
     /// Whether an `UpdatedAt` filter may seek the order's index (one range, not an OR of several).

@@ -20,13 +20,23 @@ final class RequestGroup: @unchecked Sendable {
         let batch: [(sequence: Int, identifier: FindingIdentifier)]
         let update: FindingUpdate
         let now: String
+        /// The accounts whose findings the request may update; nil for all.
         let accounts: AccountSet?
+        /// The Regions whose findings the request may update; nil for all.
+        let regions: RegionSet?
+        /// Who made the request and when, for its history records; nil records none.
+        let history: FindingHistory.Stamp?
 
-        init(identifiers: [FindingIdentifier], update: FindingUpdate, now: String, accounts: AccountSet?) {
+        init(
+            identifiers: [FindingIdentifier], update: FindingUpdate, now: String, accounts: AccountSet?,
+            regions: RegionSet? = nil, history: FindingHistory.Stamp? = nil
+        ) {
             batch = identifiers.enumerated().map { (sequence: $0.offset, identifier: $0.element) }
             self.update = update
             self.now = now
             self.accounts = accounts
+            self.regions = regions
+            self.history = history
         }
     }
 

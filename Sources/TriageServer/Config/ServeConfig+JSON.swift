@@ -4,13 +4,13 @@ import TriageCore
 ///
 /// The document is parsed by the strict JSON parser (invalid UTF-8, duplicate members and
 /// trailing garbage are errors). Top-level members: `accounts` and `credentials` (required),
-/// `roles`, `quotas` and `faults` (optional; no `roles`: STS `AssumeRole` is always refused, an
-/// operation missing from `quotas` keeps Security Hub's default quota, a missing `faults` injects
-/// none). Every object's member names are checked, so
+/// `roles`, `aggregator`, `quotas` and `faults` (optional; no `roles`: STS `AssumeRole` is always
+/// refused, no `aggregator`: every Region sees only its own findings, an operation missing from
+/// `quotas` keeps Security Hub's default quota, a missing `faults` injects none). Every object's member names are checked, so
 /// a typo is an error naming the member's path, with a did-you-mean where one is near.
 extension ServeConfig {
     /// The top-level members.
-    static let members = ["accounts", "credentials", "roles", "quotas", "faults"]
+    static let members = ["accounts", "credentials", "roles", "aggregator", "quotas", "faults"]
 
     /// The config in `bytes`, a JSON document.
     /// - Throws: ``ServerError`` (``ServerError/Code/config``), whose message names the offending
@@ -46,7 +46,10 @@ extension ServeConfig {
         self.init(
             credentials: credentials, accounts: accounts, quotas: try Quota.table(config: root.member("quotas")),
             faults: try FaultConfig(config: root.member("faults")), roles: try Self.roles(config: root.member("roles")),
-            isDefault: false)
+            isDefault: false,
+            aggregator: try root.member("aggregator").map { node throws(ServerError) in
+                try FindingAggregator(config: node)
+            })
     }
 
     /// The `roles` at `node` (none when absent), each ARN once.

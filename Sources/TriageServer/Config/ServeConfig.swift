@@ -1,5 +1,5 @@
 /// Everything `triage serve` decides requests by: the accounts, the credentials (with their
-/// policies), the roles STS hands out, the quotas and the faults — read from `--config FILE` (``init(json:)``,
+/// policies), the roles STS hands out, the finding aggregator, the quotas and the faults — read from `--config FILE` (``init(json:)``,
 /// `ServeConfig+JSON.swift`) or, without one, ``defaultConfig``.
 ///
 /// `description`, `debugDescription` and the mirror (`dump`) never show a secret access key or a
@@ -19,11 +19,13 @@ package struct ServeConfig: Sendable {
     package let roles: RoleDirectory
     /// Whether this is ``defaultConfig`` (no `--config`).
     package let isDefault: Bool
+    /// The cross-Region aggregation, if any: without one every Region keeps its findings apart.
+    package let aggregator: FindingAggregator?
 
     /// A config of parts already checked (access key ids unique).
     init(
         credentials: [ServeCredential], accounts: AccountDirectory, quotas: [ServeOperation: Quota],
-        faults: FaultConfig, roles: RoleDirectory, isDefault: Bool
+        faults: FaultConfig, roles: RoleDirectory, isDefault: Bool, aggregator: FindingAggregator? = nil
     ) {
         self.credentials = credentials
         credentialIndex = Dictionary(
@@ -33,6 +35,7 @@ package struct ServeConfig: Sendable {
         self.faults = faults
         self.roles = roles
         self.isDefault = isDefault
+        self.aggregator = aggregator
     }
 
     /// The account of the default credential.
@@ -41,7 +44,8 @@ package struct ServeConfig: Sendable {
     /// Without `--config`: one credential, access key `test`, secret `test`, account
     /// `000000000000`, which administers every account (every account is subscribed); Security
     /// Hub's quotas (`Quota.securityHubDefaults`); no faults; no policies; every role ARN may be
-    /// assumed by `000000000000` (``RoleDirectory/everyRole(trusting:)``).
+    /// assumed by `000000000000` (``RoleDirectory/everyRole(trusting:)``); no finding aggregator
+    /// (each Region sees its own findings, as in a Security Hub account that never enabled one).
     package static var defaultConfig: ServeConfig {
         ServeConfig(
             credentials: [ServeCredential(accessKeyId: "test", secretAccessKey: "test", account: defaultAccount)],
@@ -57,7 +61,7 @@ package struct ServeConfig: Sendable {
 
 extension ServeConfig: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// One line without secrets: the accounts, the credentials (`ServeCredential.description`),
-    /// the quotas and the faults.
+    /// the roles, the aggregator, the quotas and the faults.
     package var description: String {
         let accountsText = accounts.accountIds.map { $0.joined(separator: ", ") } ?? "every account"
         let credentialsText = credentials.map(\.description).joined(separator: "; ")
@@ -79,9 +83,14 @@ extension ServeConfig: CustomStringConvertible, CustomDebugStringConvertible, Cu
                     : roles.map { "\($0.arn) (trusts \($0.trust.sorted().joined(separator: ", ")))" }.joined(
                         separator: "; ")
             } ?? "any role, trusting \(Self.defaultAccount)"
+        let aggregatorText =
+            aggregator.map { aggregator in
+                "\(aggregator.region) (\(aggregator.mode.rawValue)"
+                    + (aggregator.regions.isEmpty ? "" : " \(aggregator.regions.joined(separator: ", "))") + ")"
+            } ?? "none"
         return
-            "accounts: \(accountsText); credentials: \(credentialsText); roles: \(rolesText); quotas: \(quotasText); "
-            + "faults: \(faultsText)"
+            "accounts: \(accountsText); credentials: \(credentialsText); roles: \(rolesText); "
+            + "aggregator: \(aggregatorText); quotas: \(quotasText); faults: \(faultsText)"
     }
 
     /// The same as ``description``.
@@ -92,8 +101,8 @@ extension ServeConfig: CustomStringConvertible, CustomDebugStringConvertible, Cu
         Mirror(
             self,
             children: [
-                "credentials": credentials, "accounts": accounts, "roles": roles, "quotas": quotas, "faults": faults,
-                "isDefault": isDefault,
+                "credentials": credentials, "accounts": accounts, "roles": roles, "aggregator": aggregator as Any,
+                "quotas": quotas, "faults": faults, "isDefault": isDefault,
             ], displayStyle: .struct)
     }
 }

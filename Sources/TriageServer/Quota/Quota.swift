@@ -16,12 +16,13 @@ package struct Quota: Sendable, Equatable {
     package static let unlimited = Quota(rate: 0, burst: 0)
 
     /// Security Hub's own quotas per account and Region (`shared/research/aws-wire.md` §4):
-    /// BatchUpdateFindings and BatchImportFindings 10/s with bursts of 30, GetFindings 3/s with
-    /// bursts of 6. Used without a config file and for operations a config's `quotas` leaves out.
+    /// GetFindings 3/s with bursts of 6; BatchUpdateFindings, BatchImportFindings and "all other
+    /// operations" (ListFindingAggregators, GetFindingAggregator, ...) 10/s with bursts of 30.
+    /// Used without a config file and for operations a config's `quotas` leaves out.
     package static func securityHubDefault(for operation: ServeOperation) -> Quota {
         switch operation {
-        case .batchUpdateFindings, .batchImportFindings: Quota(rate: 10, burst: 30)
         case .getFindings: Quota(rate: 3, burst: 6)
+        default: Quota(rate: 10, burst: 30)
         }
     }
 

@@ -40,16 +40,30 @@ package final class QuotaTable: Sendable {
     /// Takes a token from the bucket of (`account`, `region`, `operation`): false when it is
     /// empty and the request must be answered `TooManyRequestsException` (nothing applied).
     package func admit(account: String, region: String, operation: ServeOperation) -> Bool {
+        admit(account: account, regions: [region], operation: operation)
+    }
+
+    /// Takes a token from the bucket of (`account`, each of `regions`, `operation`), all or none:
+    /// false, and no token taken, when any of them is empty (a write that Security Hub's
+    /// cross-Region aggregation charges to several Regions, `FindingAggregator`).
+    package func admit(account: String, regions: [String], operation: ServeOperation) -> Bool {
         guard let quota = quotas[operation], quota.rate > 0 else { return true }
         let now = clock()
-        let key = BucketKey(account: account, region: region, operation: operation)
+        let keys = Set(regions).map { BucketKey(account: account, region: $0, operation: operation) }
         return state.withLock { state in
             if state.buckets.count >= state.sweepAt {
                 state.buckets = state.buckets.filter { !$0.value.isFull(now: now) }
                 state.sweepAt = max(Self.sweepThreshold, state.buckets.count * 2)
             }
-            return state.buckets[key, default: TokenBucket(rate: quota.rate, burst: quota.burst, now: now)]
-                .take(now: now)
+            let fresh = TokenBucket(rate: quota.rate, burst: quota.burst, now: now)
+            var taken: [BucketKey: TokenBucket] = [:]
+            for key in keys {
+                var bucket = state.buckets[key] ?? fresh
+                guard bucket.take(now: now) else { return false }
+                taken[key] = bucket
+            }
+            state.buckets.merge(taken) { _, new in new }
+            return true
         }
     }
 
