@@ -2,7 +2,9 @@ import TriageCore
 
 /// Deterministic synthetic findings and decisions for demos, samples and benchmarks, in the
 /// shapes of the real findings in `Tests/Fixtures/ThirdParty/asff`: Security Hub control findings,
-/// GuardDuty, Inspector and a custom product. The same seed gives the same bytes.
+/// GuardDuty, Inspector and a custom product, each as Security Hub's output has it (the
+/// service-owned members present with the values import gives, ``ServiceOwnedMembers``), so that
+/// importing them changes no byte. The same seed gives the same bytes.
 package struct SyntheticData: Sendable {
     /// The seed.
     package var seed: UInt64
@@ -103,6 +105,18 @@ package struct SyntheticData: Sendable {
         members.append(("SchemaVersion", string("2018-10-08")))
         members.append(("Id", string(identifier.id)))
         members.append(("ProductArn", string(identifier.productArn)))
+        // The service-owned members, where Security Hub's output has them.
+        let naming = ServiceOwnedMembers.names(productArn: identifier.productArn, given: (nil, nil))
+        if let naming {
+            members.append(("ProductName", string(naming.topLevel.product)))
+            members.append(("CompanyName", string(naming.topLevel.company)))
+        }
+        members.append(("Region", string(region)))
+        var productFields = [("aws/securityhub/FindingId", ServiceOwnedMembers.findingId(identifier))]
+        if let naming {
+            productFields.append(("aws/securityhub/ProductName", naming.productFields.product))
+            productFields.append(("aws/securityhub/CompanyName", naming.productFields.company))
+        }
         let title: String
         let generator: String
         let types: String
@@ -127,11 +141,11 @@ package struct SyntheticData: Sendable {
             generator = "arn:aws:guardduty:\(region):\(account):detector/\(hex(index, 6, digits: 32))"
             types = type
             resourceId = "arn:aws:ec2:\(region):\(account):instance/i-\(hex(index, 14, digits: 17))"
-            extra.append(
-                (
-                    "ProductFields",
-                    #"{"aws/guardduty/service/count":"\#(1 + random(index, 15) % 40)","aws/guardduty/service/archived":"false"}"#
-                ))
+            productFields.insert(
+                contentsOf: [
+                    ("aws/guardduty/service/count", "\(1 + random(index, 15) % 40)"),
+                    ("aws/guardduty/service/archived", "false"),
+                ], at: 0)
         case 2:
             let package = Self.packages[Int(random(index, 16) % UInt64(Self.packages.count))]
             let cve = "CVE-20\(20 + random(index, 17) % 6)-\(1000 + random(index, 18) % 50000)"
@@ -162,8 +176,12 @@ package struct SyntheticData: Sendable {
         members.append(("Title", string(title)))
         members.append(("Description", string("Synthetic finding \(index) for triage demos and benchmarks: \(title).")))
         members.append(
+            (
+                "ProductFields",
+                "{" + productFields.map { "\(string($0.0)):\(string($0.1))" }.joined(separator: ",") + "}"
+            ))
+        members.append(
             ("Resources", #"[{"Type":"Other","Id":\#(string(resourceId)),"Partition":"aws","Region":"\#(region)"}]"#))
-        members.append(("Region", string(region)))
         members.append(("RecordState", string("ACTIVE")))
         members.append(("Workflow", #"{"Status":"NEW"}"#))
         members.append(("WorkflowState", string("NEW")))
