@@ -49,6 +49,27 @@ import TriageServer
         #expect(admitted(table, 40) == 30)
     }
 
+    @Test func aWriteChargedToSeveralRegionsTakesATokenOfEachOrNone() {
+        let table = table([.batchUpdateFindings: Quota(rate: 1, burst: 2)])
+        let account = "111111111111"
+        // eu-west-1 used up alone; us-east-1 full.
+        #expect(admitted(table, 2, region: "eu-west-1") == 2)
+        #expect(!table.admit(account: account, regions: ["us-east-1", "eu-west-1"], operation: .batchUpdateFindings))
+        // The refused request took nothing of us-east-1's two tokens.
+        #expect(admitted(table, 3, region: "us-east-1") == 2)
+        clock.advance(1_000)
+        #expect(table.admit(account: account, regions: ["us-east-1", "eu-west-1"], operation: .batchUpdateFindings))
+        #expect(admitted(table, 1, region: "us-east-1") == 0 && admitted(table, 1, region: "eu-west-1") == 0)
+        // A Region named twice is charged once.
+        clock.advance(2_000)
+        #expect(table.admit(account: account, regions: ["ap-south-1", "ap-south-1"], operation: .batchUpdateFindings))
+        #expect(admitted(table, 2, region: "ap-south-1") == 1)
+        // The other operations are all Security Hub's "other operations": 10/s, bursts of 30.
+        let defaults = self.table()
+        #expect(admitted(defaults, 40, operation: .listFindingAggregators) == 30)
+        #expect(admitted(defaults, 40, operation: .getFindingAggregator) == 30)
+    }
+
     @Test func getFindingsHasAQuotaOfItsOwn() {
         let table = table()
         #expect(admitted(table, 10, operation: .getFindings) == 6)

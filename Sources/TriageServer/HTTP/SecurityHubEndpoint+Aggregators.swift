@@ -39,6 +39,8 @@ extension SecurityHubEndpoint {
     /// for a BatchUpdateFindings signed for the aggregation Region, the Regions of its identifiers'
     /// `ProductArn`s), all or none. False when a bucket is empty: the request is throttled.
     func admit(_ caller: Caller, _ operation: ServeOperation, body: [UInt8]) -> Bool {
+        // Without throttling there is nothing to take (and no body to read for it).
+        guard let quota = config.quotas[operation], quota.rate > 0 else { return true }
         var regions = [caller.region]
         if let aggregator = caller.aggregator, operation == .batchUpdateFindings || operation == .batchImportFindings {
             var touched: Set<String> = []
