@@ -25,8 +25,9 @@ struct FindingHistoryChanges {
         "CreatedAt", "UpdatedAt", "FirstObservedAt", "LastObservedAt", "ProcessedAt",
     ]
 
-    /// The array so far, without its closing `]`.
-    private var bytes: [UInt8] = [UInt8(ascii: "[")]
+    /// The array so far, without its closing `]` (empty until the first change: no allocation
+    /// for a finding that changed nothing).
+    private var bytes: [UInt8] = []
     /// Changes appended so far.
     private(set) var count = 0
     /// Whether `NewValue` is left out (a second build of a record over ``maxBytes``).
@@ -51,12 +52,16 @@ struct FindingHistoryChanges {
     }
 
     /// Adds the changes of `field` between two customer states (a `BatchUpdateFindings`).
-    /// Same bytes: no change, nothing parsed.
+    /// Same bytes: no change, nothing copied or parsed (the common case: an update sets one or two
+    /// of the nine fields).
     mutating func compare(_ field: CustomerField, before: CustomerState, after: CustomerState) {
-        let old = before.withValue(field) { Array($0) }
-        let new = after.withValue(field) { Array($0) }
-        guard old != new else { return }
-        compare(old.flatMap { try? JSONParser.parse($0) }, new.flatMap { try? JSONParser.parse($0) }, path: field.name)
+        let unchanged =
+            before.withValue(field) { old in after.withValue(field) { new in old.elementsEqual(new) } ?? false }
+            ?? !after.contains(field)
+        guard !unchanged else { return }
+        let old = before.withValue(field) { try? JSONParser.parse($0) } ?? nil
+        let new = after.withValue(field) { try? JSONParser.parse($0) } ?? nil
+        compare(old, new, path: field.name)
     }
 
     /// Adds the changes between two composed findings (a re-import), top-level timestamps
@@ -116,7 +121,7 @@ struct FindingHistoryChanges {
 
     /// Appends `{"UpdatedField":path,"OldValue":...,"NewValue":...}`.
     private mutating func append(_ path: String, _ old: Leaf?, _ new: Leaf?) {
-        if count > 0 { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: count > 0 ? "," : "["))
         count += 1
         bytes.append(contentsOf: #"{"UpdatedField":"#.utf8)
         JSONText.appendString(path, to: &bytes)
