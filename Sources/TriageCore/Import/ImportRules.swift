@@ -3,6 +3,9 @@
 package struct StoredFinding {
     /// The provider document: the imported bytes, with members the store derives spliced in.
     package var document: [UInt8]
+    /// Where the top-level members of ``document`` sit (the provider's layout when nothing was
+    /// spliced in), so that the store's derived columns need no second scan.
+    package var layout: JSONObjectLayout
     /// ``FindingComposer/residualByteCount(of:layout:)`` of ``document``.
     package var providerBytes: Int
     /// The customer-updatable members and the owned fields.
@@ -134,16 +137,20 @@ package enum ImportRules {
         try ServiceOwnedMembers.addMembers(of: provider, to: &splice)
         let document =
             splice.isEmpty ? provider.bytes : provider.bytes.withUnsafeBytes { splice.applied(to: $0) }
-        let providerBytes = document.withUnsafeBytes { buffer in
-            let layout = splice.isEmpty ? provider.layout : (try? JSONObjectLayout.scan(buffer)) ?? provider.layout
-            return FindingComposer.residualByteCount(of: buffer, layout: layout)
+        let scanned = document.withUnsafeBytes { buffer in
+            Result { () throws(CoreError) -> (JSONObjectLayout, Int) in
+                let layout = splice.isEmpty ? provider.layout : try JSONObjectLayout.scan(buffer)
+                return (layout, FindingComposer.residualByteCount(of: buffer, layout: layout))
+            }
         }
+        let (layout, providerBytes) = try scanned.get()
         guard state.composedByteCount(providerBytes: providerBytes) <= Limits.maxFindingBytes else {
             throw .findingRefused(
                 id: provider.identifier.id, code: .findingSizeExceeded,
                 message: ErrorCode.findingSizeExceeded.defaultMessage)
         }
-        return StoredFinding(document: document, providerBytes: providerBytes, state: state, recordState: recordState)
+        return StoredFinding(
+            document: document, layout: layout, providerBytes: providerBytes, state: state, recordState: recordState)
     }
 
     /// The edits that set each top-level `(name, compact value)`: the first member of that name

@@ -22,6 +22,9 @@ package struct ProviderFinding {
     package let recordState: String?
     /// `Compliance.Status` if given as a string.
     package let complianceStatus: String?
+    /// The `aws/securityhub/SeverityLabel` import adds (``ServiceOwnedMembers/severityLabel(severity:providerFields:)``),
+    /// found while `Severity` and `FindingProviderFields` are parsed for the required-member check.
+    package let derivedSeverityLabel: String?
 
     /// The members every imported finding must have (plus `Severity` or `FindingProviderFields.Severity`).
     package static let requiredMembers = [
@@ -54,6 +57,7 @@ package struct ProviderFinding {
         if severity == nil && providerFields?[key: "Severity"] == nil {
             throw fail("Severity: required member is missing (neither Severity nor FindingProviderFields.Severity)")
         }
+        derivedSeverityLabel = ServiceOwnedMembers.severityLabel(severity: severity, providerFields: providerFields)
         var strings: [String] = []
         for name in ["Id", "ProductArn", "AwsAccountId", "UpdatedAt"] {
             guard let value = Self.string(named: name, bytes: bytes, layout: layout) else {

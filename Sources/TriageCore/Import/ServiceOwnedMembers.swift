@@ -180,12 +180,7 @@ package enum ServiceOwnedMembers {
             entries.append((productFieldsKeys.product, naming.productFields.product))
             entries.append((productFieldsKeys.company, naming.productFields.company))
         }
-        if let label = severityLabel(
-            severity: provider.member("Severity"),
-            providerFields: provider.member("FindingProviderFields"))
-        {
-            entries.append((productFieldsKeys.severityLabel, label))
-        }
+        if let label = provider.derivedSeverityLabel { entries.append((productFieldsKeys.severityLabel, label)) }
         if let productFields {
             var added: [UInt8] = []
             for (key, value) in entries {
