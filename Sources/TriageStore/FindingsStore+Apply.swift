@@ -37,16 +37,23 @@ extension FindingsStore {
         _ batch: [(sequence: Int, identifier: FindingIdentifier)], update: FindingUpdate, now: String, counting: Bool
     ) throws(StoreError) -> (outcomes: [Outcome], changes: BatchChanges?) {
         try write("applying a batch") { db in
-            try applyRows(db, batch, update: update, now: now, counting: counting, updatableAccounts: nil)
+            try applyRows(db, batch, update: update, now: now, counting: counting, updatableAccounts: nil, history: nil)
         }
     }
 
     /// The body of one apply transaction: every member of `batch` in key order, one `UPDATE`
-    /// each; a finding of an account outside `updatableAccounts` (when given) is
-    /// `FindingNotFound` and unchanged.
+    /// each; a finding of an account outside `updatableAccounts` or of a Region outside
+    /// `updatableRegions` (when given) is `FindingNotFound` and unchanged.
+    ///
+    /// With `history` (`triage serve`), each finding the update changed gets one history record
+    /// (``FindingHistory``), inserted in this transaction: its changes come from the update
+    /// function, which has the old and the new state, and the same `UPDATE` points the finding's
+    /// `history_head` at it. A finding the update left as it was gets none. The CLI's store paths
+    /// pass `nil`: their statement is the one they always ran.
     func applyRows(
         _ db: Database, _ batch: [(sequence: Int, identifier: FindingIdentifier)], update: FindingUpdate,
-        now: String, counting: Bool, updatableAccounts: AccountSet?
+        now: String, counting: Bool, updatableAccounts: AccountSet?, updatableRegions: RegionSet? = nil,
+        history: FindingHistory.Stamp? = nil
     ) throws -> (outcomes: [Outcome], changes: BatchChanges?) {
         var outcomes = [Outcome](repeating: .processed, count: batch.count)
         // Byte order (the store's key order), so that only the same bytes are duplicates.
@@ -63,23 +70,39 @@ extension FindingsStore {
         function.failure = nil
         function.countedMembers = members
         function.updatableAccounts = updatableAccounts
+        function.recordsHistory = history != nil
+        var recorder = try history.map { stamp in try FindingHistoryWriter(db, stamp: stamp, pruner: historyPruner) }
+        defer { recorder?.finalize() }
+        if let recorder { function.nextHistoryID = recorder.nextID }
         defer {
             function.update = nil
             function.countedMembers = nil
             function.updatableAccounts = nil
+            function.recordsHistory = false
         }
         // The indexed columns only when the update sets them: SQLite rewrites the index entries of
         // every column the statement assigns, changed or not.
         let workflow = update.workflowStatus.map { _ in ", workflow_status = ?2" } ?? ""
         let label = update.severityLabelSet.map { _ in ", severity_label = ?5" } ?? ""
+        let head =
+            history == nil
+            ? ""
+            : ", history_head = \(UpdateFunction.headName)(customer_state, provider_bytes, aws_account_id, history_head)"
+        // A finding of another Region matches no row: FindingNotFound, unchanged (parameters ?6...).
+        let regions = updatableRegions?.accounts ?? []
+        let inRegion =
+            updatableRegions.map { _ in
+                " AND region IN (\(regions.indices.map { "?\($0 + 6)" }.joined(separator: ", ")))"
+            } ?? ""
         let statement = try RawStatement(
             db,
             sql: """
                 UPDATE finding SET customer_state = \(UpdateFunction.name)(customer_state, provider_bytes, aws_account_id),
-                    owned = owned | ?1\(workflow)\(label)
-                WHERE product_arn = ?3 AND id = ?4
+                    owned = owned | ?1\(workflow)\(label)\(head)
+                WHERE product_arn = ?3 AND id = ?4\(inRegion)
                 """)
         defer { statement.finalize() }
+        for (offset, region) in regions.enumerated() { statement.bind(region, at: Int32(offset + 6)) }
         statement.bind(update.ownedFields.rawValue, at: 1)
         statement.bind(update.workflowStatus?.rawValue, at: 2)
         statement.bind(update.severityLabelSet?.rawValue, at: 5)
@@ -92,12 +115,19 @@ extension FindingsStore {
             }
             previous = identifier
             function.alreadySo = 0
+            function.beginRow()
             let result = statement.run(binding: identifier.productArn, at: 3, identifier.id, at: 4)
             if result == SQLITE_DONE {
                 if statement.changes == 0 {
                     outcomes[index] = .failed(.findingNotFound)
-                } else if changes != nil {
+                    continue
+                }
+                if changes != nil {
                     changes?.count(alreadySo: function.alreadySo)
+                }
+                if recorder != nil, let updates = function.rowChanges {
+                    try recorder?.insert(previous: function.rowPreviousHead, updates: updates)
+                    function.nextHistoryID = recorder?.nextID ?? 0
                 }
             } else if let code = function.failure {
                 function.failure = nil

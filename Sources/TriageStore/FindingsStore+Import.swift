@@ -15,15 +15,26 @@ extension FindingsStore {
         try write("importing findings") { db in try Self.importRows(db, findings, importableAccounts: nil) }
     }
 
-    /// The body of one import transaction. With `importableAccounts` (a `triage serve` caller), a
-    /// finding the caller may not import (``ImportAccess``: another account's, another account's
-    /// default product, or over a stored finding of another account) fails and changes nothing.
-    static func importRows(_ db: Database, _ findings: [[UInt8]], importableAccounts: AccountSet?) throws
-        -> [ImportOutcome]
-    {
+    /// The body of one import transaction. With `importableAccounts` or `importRegion` (a `triage
+    /// serve` caller), a finding the caller may not import (``ImportAccess``: another account's,
+    /// another account's default product, over a stored finding of another account, or of a
+    /// `ProductArn` of another Region than `importRegion`) fails and changes nothing.
+    ///
+    /// With `history` (`triage serve`), each finding created or changed gets one history record
+    /// at `history.time` (``FindingHistory``; a re-import that changed nothing but top-level
+    /// timestamps gets none).
+    static func importRows(
+        _ db: Database, _ findings: [[UInt8]], importableAccounts: AccountSet?, importRegion: String? = nil,
+        history: (time: Int64, pruner: FindingHistoryPruner)? = nil
+    ) throws -> [ImportOutcome] {
         let statements = try ImportStatements(db)
         defer { statements.finalize() }
-        let access = importableAccounts.map(ImportAccess.init)
+        var recorder = try history.map { history in
+            try FindingHistoryWriter(
+                db, time: history.time, sourceType: .batchImportFindings, identity: nil, pruner: history.pruner)
+        }
+        defer { recorder?.finalize() }
+        let access = ImportAccess(accounts: importableAccounts, region: importRegion)
         return try findings.map { bytes in
             let provider: ProviderFinding
             do throws(CoreError) {
@@ -33,7 +44,7 @@ extension FindingsStore {
             }
             if let refusal = access?.refusal(of: provider) { return refusal }
             do {
-                return try Self.import(provider, with: statements, access: access)
+                return try Self.import(provider, with: statements, access: access, history: &recorder)
             } catch let error as CoreError {
                 return try refused(error)
             }
@@ -50,7 +61,8 @@ extension FindingsStore {
     /// when `access` does not let it replace the stored finding (checked before `UpdatedAt`, so
     /// that an earlier document is refused too, not counted as ignored).
     private static func `import`(
-        _ provider: ProviderFinding, with statements: ImportStatements, access: ImportAccess?
+        _ provider: ProviderFinding, with statements: ImportStatements, access: ImportAccess?,
+        history recorder: inout FindingHistoryWriter?
     ) throws -> ImportOutcome {
         let identifier = provider.identifier
         guard let existing = try statements.existing(identifier) else {
@@ -74,7 +86,9 @@ extension FindingsStore {
             insert.bind(blob: stored.state.encoded, at: 12)
             insert.bind(values.severityLabel, at: 13)
             insert.bind(Int(values.updatedKey), at: 14)
+            insert.bind(Int(recorder?.nextID ?? 0), at: 15)
             try insert.execute()
+            try recorder?.insert(previous: 0, updates: FindingHistory.noUpdates, created: true)
             return .created(identifier)
         }
         if let refusal = access?.refusal(of: provider, over: existing.awsAccountId) { return refusal }
@@ -85,6 +99,13 @@ extension FindingsStore {
             provider, over: existing.state, recordState: existing.recordState,
             complianceStatus: existing.complianceStatus)
         let values = try indexedValues(stored, of: provider)
+        // The record's changes, from the document about to be replaced (history only).
+        var changes: [UInt8]?
+        if recorder != nil {
+            changes = try statements.document(existing.documentID) { old in
+                try FindingHistoryChanges.reimport(old: old, state: existing.state, new: stored)
+            }
+        }
         let updateDocument = statements.updateDocument
         updateDocument.bind(blob: stored.document, at: 1)
         updateDocument.bind(existing.documentID, at: 2)
@@ -102,20 +123,23 @@ extension FindingsStore {
         update.bind(Int(values.updatedKey), at: 10)
         update.bind(identifier.productArn, at: 11)
         update.bind(identifier.id, at: 12)
+        update.bind(Int(changes == nil ? existing.historyHead : recorder?.nextID ?? 0), at: 13)
         try update.execute()
+        if let changes { try recorder?.insert(previous: existing.historyHead, updates: changes) }
         return .updated(identifier)
     }
 }
 
 extension FindingsStore {
-    /// The derived columns of a finding about to be stored (``IndexedValues``), read with the
-    /// layout import found for the stored document (no second scan).
+    /// The derived columns of a finding about to be stored (``IndexedValues``); the provider's
+    /// layout serves when the stored document is the imported one (nothing spliced in).
     fileprivate static func indexedValues(_ stored: StoredFinding, of provider: ProviderFinding) throws(CoreError)
         -> IndexedValues
     {
         let id = provider.identifier.id
         do {
-            return try IndexedValues(document: stored.document, layout: stored.layout, state: stored.state)
+            let layout = stored.document == provider.bytes ? provider.layout : nil
+            return try IndexedValues(document: stored.document, layout: layout, state: stored.state)
         } catch {
             throw .findingRefused(
                 id: id, code: .invalidInput, message: "not a JSON object: \(error)", underlying: error)
@@ -133,6 +157,7 @@ private struct ImportStatements {
         var state: CustomerState
         var documentID: Int
         var awsAccountId: String
+        var historyHead: Int64
     }
 
     let select: RawStatement
@@ -140,12 +165,14 @@ private struct ImportStatements {
     let updateDocument: RawStatement
     let insertFinding: RawStatement
     let updateFinding: RawStatement
+    let selectDocument: RawStatement
 
     init(_ db: Database) throws {
         select = try RawStatement(
             db,
             sql: """
-                SELECT updated_at, record_state, compliance_status, owned, customer_state, document_id, aws_account_id
+                SELECT updated_at, record_state, compliance_status, owned, customer_state, document_id, aws_account_id,
+                    history_head
                 FROM finding WHERE product_arn = ?1 AND id = ?2
                 """)
         insertDocument = try RawStatement(db, sql: "INSERT INTO finding_document (body) VALUES (?1)")
@@ -155,21 +182,24 @@ private struct ImportStatements {
             sql: """
                 INSERT INTO finding (product_arn, id, aws_account_id, region, workflow_status, record_state,
                     compliance_status, updated_at, document_id, provider_bytes, owned, customer_state, severity_label,
-                    updated_key)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                    updated_key, history_head)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
                 """)
         updateFinding = try RawStatement(
             db,
             sql: """
                 UPDATE finding SET aws_account_id = ?1, region = ?2, workflow_status = ?3, record_state = ?4,
                     compliance_status = ?5, updated_at = ?6, provider_bytes = ?7, customer_state = ?8,
-                    severity_label = ?9, updated_key = ?10
+                    severity_label = ?9, updated_key = ?10, history_head = ?13
                 WHERE product_arn = ?11 AND id = ?12
                 """)
+        selectDocument = try RawStatement(db, sql: "SELECT body FROM finding_document WHERE document_id = ?1")
     }
 
     func finalize() {
-        for statement in [select, insertDocument, updateDocument, insertFinding, updateFinding] { statement.finalize() }
+        for statement in [select, insertDocument, updateDocument, insertFinding, updateFinding, selectDocument] {
+            statement.finalize()
+        }
     }
 
     /// The stored finding with `identifier`, or `nil`.
@@ -187,6 +217,15 @@ private struct ImportStatements {
         return Existing(
             updatedAt: select.text(at: 0) ?? "", recordState: select.text(at: 1) ?? "ACTIVE",
             complianceStatus: select.text(at: 2), state: state, documentID: select.int(at: 5),
-            awsAccountId: select.text(at: 6) ?? "")
+            awsAccountId: select.text(at: 6) ?? "", historyHead: Int64(select.int(at: 7)))
+    }
+
+    /// Calls `body` with the stored document `documentID` (before a re-import replaces it).
+    func document<T>(_ documentID: Int, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        selectDocument.bind(documentID, at: 1)
+        defer { selectDocument.reset() }
+        let result = selectDocument.step()
+        guard result == SQLITE_ROW else { throw selectDocument.error(result) }
+        return try selectDocument.withBlob(at: 0, body)
     }
 }

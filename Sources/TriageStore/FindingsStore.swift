@@ -28,12 +28,14 @@ package final class FindingsStore: Sendable {
     private let walSync = Mutex(WALFile())
     /// The open rehearsal (``StoreOptions/Access/rehearsal``), `nil` otherwise.
     let rehearsal: StoreRehearsal?
-    /// Read-only connections for queries (``findings(_:visibleAccounts:after:now:)``).
+    /// Read-only connections for queries (``findings(_:visibleAccounts:visibleRegions:after:now:)``).
     let readers: ReaderPool
-    /// Numbers the committed request transactions (``applyRequest(identifiers:update:now:updatableAccounts:)``).
+    /// Numbers the committed request transactions (``applyRequest(identifiers:update:now:updatableAccounts:updatableRegions:history:)``).
     let commits = CommitCounter()
     /// Requests waiting for the writer, committed together (``RequestGroup``).
     let requestGroup = RequestGroup()
+    /// Prunes expired finding history on the writer's path (``FindingHistoryPruner``).
+    let historyPruner = FindingHistoryPruner()
 
     /// Opens the store at `path` as `options.access` says (creating or initialising it for
     /// ``StoreOptions/Access/create``) and brings its schema up to date.

@@ -17,14 +17,17 @@ extension SecurityHubEndpoint {
         let faults = try injectFaults(findingCount: request.identifiers.count, context: context)
         let applied = request.identifiers.indices.filter { faults.unprocessed[$0] == nil }
         let identifiers = applied.map { request.identifiers[$0] }
-        let now = Timestamp.rfc3339(milliseconds: clock())
+        let time = clock()
+        let now = Timestamp.rfc3339(milliseconds: time)
+        let history = FindingHistory.Stamp(identity: caller.credential.arn, time: time)
         let store = self.store
         // Queued for the store's writer without holding a thread (group commit: see
         // `FindingsStore.applyRequest`).
         let result = await withCheckedContinuation { continuation in
             store.applyRequest(
                 identifiers: identifiers, update: request.update, now: now,
-                updatableAccounts: caller.reachableAccounts
+                updatableAccounts: caller.reachableAccounts, updatableRegions: caller.visibleRegions,
+                history: history
             ) { continuation.resume(returning: $0) }
         }
         let storeOutcomes: [Outcome]
@@ -57,7 +60,9 @@ extension SecurityHubEndpoint {
         let now = clock()
         let after = cursor
         let page = try await storeWork {
-            try store.findings(query, visibleAccounts: caller.reachableAccounts, after: after, now: now)
+            try store.findings(
+                query, visibleAccounts: caller.reachableAccounts, visibleRegions: caller.visibleRegions, after: after,
+                now: now)
         }
         entry.findingsOut = page.findings.count
         try dropAfterApplying(faults, context: context)
@@ -74,8 +79,11 @@ extension SecurityHubEndpoint {
         try authorize(caller, .batchImportFindings, update: nil)
         let faults = try injectFaults(findingCount: findings.count, context: context)
         let store = self.store
+        let time = clock()
         let (outcomes, commit) = try await storeWork {
-            try store.importRequest(findings: findings, importableAccounts: caller.reachableAccounts)
+            try store.importRequest(
+                findings: findings, importableAccounts: caller.reachableAccounts, importRegion: caller.region,
+                historyTime: time)
         }
         entry.commit = commit
         entry.findingsOut = outcomes.filter(\.isSuccess).count
@@ -84,7 +92,7 @@ extension SecurityHubEndpoint {
     }
 
     /// `AccessDeniedException` when the key's policies deny the request.
-    private func authorize(_ caller: Caller, _ operation: ServeOperation, update: FindingUpdate?) throws(ServerError) {
+    func authorize(_ caller: Caller, _ operation: ServeOperation, update: FindingUpdate?) throws(ServerError) {
         if case .denied(let message) = PolicyEvaluator.evaluate(
             caller.credential.policies, action: operation, update: update)
         {

@@ -60,6 +60,9 @@ package final class SecurityHubEndpoint: Sendable {
         case (.patch, "/findings/batchupdate"): .batchUpdateFindings
         case (.post, "/findings"): .getFindings
         case (.post, "/findings/import"): .batchImportFindings
+        case (.post, "/findingHistory/get"): .getFindingHistory
+        case (.get, "/findingAggregator/list"): .listFindingAggregators
+        case (.get, _) where path.hasPrefix(FindingAggregatorOperations.getPrefix): .getFindingAggregator
         default: nil
         }
     }
@@ -106,9 +109,7 @@ package final class SecurityHubEndpoint: Sendable {
         let caller = try authenticate(request.head, path: path, query: query, body: body)
         entry.account = caller.account
         entry.region = caller.region
-        guard quotas.admit(account: caller.account, region: caller.region, operation: operation) else {
-            throw .throttled
-        }
+        guard admit(caller, operation, body: body) else { throw .throttled }
         let answer: [UInt8]
         switch operation {
         case .batchUpdateFindings:
@@ -117,6 +118,12 @@ package final class SecurityHubEndpoint: Sendable {
             answer = try await getFindings(body, caller: caller, context: context, entry: &entry)
         case .batchImportFindings:
             answer = try await batchImportFindings(body, caller: caller, context: context, entry: &entry)
+        case .getFindingHistory:
+            answer = try await getFindingHistory(body, caller: caller, entry: &entry)
+        case .listFindingAggregators:
+            answer = try listFindingAggregators(query: query, caller: caller)
+        case .getFindingAggregator:
+            answer = try getFindingAggregator(path: path, caller: caller)
         }
         return Self.response(status: 200, body: answer, entry: &entry, errorName: nil)
     }
@@ -170,7 +177,8 @@ package final class SecurityHubEndpoint: Sendable {
         guard config.accounts.isSubscribed(credential.account) else { throw .notSubscribed(credential.account) }
         return Caller(
             accessKeyId: credential.accessKeyId, account: credential.account, region: verified.scope.region,
-            credential: credential, reachableAccounts: config.accounts.reachableAccounts(from: credential.account))
+            credential: credential, reachableAccounts: config.accounts.reachableAccounts(from: credential.account),
+            aggregator: config.aggregator)
     }
 
     /// Verifies the request's signature with `verifier` at `now` (epoch ms): what it proved and the
