@@ -1,3 +1,5 @@
+import GRDB
+import GRDBSQLite
 import TriageCore
 
 extension FindingsStore {
@@ -33,26 +35,29 @@ extension FindingsStore {
         after cursor: [UInt8]?, now: Int64
     ) throws(StoreError) -> FindingsPage {
         let position = try cursor.map { bytes throws(StoreError) in try QueryCursor(bytes: bytes) }
-        let plan = QueryPlan(
-            query, visibleAccounts: visibleAccounts.map(AccountSet.init),
-            visibleRegions: visibleRegions.map(RegionSet.init), now: now)
-        if plan.matchesNothing { return FindingsPage(findings: [], cursor: nil) }
-        let reader = QueryReader(query: query, plan: plan, now: now)
-        switch plan.order {
-        case .column(let column, let descending):
+        var key: FindingSortKey?
+        switch QueryPlan.order(of: query) {
+        case .column(let column, _):
             if let position { try Self.check(position, fits: column) }
-            return try readSnapshot("querying findings") { db in
-                try reader.columnPage(db, column: column, descending: descending, after: position)
-            }
         case .computed:
-            var key: FindingSortKey?
             if let position {
                 guard case .computed(let sortKey) = position, Self.fits(sortKey, query.sortCriteria) else {
                     throw Self.foreignCursor
                 }
                 key = sortKey
             }
-            return try readSnapshot("querying findings") { db in try reader.computedPage(db, after: key) }
+        }
+        let after = key
+        return try readSnapshot("querying findings") { db in
+            let plan = try Self.plan(query, visibleAccounts, visibleRegions, now: now, in: db)
+            if plan.matchesNothing { return FindingsPage(findings: [], cursor: nil) }
+            let reader = QueryReader(query: query, plan: plan, now: now)
+            switch plan.order {
+            case .column(let column, let descending):
+                return try reader.columnPage(db, column: column, descending: descending, after: position)
+            case .computed:
+                return try reader.computedPage(db, after: after)
+            }
         }
     }
 
@@ -62,12 +67,49 @@ extension FindingsStore {
     package func queryPlan(
         _ query: FindingsQuery, visibleAccounts: Set<String>?, visibleRegions: Set<String>? = nil, now: Int64
     ) throws(StoreError) -> [String] {
-        let plan = QueryPlan(
+        try readSnapshot("explaining a query") { db in
+            let plan = try Self.plan(query, visibleAccounts, visibleRegions, now: now, in: db)
+            if plan.matchesNothing { return [] }
+            return try QueryReader(query: query, plan: plan, now: now).explain(db)
+        }
+    }
+
+    /// The plan of `query` read in `db`: without visible Regions, the store's own Regions pair
+    /// with the index ranges (``QueryPlan``), read in the same snapshot as the page.
+    private static func plan(
+        _ query: FindingsQuery, _ visibleAccounts: Set<String>?, _ visibleRegions: Set<String>?, now: Int64,
+        in db: Database
+    ) throws -> QueryPlan {
+        let storeRegions = visibleRegions == nil && QueryPlan.pairsRegions(query) ? try regions(in: db) : nil
+        return QueryPlan(
             query, visibleAccounts: visibleAccounts.map(AccountSet.init),
-            visibleRegions: visibleRegions.map(RegionSet.init), now: now)
-        if plan.matchesNothing { return [] }
-        let reader = QueryReader(query: query, plan: plan, now: now)
-        return try readSnapshot("explaining a query") { db in try reader.explain(db) }
+            visibleRegions: visibleRegions.map(RegionSet.init), storeRegions: storeRegions, now: now)
+    }
+
+    /// The distinct Regions of the stored findings (the empty one included), one seek of the
+    /// Region index each.
+    static func regions(in db: Database) throws -> [String] {
+        let first = try RawStatement(db, sql: "SELECT region FROM finding ORDER BY region LIMIT 1")
+        let next = try RawStatement(db, sql: "SELECT region FROM finding WHERE region > ?1 ORDER BY region LIMIT 1")
+        defer {
+            first.finalize()
+            next.finalize()
+        }
+        var regions: [String] = []
+        var statement = first
+        while true {
+            let result = statement.step()
+            guard result == SQLITE_ROW else {
+                statement.reset()
+                if result == SQLITE_DONE { return regions }
+                throw statement.error(result)
+            }
+            let region = statement.text(at: 0) ?? ""
+            statement.reset()
+            regions.append(region)
+            next.bind(region, at: 1)
+            statement = next
+        }
     }
 
     /// The read-only connections open now (at most ``StoreOptions/readers``).

@@ -42,13 +42,25 @@ enum IndexedColumn: String, CaseIterable {
     /// The index serving filters on the column in the default order.
     var indexName: String { "finding_by_\(rawValue)" }
 
-    /// The index's columns: the column, then the default order's key (`updated_key` alone).
+    /// Whether the column's index holds the Region second (``indexColumns``): the columns of few
+    /// values, whose ranges span every Region. A range of one (value, Region) pair then holds
+    /// exactly one Region's rows in order (``QueryPlan``); `Id` and `ProductArn` ranges are small
+    /// or of one Region already.
+    var isRegional: Bool {
+        switch self {
+        case .awsAccountId, .workflowStatus, .recordState, .severityLabel, .complianceStatus: true
+        case .id, .productArn, .region, .updatedKey: false
+        }
+    }
+
+    /// The index's columns: the column, the Region for a regional column, then the default order's
+    /// key (`updated_key` alone).
     var indexColumns: String {
         switch self {
         case .updatedKey: "updated_key DESC, product_arn, id"
         case .productArn: "product_arn, updated_key DESC, id"
         case .id: "id, updated_key DESC, product_arn"
-        default: "\(rawValue), updated_key DESC, product_arn, id"
+        default: "\(rawValue), \(isRegional ? "region, " : "")updated_key DESC, product_arn, id"
         }
     }
 }

@@ -5,14 +5,20 @@ import TriageCore
 ///
 /// - Column order (one criterion on an indexed column, the default `UpdatedAt` descending
 ///   among them): SQL reads rows in order, ties by `ProductArn`, `Id`; a nullable column in two
-///   phases, findings with a value first. With the `UpdatedAt` order, a field whose filters are
-///   all `EQUALS` (or else the visible accounts or the visible Regions, whichever has fewer values,
-///   up to ``maxAccountLegs``) drives the read: one index range per value, merged in order by
-///   SQLite (`UNION ALL`), so that the page stops when it is full. The other terms are written
-///   `+column`, so that no other index (and no sort of its rows) is chosen over the order's.
-/// - Visibility: the caller's accounts and Regions (``RegionSet``) are terms like any filter's,
-///   or restrict the driving values when they are on the driving column; a caller who sees one
-///   Region reads that Region's index range instead of skipping the others' rows.
+///   phases, findings with a value first. With the `UpdatedAt` order, index ranges drive the read,
+///   merged in order by SQLite (`UNION ALL`) so that the page stops when it is full: the values of
+///   the field whose filters are all `EQUALS` (the fewest values), or else the caller's visible
+///   accounts and Regions. The other terms are written `+column`, so that no other index (and no
+///   sort of its rows) is chosen over the order's.
+/// - Regions: the indexes of the low-cardinality columns hold the Region second
+///   (``IndexedColumn/isRegional``), so a range is one (value, Region) pair, exactly the rows of
+///   one Region in order. A caller sees a few Regions, and findings that share an `UpdatedAt` sit
+///   in `ProductArn` order, which groups them by Region: a range of the value alone, with the
+///   Region as a term, would skip every other Region's rows first (all of them, on a store whose
+///   findings were updated together). Without visible Regions (`nil`), the store's Regions
+///   (`storeRegions`) pair with the values, so that the ranges still cover every finding in order.
+/// - Visibility: the caller's accounts and Regions (``RegionSet``) narrow an `AwsAccountId` or
+///   `Region` filter's values, and are terms where the ranges do not already keep them.
 /// - Computed order (several criteria, or one on a field without a column): every row passing
 ///   the SQL terms is read and keyed in Swift, and the page is the least keys after the cursor
 ///   (a scan per page).
@@ -25,53 +31,98 @@ struct QueryPlan {
         case computed
     }
 
-    /// Most visible accounts that drive a read as index ranges of their own.
-    static let maxAccountLegs = 64
+    /// One index range of the driving column: its value, and the Region when the column's index
+    /// holds the Region second.
+    struct Leg: Equatable {
+        var value: String
+        var region: String?
+    }
+
+    /// Most index ranges one read merges.
+    static let maxLegs = 64
 
     let order: Order
     /// Terms every row must pass (ANDed).
     private(set) var terms: [SQLTerm] = []
-    /// The driving column and its values: one leg each.
-    private(set) var legs: (column: IndexedColumn, values: [String])?
+    /// The driving column and its ranges, merged in order.
+    private(set) var legs: (column: IndexedColumn, ranges: [Leg])?
     /// The filters matched in Swift.
     private(set) var residual: [FieldFilters] = []
     /// Whether no finding can match (no visible account or Region, or none a driving filter allows).
     private(set) var matchesNothing = false
 
-    /// The plan for `query` over the findings of `visibleAccounts` in `visibleRegions` (`nil`: all)
-    /// at `now`.
-    init(_ query: FindingsQuery, visibleAccounts: AccountSet?, visibleRegions: RegionSet? = nil, now: Int64) {
+    /// The order `query` is read in.
+    static func order(of query: FindingsQuery) -> Order {
         if query.sortCriteria.count == 1, let column = IndexedColumn(field: query.sortCriteria[0].field.name) {
-            order = .column(column, descending: query.sortCriteria[0].descending)
-        } else {
-            order = .computed
+            return .column(column, descending: query.sortCriteria[0].descending)
         }
+        return .computed
+    }
+
+    /// Whether the plan of `query` pairs index ranges with Regions, and so needs the store's
+    /// Regions when the caller's are not given.
+    static func pairsRegions(_ query: FindingsQuery) -> Bool {
+        if case .column(.updatedKey, _) = order(of: query) { return true }
+        return false
+    }
+
+    /// The plan for `query` over the findings of `visibleAccounts` in `visibleRegions` (`nil`: all)
+    /// at `now`; `storeRegions`, the Regions the store holds, pair with the ranges when
+    /// `visibleRegions` is nil (without them, no range of a regional index drives the read).
+    init(
+        _ query: FindingsQuery, visibleAccounts: AccountSet?, visibleRegions: RegionSet? = nil,
+        storeRegions: [String]? = nil, now: Int64
+    ) {
+        order = Self.order(of: query)
         let streaming = order != .computed
-        var driving: (column: IndexedColumn, values: [String])?
-        var drivingFilter: IndexedColumn?
+        // The filter the ranges replace, and the visibility they keep exactly.
+        var consumed: IndexedColumn?
+        var kept: Set<IndexedColumn> = []
         if case .column(.updatedKey, _) = order {
-            driving = Self.drivingFilter(query)
-            drivingFilter = driving?.column
-            if driving == nil { driving = Self.visibleLegs(visibleAccounts, visibleRegions) }
-        }
-        for (column, visible) in [(IndexedColumn.awsAccountId, visibleAccounts), (.region, visibleRegions)] {
-            guard let visible else { continue }
-            if driving?.column == column {
-                driving?.values.removeAll { !visible.contains($0) }
-            } else {
-                terms.append(Self.membership(visible.accounts, on: (streaming ? "+" : "") + column.qualified))
+            let filter = Self.drivingFilter(query)
+            var accounts = visibleAccounts?.accounts
+            var regions = visibleRegions?.accounts
+            if let filter, filter.column == .awsAccountId {
+                accounts = filter.values.filter { visibleAccounts?.contains($0) ?? true }
+            } else if let filter, filter.column == .region {
+                regions = filter.values.filter { visibleRegions?.contains($0) ?? true }
+            }
+            let pairing = regions ?? storeRegions
+            if let filter, filter.column != .awsAccountId, filter.column != .region {
+                if !filter.column.isRegional {
+                    legs = (filter.column, filter.values.map { Leg(value: $0) })
+                    consumed = filter.column
+                } else if let pairing, filter.values.count * pairing.count <= Self.maxLegs {
+                    legs = (filter.column, Self.pairs(filter.values, pairing))
+                    consumed = filter.column
+                    if regions != nil { kept.insert(.region) }
+                } else if let regions, regions.count <= Self.maxLegs {
+                    legs = (.region, regions.map { Leg(value: $0) })
+                    kept.insert(.region)
+                }
+            } else if let accounts, let pairing, accounts.count * pairing.count <= Self.maxLegs {
+                legs = (.awsAccountId, Self.pairs(accounts, pairing))
+                kept.formUnion(regions != nil ? [.awsAccountId, .region] : [.awsAccountId])
+                consumed = filter?.column
+            } else if let regions, regions.count <= Self.maxLegs {
+                legs = (.region, regions.map { Leg(value: $0) })
+                kept.insert(.region)
+                if filter?.column == .region { consumed = .region }
             }
         }
-        legs = driving
+        for (column, visible) in [(IndexedColumn.awsAccountId, visibleAccounts), (.region, visibleRegions)] {
+            guard let visible, !kept.contains(column) else { continue }
+            terms.append(Self.membership(visible.accounts, on: (streaming ? "+" : "") + column.qualified))
+        }
         matchesNothing =
-            (driving?.values.isEmpty ?? false) || (visibleAccounts?.accounts.isEmpty ?? false)
+            (legs?.ranges.isEmpty ?? false) || (visibleAccounts?.accounts.isEmpty ?? false)
             || (visibleRegions?.accounts.isEmpty ?? false)
         for filters in query.filters {
             guard let column = IndexedColumn(field: filters.field.name) else {
                 residual.append(filters)
                 continue
             }
-            if column == drivingFilter { continue }
+            if column == consumed { continue }
             let expression = (streaming && !Self.seeks(filters) ? "+" : "") + column.qualified
             switch filters.condition {
             case .strings(let strings):
@@ -86,18 +137,9 @@ struct QueryPlan {
         }
     }
 
-    /// The visible accounts or Regions that drive a read with no driving filter: the set with fewer
-    /// values (accounts on a tie, as before Regions were kept apart), if it has at most
-    /// ``maxAccountLegs``; nil when neither restricts.
-    private static func visibleLegs(_ accounts: AccountSet?, _ regions: RegionSet?) -> (
-        column: IndexedColumn, values: [String]
-    )? {
-        let legs = Self.maxAccountLegs
-        let accountCount = accounts.map(\.accounts.count).flatMap { (1...legs).contains($0) ? $0 : nil }
-        let regionCount = regions.map(\.accounts.count).flatMap { (1...legs).contains($0) ? $0 : nil }
-        if let regionCount, let regions, regionCount < accountCount ?? .max { return (.region, regions.accounts) }
-        if accountCount != nil, let accounts { return (.awsAccountId, accounts.accounts) }
-        return nil
+    /// A range per (value, Region) pair, for a column whose index holds the Region second.
+    private static func pairs(_ values: [String], _ regions: [String]) -> [Leg] {
+        values.flatMap { value in regions.map { Leg(value: value, region: $0) } }
     }
 
     /// `column` is one of `values`: `= ?` for one, `IN (...)` for more.

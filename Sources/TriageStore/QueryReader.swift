@@ -115,7 +115,14 @@ struct QueryReader {
         }
         let legs: [SQLTerm?] =
             plan.legs.map { legs in
-                legs.values.map { SQLTerm("\(legs.column.qualified) = ?", [.text($0)]) }
+                legs.ranges.map { leg in
+                    guard let region = leg.region else {
+                        return SQLTerm("\(legs.column.qualified) = ?", [.text(leg.value)])
+                    }
+                    return SQLTerm(
+                        "\(legs.column.qualified) = ? AND \(IndexedColumn.region.qualified) = ?",
+                        [.text(leg.value), .text(region)])
+                }
             } ?? [nil]
         var sql: [String] = []
         var arguments: [SQLTerm.Argument] = []

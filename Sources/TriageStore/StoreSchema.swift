@@ -49,6 +49,7 @@ enum StoreSchema {
         }
         migrator.registerMigration("v2-query") { db in try addQueryColumns(db) }
         migrator.registerMigration("v3-history") { db in try addHistory(db) }
+        migrator.registerMigration("v4-region-indexes") { db in try regionalIndexes(db) }
         return migrator
     }
 

@@ -6,6 +6,12 @@
 //   OPERATION: update (BatchUpdateFindings of 100 findings of the synthetic store), get-indexed
 //   (GetFindings pages on AwsAccountId, an indexed filter), get-scan (GetFindings on Title
 //   CONTAINS, a scanning filter).
+//
+// serve keeps Regions apart (a request signed for R sees and updates only R's findings), so every
+// request is signed for the Region of the findings it names: an update names 100 findings of one
+// Region (the Region of a finding drawn from the whole store, so Regions come up as often as they
+// hold findings), and each GetFindings connection pages one Region's findings (connection i the
+// i-th Region).
 import Foundation
 import Synchronization
 import TriageCore
@@ -24,17 +30,31 @@ else {
 }
 let operation = arguments[2]
 let synthetic = SyntheticData(seed: 1, findingCount: findingCount)
-/// The identifiers' JSON, made once (a pool of up to 200,000 findings spread over the store), so
-/// that the generator spends its time on the wire and not on building ids.
-let poolSize = min(findingCount, 200_000)
-let pool: [String] =
-    operation == "update"
-    ? (0..<poolSize).map { index in
-        let identifier = synthetic.identifier(Int((UInt64(index) &* 2_654_435_761) % UInt64(findingCount)))
-        var item: [UInt8] = []
-        JSONText.appendIdentifier(identifier, to: &item)
-        return String(decoding: item, as: UTF8.self)
-    } : []
+/// The Regions of the synthetic findings (their ProductArns'), in order of first appearance; each
+/// Region's findings (indexes into the store); and, for updates, each finding's Region (an index
+/// into the names). Made once before the clock starts, so that the generator spends its time on the
+/// wire and not on finding a Region's findings.
+let (regionNames, regionFindings, findingRegion) = {
+    var names: [String] = []
+    var findings: [[Int32]] = []
+    var regions: [UInt8] = []
+    for index in 0..<(operation == "update" ? findingCount : min(findingCount, 1000)) {
+        let region = ProviderFinding.region(ofProductArn: synthetic.identifier(index).productArn)
+        let slot: Int
+        if let known = names.firstIndex(of: region) {
+            slot = known
+        } else {
+            slot = names.count
+            names.append(region)
+            findings.append([])
+        }
+        if operation == "update" {
+            findings[slot].append(Int32(index))
+            regions.append(UInt8(slot))
+        }
+    }
+    return (names, findings, regions)
+}()
 let updates = [
     #""Workflow":{"Status":"NOTIFIED"}"#, #""Note":{"Text":"load test","UpdatedBy":"bench-serve"}"#,
     #""Severity":{"Label":"HIGH"}"#, #""UserDefinedFields":{"bench":"serve"}"#,
@@ -91,6 +111,8 @@ for worker in 0..<connections {
         var generator = UInt64(worker + 1) &* 0x9E37_79B9_7F4A_7C15
         var nextToken: String?
         var pages = 0
+        // A GetFindings connection pages one Region's findings.
+        var region = regionNames[worker % regionNames.count]
         while Date() < deadline {
             let path: String
             let method: String
@@ -98,10 +120,15 @@ for worker in 0..<connections {
             if operation == "update" {
                 method = "PATCH"
                 path = "/findings/batchupdate"
+                generator = generator &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let slot = Int(findingRegion[Int((generator >> 33) % UInt64(findingCount))])
+                region = regionNames[slot]
+                let candidates = regionFindings[slot]
                 var identifiers: [String] = []
                 for _ in 0..<100 {
                     generator = generator &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                    let identifier = synthetic.identifier(Int((generator >> 33) % UInt64(findingCount)))
+                    let identifier = synthetic.identifier(
+                        Int(candidates[Int((generator >> 33) % UInt64(candidates.count))]))
                     var item: [UInt8] = []
                     JSONText.appendString(identifier.id, to: &item)
                     var product: [UInt8] = []
@@ -120,7 +147,7 @@ for worker in 0..<connections {
                 body += "}"
             }
             let request = HTTPRequestBytes.signed(
-                method: method, path: path, port: port, body: Array(body.utf8), keepAlive: true)
+                method: method, path: path, port: port, body: Array(body.utf8), region: region, keepAlive: true)
             let started = DispatchTime.now().uptimeNanoseconds
             guard connection.send(request), let answer = connection.readAnswer() else {
                 tally.failures[0, default: 0] += 1

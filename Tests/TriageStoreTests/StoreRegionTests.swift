@@ -85,26 +85,35 @@ import TriageTestSupport
             let three = try Self.plan(store, "{}", regions: ["us-east-1", "eu-west-1", "us-west-2"])
             #expect(three.filter { $0.contains("finding_by_region") }.count == 3, "\(three)")
             #expect(Self.readsInOrder(three), "\(three)")
-            // Three visible accounts in one Region: the Region drives; one account in two Regions: the account.
+            // Visible accounts and Regions: one range per (account, Region), exactly their rows.
             let accounts: Set<String> = ["111111111111", "222222222222", "333333333333"]
-            let byRegion = try Self.plan(store, "{}", accounts: accounts, regions: ["us-east-1"])
+            let pairRange = "USING INDEX finding_by_aws_account_id (aws_account_id=? AND region=?)"
+            let byPair = try Self.plan(store, "{}", accounts: accounts, regions: ["us-east-1"])
+            #expect(byPair.filter { $0.contains(pairRange) }.count == 3 && Self.readsInOrder(byPair), "\(byPair)")
+            let byPairs = try Self.plan(store, "{}", accounts: ["111111111111"], regions: ["us-east-1", "eu-west-1"])
+            #expect(byPairs.filter { $0.contains(pairRange) }.count == 2 && Self.readsInOrder(byPairs), "\(byPairs)")
+            // Too many pairs: the Regions' ranges, the accounts a term.
+            let many = Set((0..<30).map { String(format: "1%011d", $0) })
+            let byRegion = try Self.plan(
+                store, "{}", accounts: many, regions: ["us-east-1", "eu-west-1", "eu-central-1"])
             #expect(
-                byRegion.contains { $0.contains("finding_by_region") } && Self.readsInOrder(byRegion), "\(byRegion)")
-            let byAccount = try Self.plan(store, "{}", accounts: ["111111111111"], regions: ["us-east-1", "eu-west-1"])
-            #expect(
-                byAccount.contains { $0.contains("finding_by_aws_account_id") } && Self.readsInOrder(byAccount),
-                "\(byAccount)")
-            // An indexed EQUALS filter keeps its own index, the Region checked on its rows.
-            for (field, index, value) in [
-                ("AwsAccountId", "finding_by_aws_account_id", "111111111111"),
-                ("WorkflowStatus", "finding_by_workflow_status", "NEW"),
-                ("SeverityLabel", "finding_by_severity_label", "HIGH"),
-                ("Id", "finding_by_id", "f-1-1"),
+                byRegion.filter { $0.contains("USING INDEX finding_by_region (region=?)") }.count == 3
+                    && Self.readsInOrder(byRegion), "\(byRegion)")
+            // An indexed EQUALS filter keeps its own index: one range per (value, Region) for the
+            // columns of few values, the Region a term for Id.
+            for (field, index, value, range) in [
+                ("AwsAccountId", "finding_by_aws_account_id", "111111111111", "aws_account_id=? AND region=?"),
+                ("WorkflowStatus", "finding_by_workflow_status", "NEW", "workflow_status=? AND region=?"),
+                ("SeverityLabel", "finding_by_severity_label", "HIGH", "severity_label=? AND region=?"),
+                ("RecordState", "finding_by_record_state", "ACTIVE", "record_state=? AND region=?"),
+                ("ComplianceStatus", "finding_by_compliance_status", "FAILED", "compliance_status=? AND region=?"),
+                ("Id", "finding_by_id", "f-1-1", "id=?"),
             ] {
                 let json = #"{"Filters": {"\#(field)": [{"Value": "\#(value)", "Comparison": "EQUALS"}]}}"#
                 for regions: Set<String> in [["us-east-1"], ["us-east-1", "eu-west-1"]] {
                     let plan = try Self.plan(store, json, accounts: accounts, regions: regions)
-                    #expect(plan.contains { $0.contains("USING INDEX \(index) (") }, "\(field) \(regions): \(plan)")
+                    let ranges = plan.filter { $0.contains("USING INDEX \(index) (\(range)") }.count
+                    #expect(ranges == (index == "finding_by_id" ? 1 : regions.count), "\(field) \(regions): \(plan)")
                     #expect(Self.readsInOrder(plan), "\(field) \(regions): \(plan)")
                 }
             }
@@ -266,5 +275,46 @@ import TriageTestSupport
         #expect(Set(seen.map(Data.id)).count == documents.count)
         let west = try Self.allPages(store, FindingsQuery(), regions: ["us-west-2"])
         #expect(west.map(Data.id) == [moved.id])
+    }
+
+    @Test func aStoreWithTheFormerIndexesGetsTheRegionalOnes() throws {
+        let scratch = ScratchDirectory("store-region-indexes")
+        defer { withExtendedLifetime(scratch) {} }
+        let path = scratch.url.appendingPathComponent("v3.sqlite").path
+        let expected: [[UInt8]]
+        do {
+            let store = try FindingsStore(path: path)
+            _ = try store.import(findings: (0..<300).map { Data.document($0) })
+            expected = try Self.allPages(store, FindingsQuery(), regions: ["eu-west-1"])
+        }
+        // The indexes as v2-query built them before Regions were kept apart, v4 unrecorded.
+        let columns = ["aws_account_id", "workflow_status", "record_state", "severity_label", "compliance_status"]
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            for column in columns {
+                try db.execute(sql: "DROP INDEX finding_by_\(column)")
+                try db.execute(
+                    sql: "CREATE INDEX finding_by_\(column) ON finding (\(column), updated_key DESC, product_arn, id)")
+            }
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-region-indexes'")
+        }
+        try queue.close()
+        var update = StoreOptions()
+        update.access = .update
+        let store = try FindingsStore(path: path, options: update)
+        Data.same(try Self.allPages(store, FindingsQuery(), regions: ["eu-west-1"]), expected, "after the migration")
+        let check = try DatabaseQueue(path: path)
+        try check.read { db in
+            for column in columns {
+                let sql = try String.fetchOne(
+                    db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: ["finding_by_\(column)"])
+                #expect(
+                    sql
+                        == "CREATE INDEX finding_by_\(column) ON finding (\(column), region, updated_key DESC, product_arn, id)"
+                )
+            }
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM finding") == 300)
+        }
+        try check.close()
     }
 }
