@@ -71,7 +71,7 @@ package enum ServiceOwnedMembers {
     /// - `nil` when `productArn` is not a product ARN (Security Hub refuses such a finding).
     package static func names(productArn: String, given: (product: String?, company: String?)) -> ProductNaming? {
         guard let product = ProductArn(productArn) else { return nil }
-        if let known = knownProducts[product.key] {
+        if let known = knownProductsByKey[product.key] {
             return ProductNaming(topLevel: known, productFields: known)
         }
         if product.isCustomIntegration {
@@ -174,17 +174,19 @@ package enum ServiceOwnedMembers {
             splice.insert(missing, at: productArn.value.upperBound)
         }
 
-        // ProductFields entries.
-        var entries: [(String, String)] = [(productFieldsKeys.findingId, findingId(provider.identifier))]
+        // ProductFields entries, each value as compact JSON.
+        var entries: [(String, [UInt8])] = [(productFieldsKeys.findingId, encodedFindingId(provider, document))]
         if let naming {
-            entries.append((productFieldsKeys.product, naming.productFields.product))
-            entries.append((productFieldsKeys.company, naming.productFields.company))
+            entries.append((productFieldsKeys.product, encoded(naming.productFields.product)))
+            entries.append((productFieldsKeys.company, encoded(naming.productFields.company)))
         }
-        if let label = provider.derivedSeverityLabel { entries.append((productFieldsKeys.severityLabel, label)) }
+        if let label = provider.derivedSeverityLabel {
+            entries.append((productFieldsKeys.severityLabel, encoded(label)))
+        }
         if let productFields {
             var added: [UInt8] = []
             for (key, value) in entries {
-                splice.set(key, to: encoded(value), in: productFields, of: document, missing: &added)
+                splice.set(key, to: value, in: productFields, of: document, missing: &added)
             }
             if !added.isEmpty {
                 if productFields.members.isEmpty { added.removeFirst() }
@@ -196,7 +198,7 @@ package enum ServiceOwnedMembers {
                 if index > 0 { object.append(UInt8(ascii: ",")) }
                 JSONText.appendString(key, to: &object)
                 object.append(UInt8(ascii: ":"))
-                JSONText.appendString(value, to: &object)
+                object.append(contentsOf: value)
             }
             object.append(UInt8(ascii: "}"))
             if let resources = layout.first(named: "Resources", in: document) {
@@ -207,6 +209,21 @@ package enum ServiceOwnedMembers {
                     [UInt8(ascii: ",")] + object, at: layout.members.last?.value.upperBound ?? layout.closingBrace)
             }
         }
+    }
+
+    /// `"<ProductArn>/<Id>"` as JSON, from the raw bytes of the two strings in the document (their
+    /// escapes are complete in each, so the joined text is the joined string), without decoding
+    /// and escaping them again.
+    private static func encodedFindingId(_ provider: ProviderFinding, _ document: UnsafeRawBufferPointer) -> [UInt8] {
+        guard let arn = provider.layout.first(named: "ProductArn", in: document)?.value,
+            let id = provider.layout.first(named: "Id", in: document)?.value, arn.count >= 2, id.count >= 2
+        else { return encoded(findingId(provider.identifier)) }
+        var out: [UInt8] = []
+        out.reserveCapacity(arn.count + id.count)
+        out.append(contentsOf: document[arn.lowerBound..<(arn.upperBound - 1)])
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: document[(id.lowerBound + 1)..<id.upperBound])
+        return out
     }
 
     private static func encoded(_ text: String) -> [UInt8] {
@@ -220,27 +237,49 @@ package enum ServiceOwnedMembers {
         segment.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
     }
 
-    /// The parts of a product ARN `arn:<partition>:securityhub:<region>:<account>:product/<company>/<product>`.
+    /// The parts of a product ARN `arn:<partition>:securityhub:<region>:<account>:product/<company>/<product>`,
+    /// found without allocating (every imported finding has one).
     struct ProductArn {
         var account: Substring
         var company: Substring
         var product: Substring
+        /// `<company>/<product>`.
+        var key: Substring
 
         init?(_ arn: String) {
-            let fields = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-            guard fields.count == 6, fields[0] == "arn", fields[5].hasPrefix("product/") else { return nil }
-            let path = fields[5].dropFirst("product/".count).split(separator: "/", omittingEmptySubsequences: false)
-            guard path.count == 2, !path[0].isEmpty, !path[1].isEmpty else { return nil }
-            account = fields[4]
-            company = path[0]
-            product = path[1]
+            let utf8 = arn.utf8
+            guard utf8.starts(with: "arn:".utf8) else { return nil }
+            // The fifth field (account) and the sixth (the resource, to the end).
+            var colons = 0
+            var accountStart = arn.startIndex
+            var resourceStart = arn.startIndex
+            var index = arn.startIndex
+            while index < arn.endIndex, colons < 5 {
+                if utf8[index] == UInt8(ascii: ":") {
+                    colons += 1
+                    if colons == 4 { accountStart = utf8.index(after: index) }
+                    if colons == 5 { resourceStart = utf8.index(after: index) }
+                }
+                index = utf8.index(after: index)
+            }
+            guard colons == 5 else { return nil }
+            let resource = arn[resourceStart...]
+            guard resource.utf8.starts(with: "product/".utf8) else { return nil }
+            let path = resource.dropFirst("product/".count)
+            guard let slash = path.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+            company = path[..<slash]
+            product = path[path.utf8.index(after: slash)...]
+            guard !company.isEmpty, !product.isEmpty, !product.utf8.contains(UInt8(ascii: "/")) else { return nil }
+            account = arn[accountStart..<utf8.index(before: resourceStart)]
+            key = path
         }
-
-        /// `<company>/<product>`.
-        var key: String { "\(company)/\(product)" }
 
         /// Whether this is an account's default product (`product/<account>/default`), the ARN of
         /// a custom integration.
         var isCustomIntegration: Bool { product == "default" && company == account }
     }
+
+    /// ``knownProducts`` keyed for a lookup by a part of the ARN (no string made).
+    private static let knownProductsByKey: [Substring: Names] = Dictionary(
+        uniqueKeysWithValues: knownProducts.map { (Substring($0.key), $0.value) })
 }

@@ -187,4 +187,23 @@ import TriageCore
         #expect(members[key: "ProductName"] == .string("GuardDuty"))
         #expect(members[key: "ProductFields"]?[key: "aws/securityhub/FindingId"] == .string("\(Self.guardDuty)/f-1"))
     }
+
+    @Test(arguments: [
+        "arn:aws:securityhub:us-east-1::product/aws", "arn:aws:securityhub:us-east-1::product/aws/guardduty/x",
+        "arn:aws:securityhub:us-east-1::product//guardduty", "arn:aws:securityhub:us-east-1::product/aws/",
+        "arn:aws:securityhub:us-east-1::products/aws/guardduty", "arx:aws:securityhub:us-east-1::product/aws/guardduty",
+        "arn:aws:securityhub:us-east-1:product/aws/guardduty", "",
+    ])
+    func onlyAProductArnNamesAProduct(arn: String) {
+        #expect(ServiceOwnedMembers.names(productArn: arn, given: (nil, nil)) == nil, "\(arn)")
+    }
+
+    @Test func theFindingIdJoinsTheDecodedStrings() throws {
+        // Escapes in the document (any form) give the joined string, escaped again as JSON.
+        let text = Self.finding(id: #"a\"b\\c\u00e9\/d"#)
+        let stored = try Self.members(Self.stored(text))
+        #expect(
+            stored[key: "ProductFields"]?[key: "aws/securityhub/FindingId"]
+                == .string(Self.guardDuty + "/a\"b\\c\u{e9}/d"))
+    }
 }
