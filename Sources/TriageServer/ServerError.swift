@@ -68,12 +68,17 @@ package struct ServerError: ModuleError {
         answer(.invalidInput, message)
     }
 
-    /// `UnknownOperationException` (404): another method or path than the three operations.
+    /// `UnknownOperationException` (404): another method or path than the operations served.
     package static func unknownOperation(method: String, path: String) -> ServerError {
         answer(
             .unknownOperation,
             "No operation is served at \(method) \(path.prefix(200)); this endpoint serves "
-                + "BatchUpdateFindings, GetFindings and BatchImportFindings")
+                + ServeOperation.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+
+    /// `ResourceNotFoundException` (404): the resource a request names does not exist.
+    package static func resourceNotFound(_ message: String) -> ServerError {
+        answer(.resourceNotFound, message)
     }
 
     /// `InvalidInputException` (413): a body over the `limit` bytes (6 MB) a request may carry,

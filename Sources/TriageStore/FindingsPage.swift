@@ -1,4 +1,4 @@
-/// One page of GetFindings results (``FindingsStore/findings(_:visibleAccounts:after:now:)``).
+/// One page of GetFindings results (``FindingsStore/findings(_:visibleAccounts:visibleRegions:after:now:)``).
 package struct FindingsPage: Sendable {
     /// The findings, composed exactly as `triage export` writes them (compact JSON, no newline),
     /// in the query's order; at most its `MaxResults`.

@@ -29,7 +29,7 @@ package struct StoreError: Error, CustomStringConvertible {
         case busy = "Busy"
         /// Any other SQLite or I/O failure.
         case failure = "Failure"
-        /// A page cursor (`after` of ``FindingsStore/findings(_:visibleAccounts:after:now:)``) that
+        /// A page cursor (`after` of ``FindingsStore/findings(_:visibleAccounts:visibleRegions:after:now:)``) that
         /// the store did not issue for a query of this order: malformed or forged. A server
         /// answers `InvalidInputException`.
         case invalidCursor = "InvalidCursor"

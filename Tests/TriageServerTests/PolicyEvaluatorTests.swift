@@ -99,7 +99,7 @@ import TriageServer
         (#""securityhub:*""#, Set(ServeOperation.allCases)),
         (#""SecurityHub:batchupdatefindings""#, [.batchUpdateFindings]),
         (#""securityhub:Batch*""#, [.batchUpdateFindings, .batchImportFindings]),
-        (#""securityhub:*Findings""#, Set(ServeOperation.allCases)),
+        (#""securityhub:*Findings""#, Set(ServeOperation.allCases.filter { $0.rawValue.hasSuffix("Findings") })),
         (#""securityhub:Get?indings""#, [.getFindings]),
         (#""securityhub:Get?Findings""#, []),
         (#""*:GetFindings""#, [.getFindings]),

@@ -44,18 +44,22 @@ import TriageTestSupport
         #expect(imported.status == 0, "\(imported.stderr)")
         try FileManager.default.copyItem(atPath: storePath, toPath: initialPath)
 
+        // Updates and pages signed for us-east-1 reach every Region through an aggregator; imports
+        // are signed for their findings' Region, as Security Hub takes them.
         let server = try ServeProcess(
-            config: ServeProcess.syntheticConfig(), store: storePath)
+            config: ServeProcess.syntheticConfig(aggregator: ServeProcess.allRegionsAggregator), store: storePath)
         let port = server.port
         let recorder = Recorder()
         let synthetic = SyntheticData(seed: 1, findingCount: Self.findingCount)
         let fresh = SyntheticData(seed: 99, findingCount: Self.findingCount)
         let group = DispatchGroup()
 
-        @Sendable func send(_ connection: HTTPConnection, _ method: String, _ path: String, _ body: [UInt8])
-            -> HTTPAnswer?
-        {
-            let request = HTTPRequestBytes.signed(method: method, path: path, port: port, body: body, keepAlive: true)
+        @Sendable func send(
+            _ connection: HTTPConnection, _ method: String, _ path: String, _ body: [UInt8],
+            region: String = "us-east-1"
+        ) -> HTTPAnswer? {
+            let request = HTTPRequestBytes.signed(
+                method: method, path: path, port: port, body: body, region: region, keepAlive: true)
             guard connection.send(request), let answer = connection.readAnswer() else {
                 recorder.failures.withLock { $0.append("\(path): no answer") }
                 return nil
@@ -98,11 +102,20 @@ import TriageTestSupport
                 defer { group.leave() }
                 guard let connection = try? HTTPConnection(port: port) else { return }
                 for round in 0..<20 {
-                    let documents = (0..<50).map { index in
-                        String(decoding: fresh.findingJSON(worker * 10_000 + round * 50 + index), as: UTF8.self)
+                    var byRegion: [String: [String]] = [:]
+                    for index in 0..<50 {
+                        let number = worker * 10_000 + round * 50 + index
+                        let region = ProviderFinding.region(ofProductArn: fresh.identifier(number).productArn)
+                        byRegion[region, default: []].append(String(decoding: fresh.findingJSON(number), as: UTF8.self))
                     }
-                    let body = Array(#"{"Findings":[\#(documents.joined(separator: ","))]}"#.utf8)
-                    if let answer = send(connection, "POST", "/findings/import", body), answer.status == 200 {
+                    for (region, documents) in byRegion.sorted(by: { $0.key < $1.key }) {
+                        let body = Array(#"{"Findings":[\#(documents.joined(separator: ","))]}"#.utf8)
+                        guard let answer = send(connection, "POST", "/findings/import", body, region: region),
+                            answer.status == 200
+                        else { continue }
+                        if !answer.text.contains(#""FailedCount":0"#) {
+                            recorder.failures.withLock { $0.append("import: \(answer.text.prefix(300))") }
+                        }
                         let id = answer.headers["x-amzn-requestid"] ?? ""
                         recorder.writes.withLock {
                             $0.append(Write(requestId: id, operation: .batchImportFindings, body: body))
@@ -157,7 +170,19 @@ import TriageTestSupport
             commits[String(fields[1])] = commit
         }
         let accepted = recorder.writes.withLock { $0 }
-        #expect(accepted.count == 4 * 40 + 2 * 20)
+        // One import request per Region of each round's 50 findings.
+        var importRequests = 0
+        for worker in 0..<2 {
+            for round in 0..<20 {
+                var regions = Set<String>()
+                for index in 0..<50 {
+                    let productArn = fresh.identifier(worker * 10_000 + round * 50 + index).productArn
+                    regions.insert(ProviderFinding.region(ofProductArn: productArn))
+                }
+                importRequests += regions.count
+            }
+        }
+        #expect(accepted.count == 4 * 40 + importRequests)
         #expect(accepted.allSatisfy { commits[$0.requestId] != nil }, "a write without a commit number in the log")
         #expect(Set(accepted.compactMap { commits[$0.requestId] }).count == accepted.count, "commit numbers repeat")
         let replay = try FindingsStore(path: initialPath)
@@ -171,7 +196,7 @@ import TriageTestSupport
             case .batchImportFindings:
                 _ = try replay.importRequest(
                     findings: try BatchImportFindingsOperation.decode(write.body), importableAccounts: nil)
-            case .getFindings:
+            default:
                 break
             }
         }

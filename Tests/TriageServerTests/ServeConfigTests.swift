@@ -115,7 +115,8 @@ import TriageServer
                 + "secretAccessKey, account, sessionToken, expiresAt, policies)")
         #expect(
             Samples.refusal(Samples.document().replacingFirst(#""accounts""#, with: #""s3cr3t-admin": 1, "accounts""#))
-                == "<secret>: is not a member of the config (expected one of: accounts, credentials, roles, quotas, faults)"
+                == "<secret>: is not a member of the config (expected one of: accounts, credentials, roles, aggregator, "
+                + "quotas, faults)"
         )
         for document in broken {
             let message = try #require(Samples.refusal(document), "accepted: \(document)")

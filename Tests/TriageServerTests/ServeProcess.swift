@@ -78,8 +78,9 @@ final class ServeProcess {
 
 extension ServeProcess {
     /// A config with the `test`/`test` key of account `000000000000`, administrator of the
-    /// accounts of the synthetic findings (`triage generate`), quotas off, and `faults`.
-    static func syntheticConfig(faults: String = "{}") -> String {
+    /// accounts of the synthetic findings (`triage generate`), quotas off, and `faults`; with
+    /// `aggregator` (the config's member, e.g. ``allRegionsAggregator``) a finding aggregator.
+    static func syntheticConfig(faults: String = "{}", aggregator: String? = nil) -> String {
         let members = SyntheticData.accounts.map { "\"\($0)\"" }.joined(separator: ", ")
         let accounts = SyntheticData.accounts.map { "\"\($0)\": {}" }.joined(separator: ", ")
         return """
@@ -87,9 +88,13 @@ extension ServeProcess {
              "credentials": [{"accessKeyId": "test", "secretAccessKey": "test", "account": "000000000000"}],
              "quotas": {"BatchUpdateFindings": {"rate": 0, "burst": 0}, "BatchImportFindings": {"rate": 0, "burst": 0},
                         "GetFindings": {"rate": 0, "burst": 0}},
-             "faults": \(faults)}
+             "faults": \(faults)\(aggregator.map { #", "aggregator": "# + $0 } ?? "")}
             """
     }
+
+    /// An aggregator in us-east-1 linking every Region: a request signed for us-east-1 sees and
+    /// updates the findings of all the synthetic Regions.
+    static let allRegionsAggregator = #"{"region": "us-east-1", "linkedRegions": "ALL_REGIONS"}"#
 
     /// Runs `triage` with `arguments` that should end by themselves (a start-up error), killing
     /// it after `seconds`: a server that starts anyway fails the test instead of hanging it.

@@ -12,6 +12,7 @@
 /// | ``invalidInput`` | `InvalidInputException` | 400 | never | no | service model (aws-wire.md §1.6); serve.md |
 /// | ``requestTooLarge`` | `InvalidInputException` | 413 | never | no | serve.md: a body over 6 MB, refused before it is read |
 /// | ``unknownOperation`` | `UnknownOperationException` | 404 | never | no | serve.md: another method or path |
+/// | ``resourceNotFound`` | `ResourceNotFoundException` | 404 | never | no | service model (GetFindingAggregator); serve.md: an aggregator ARN the caller has not |
 /// | ``missingAuthenticationToken`` | `MissingAuthenticationTokenException` | 403 | never | yes | aws-wire.md §5.3 (1) |
 /// | ``incompleteSignature`` | `IncompleteSignatureException` | 400 | never | yes | aws-wire.md §5.3 (1) |
 /// | ``unrecognizedClient`` | `UnrecognizedClientException` | 403 | never | yes | aws-wire.md §5.3 (4) |
@@ -74,6 +75,10 @@ public struct RequestError: Sendable, Hashable, CustomStringConvertible {
     /// Another method or path than the operations served.
     public static let unknownOperation = RequestError(
         "UnknownOperationException", status: 404, message: "No operation is served there")
+    /// The resource the request names does not exist (a finding aggregator ARN the caller has not).
+    public static let resourceNotFound = RequestError(
+        "ResourceNotFoundException", status: 404,
+        message: "The request was rejected because we can't find the specified resource.")
     /// No `Authorization` header and no presigned query.
     public static let missingAuthenticationToken = RequestError(
         "MissingAuthenticationTokenException", status: 403, message: "Missing Authentication Token", stopsLane: true)
@@ -135,7 +140,8 @@ public struct RequestError: Sendable, Hashable, CustomStringConvertible {
     /// Every row, those `triage serve` answers with first.
     public static let all: [RequestError] =
         [
-            .invalidInput, .requestTooLarge, .unknownOperation, .missingAuthenticationToken, .incompleteSignature,
+            .invalidInput, .requestTooLarge, .unknownOperation, .resourceNotFound, .missingAuthenticationToken,
+            .incompleteSignature,
             .unrecognizedClient, .invalidSignature, .signatureOutOfDate, .expiredToken, .invalidAccess, .accessDenied,
             .tooManyRequests, .limitExceeded, .internalError, .invalidClientTokenId, .signatureDoesNotMatch,
         ] + throttlingNames + transientNames

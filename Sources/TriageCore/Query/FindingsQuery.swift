@@ -3,7 +3,7 @@
 ///
 /// Built from the request body's members by ``init(getFindingsRequest:)``, which refuses
 /// anything the contract does not allow with a ``CoreError`` naming the member. Pure: the
-/// store runs the query (`FindingsStore.findings(_:visibleAccounts:after:now:)`), and
+/// store runs the query (`FindingsStore.findings(_:visibleAccounts:visibleRegions:after:now:)`), and
 /// ``matches(_:now:)`` says what a match is.
 package struct FindingsQuery: Sendable, Hashable {
     /// The filtered fields, in the model's member order, each with its filters (never empty).

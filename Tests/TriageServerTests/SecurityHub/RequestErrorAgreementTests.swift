@@ -127,6 +127,13 @@ import TriageTestSupport
             ),
             (.invalidAccess, signed("POST", "/findings", "{}", key: "AKIDNOSUB", secret: "nosub-secret")),
             (.accessDenied, signed("PATCH", "/findings/batchupdate", update)),
+            (
+                .resourceNotFound,
+                signed(
+                    "GET",
+                    "/findingAggregator/get/arn%3Aaws%3Asecurityhub%3Aus-east-1%3A111111111111%3Afinding-aggregator/"
+                        + "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111", "")
+            ),
         ]
         var answered: [RequestError] = []
         for (row, bytes) in requests {
