@@ -32,6 +32,8 @@ struct FindingHistoryChanges {
     private(set) var count = 0
     /// Whether `NewValue` is left out (a second build of a record over ``maxBytes``).
     private let omitsNewValues: Bool
+    /// The path of the value being compared on bytes: raw (escaped) key bytes joined with `.`.
+    private var path: [UInt8] = []
 
     private init(omitsNewValues: Bool) {
         self.omitsNewValues = omitsNewValues
@@ -51,17 +53,126 @@ struct FindingHistoryChanges {
         return changes.bytes
     }
 
-    /// Adds the changes of `field` between two customer states (a `BatchUpdateFindings`).
-    /// Same bytes: no change, nothing copied or parsed (the common case: an update sets one or two
-    /// of the nine fields).
+    /// Adds the changes of `field` between two customer states (a `BatchUpdateFindings`), on the
+    /// states' compact JSON bytes in place: nothing is parsed into values or copied, and an unchanged
+    /// field (the common case: an update sets one or two of the nine) costs one comparison. Values
+    /// compare byte for byte (the state's values are compact); a string is written with its escapes
+    /// as stored, which decodes to the same text.
     mutating func compare(_ field: CustomerField, before: CustomerState, after: CustomerState) {
-        let unchanged =
-            before.withValue(field) { old in after.withValue(field) { new in old.elementsEqual(new) } ?? false }
-            ?? !after.contains(field)
-        guard !unchanged else { return }
-        let old = before.withValue(field) { try? JSONParser.parse($0) } ?? nil
-        let new = after.withValue(field) { try? JSONParser.parse($0) } ?? nil
-        compare(old, new, path: field.name)
+        path.removeAll(keepingCapacity: true)
+        path.append(contentsOf: field.name.utf8)
+        if before.contains(field) {
+            before.withValue(field) { old in
+                if after.contains(field) {
+                    after.withValue(field) { new in compareBytes(old, new) }
+                } else {
+                    compareBytes(old, nil)
+                }
+            }
+        } else if after.contains(field) {
+            after.withValue(field) { new in compareBytes(nil, new) }
+        }
+    }
+
+    /// ``compare(_:_:path:)`` on compact JSON bytes, the path in ``path`` (raw key bytes joined
+    /// with `.`; restored on return).
+    private mutating func compareBytes(_ old: UnsafeRawBufferPointer?, _ new: UnsafeRawBufferPointer?) {
+        if let old, let new, old.elementsEqual(new) { return }
+        let oldObject = old.flatMap(Self.nonEmptyObject)
+        let newObject = new.flatMap(Self.nonEmptyObject)
+        if oldObject == nil && newObject == nil {
+            if old != nil || new != nil { appendRaw(old, new) }
+            return
+        }
+        if oldObject == nil, let old { appendRaw(old, nil) }
+        let depth = path.count
+        if let newObject, let new {
+            for (index, member) in newObject.members.enumerated() {
+                let key = UnsafeRawBufferPointer(rebasing: new[member.key])
+                guard !Self.hasKey(key, in: newObject.members.prefix(index), of: new) else { continue }
+                let oldValue = oldObject.flatMap { object in
+                    old.flatMap { old in
+                        Self.firstMember(key, in: object.members[...], of: old).map {
+                            UnsafeRawBufferPointer(rebasing: old[$0.value])
+                        }
+                    }
+                }
+                path.append(UInt8(ascii: "."))
+                path.append(contentsOf: key)
+                compareBytes(oldValue, UnsafeRawBufferPointer(rebasing: new[member.value]))
+                path.removeSubrange(depth...)
+            }
+        }
+        if let oldObject, let old {
+            for (index, member) in oldObject.members.enumerated() {
+                let key = UnsafeRawBufferPointer(rebasing: old[member.key])
+                guard !Self.hasKey(key, in: oldObject.members.prefix(index), of: old) else { continue }
+                if let newObject, let new, Self.hasKey(key, in: newObject.members[...], of: new) { continue }
+                path.append(UInt8(ascii: "."))
+                path.append(contentsOf: key)
+                compareBytes(UnsafeRawBufferPointer(rebasing: old[member.value]), nil)
+                path.removeSubrange(depth...)
+            }
+        }
+        if newObject == nil, let new { appendRaw(nil, new) }
+    }
+
+    /// The layout of `value` if it is an object with at least one member (walked, not a leaf).
+    private static func nonEmptyObject(_ value: UnsafeRawBufferPointer) -> JSONObjectLayout? {
+        guard value.first == UInt8(ascii: "{"), let layout = try? JSONObjectLayout.scan(value),
+            !layout.members.isEmpty
+        else { return nil }
+        return layout
+    }
+
+    /// The first of `members` whose raw key bytes are `key`.
+    private static func firstMember(
+        _ key: UnsafeRawBufferPointer, in members: ArraySlice<JSONObjectLayout.Member>, of bytes: UnsafeRawBufferPointer
+    ) -> JSONObjectLayout.Member? {
+        members.first {
+            $0.key.count == key.count && UnsafeRawBufferPointer(rebasing: bytes[$0.key]).elementsEqual(key)
+        }
+    }
+
+    private static func hasKey(
+        _ key: UnsafeRawBufferPointer, in members: ArraySlice<JSONObjectLayout.Member>, of bytes: UnsafeRawBufferPointer
+    ) -> Bool {
+        firstMember(key, in: members, of: bytes) != nil
+    }
+
+    /// Appends a change of the leaf at ``path`` from raw compact JSON values: a string as it is
+    /// written (quotes and escapes: already a JSON string), any other value as a JSON string of its
+    /// text.
+    private mutating func appendRaw(_ old: UnsafeRawBufferPointer?, _ new: UnsafeRawBufferPointer?) {
+        bytes.append(UInt8(ascii: count > 0 ? "," : "["))
+        count += 1
+        bytes.append(contentsOf: #"{"UpdatedField":""#.utf8)
+        bytes.append(contentsOf: path)
+        bytes.append(UInt8(ascii: "\""))
+        if let old {
+            bytes.append(contentsOf: #","OldValue":"#.utf8)
+            appendString(of: old)
+        }
+        if let new, !omitsNewValues {
+            bytes.append(contentsOf: #","NewValue":"#.utf8)
+            appendString(of: new)
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// `value` (compact JSON) as a JSON string: a string as is; other values quoted, their `"` and
+    /// `\` escaped (compact JSON has no raw control characters).
+    private mutating func appendString(of value: UnsafeRawBufferPointer) {
+        if value.first == UInt8(ascii: "\"") {
+            bytes.append(contentsOf: value)
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value {
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+            bytes.append(byte)
+        }
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Adds the changes between two composed findings (a re-import), top-level timestamps

@@ -106,6 +106,18 @@ import TriageStore
             #expect(changes["Severity.Original"] == nil, "unchanged members are not listed")
             #expect(changes["Confidence"]?.old == nil && changes["Confidence"]?.new == "40")
             #expect(changes["UserDefinedFields.ticket"]?.new == "T-1")
+            // Escapes survive; arrays are one leaf, as JSON text; a removed key has no new value.
+            try Self.update(
+                store,
+                FindingUpdate(
+                    userDefinedFields: [UserDefinedField(key: "quote", value: #"say "hi" \ é"#)],
+                    relatedFindings: [FindingIdentifier(id: "other", productArn: Self.arn)]),
+                at: Self.t0 + 1)
+            let next = try Self.updates(try #require(Self.history(store).records.first))
+            #expect(next["UserDefinedFields.quote"]?.old == nil && next["UserDefinedFields.quote"]?.new == #"say "hi" \ é"#)
+            #expect(next["UserDefinedFields.ticket"] == nil, "UserDefinedFields merge: ticket is kept")
+            #expect(next["RelatedFindings"]?.new == #"[{"ProductArn":"\#(Self.arn)","Id":"other"}]"#)
+            #expect(next.count == 2, "\(next.keys.sorted())")
         }
     }
 
