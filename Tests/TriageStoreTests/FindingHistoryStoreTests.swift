@@ -114,7 +114,8 @@ import TriageStore
                     relatedFindings: [FindingIdentifier(id: "other", productArn: Self.arn)]),
                 at: Self.t0 + 1)
             let next = try Self.updates(try #require(Self.history(store).records.first))
-            #expect(next["UserDefinedFields.quote"]?.old == nil && next["UserDefinedFields.quote"]?.new == #"say "hi" \ é"#)
+            let quote = next["UserDefinedFields.quote"]
+            #expect(quote?.old == nil && quote?.new == #"say "hi" \ é"#)
             #expect(next["UserDefinedFields.ticket"] == nil, "UserDefinedFields merge: ticket is kept")
             #expect(next["RelatedFindings"]?.new == #"[{"ProductArn":"\#(Self.arn)","Id":"other"}]"#)
             #expect(next.count == 2, "\(next.keys.sorted())")
