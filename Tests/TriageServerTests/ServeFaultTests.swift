@@ -18,10 +18,12 @@ import TriageTestSupport
         let synthetic = SyntheticData(seed: 5, findingCount: 40)
         for index in 0..<40 {
             let connection = try HTTPConnection(port: server.port)
+            // Signed for the finding's Region: serve imports a finding only in its product's Region.
+            let region = ProviderFinding.region(ofProductArn: synthetic.identifier(index).productArn)
             connection.send(
                 HTTPRequestBytes.signed(
                     method: "POST", path: "/findings/import", port: server.port,
-                    body: Self.importBody(synthetic.findingJSON(index))))
+                    body: Self.importBody(synthetic.findingJSON(index)), region: region))
             #expect(connection.readAnswer() == nil, "request \(index) was answered")
         }
         #expect(server.stop() == 0)
@@ -42,8 +44,11 @@ import TriageTestSupport
                 try CommandRun.triage(["generate", "--findings", "200", "--findings-output", findings]).status == 0)
             let store = directory.appendingPathComponent("s.sqlite").path
             #expect(try CommandRun.triage(["import", findings, "--store", store]).status == 0)
+            // Updates signed for us-east-1 reach the synthetic findings of every Region.
             let server = try ServeProcess(
-                config: ServeProcess.syntheticConfig(faults: #"{"seed": \#(seed), "unprocessedRate": 0.2}"#),
+                config: ServeProcess.syntheticConfig(
+                    faults: #"{"seed": \#(seed), "unprocessedRate": 0.2}"#,
+                    aggregator: ServeProcess.allRegionsAggregator),
                 store: store)
             defer { server.stop() }
             let synthetic = SyntheticData(seed: 1, findingCount: 200)
