@@ -8,7 +8,8 @@ import TriageTestSupport
     @Test func unmodifiedBoto3AndTheAWSCLIDriveTheServer() throws {
         let clients = TestPaths.packageRoot.appendingPathComponent("Tests/clients")
         let run = try CommandRun.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-m", "unittest", "discover", "-v", "-s", ".", "-p", "test_serve*.py"],
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["python3", "-m", "unittest", "discover", "-v", "-s", ".", "-p", "test_serve*.py"],
             environment: ["TRIAGE_BIN": TestPaths.triageBinary.path, "PYTHONDONTWRITEBYTECODE": "1"],
             directory: clients)
         #expect(run.status == 0, "the client suite failed:\n\(run.stderr)\n\(run.stdout)")
