@@ -131,15 +131,14 @@ extension FindingsStore {
 }
 
 extension FindingsStore {
-    /// The derived columns of a finding about to be stored (``IndexedValues``); the provider's
-    /// layout serves when the stored document is the imported one (nothing spliced in).
+    /// The derived columns of a finding about to be stored (``IndexedValues``), read with the
+    /// layout import found for the stored document (no second scan).
     fileprivate static func indexedValues(_ stored: StoredFinding, of provider: ProviderFinding) throws(CoreError)
         -> IndexedValues
     {
         let id = provider.identifier.id
         do {
-            let layout = stored.document == provider.bytes ? provider.layout : nil
-            return try IndexedValues(document: stored.document, layout: layout, state: stored.state)
+            return try IndexedValues(document: stored.document, layout: stored.layout, state: stored.state)
         } catch {
             throw .findingRefused(
                 id: id, code: .invalidInput, message: "not a JSON object: \(error)", underlying: error)
